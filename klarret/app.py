@@ -1,0 +1,38 @@
+"""The composition root: ``create_app()`` wires the core and the features (search, quizzes)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+import quizzes
+import search
+from klarret import build, cli, db, errors, guidance, health, people, settings  # noqa: F401 (models)
+
+csrf = CSRFProtect()
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Create the KlarRet web app; ``test_config`` overrides settings (tests)."""
+    instance = os.environ.get("KLARRET_INSTANCE_PATH") or str(settings.ROOT / "instance")
+    # App-wide static files under their own prefix, apart from the guidance served from "/".
+    app = Flask(__name__, instance_path=instance, static_url_path="/_klarret")
+    app.config.from_mapping(settings.load(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+    app.extensions["klarret.build_steps"] = []
+    app.extensions["klarret.health"] = {}
+    db.init_app(app)
+    csrf.init_app(app)
+    health.init_app(app)
+    errors.init_app(app)
+    build.init_app(app)
+    search.init_app(app)
+    quizzes.init_app(app)
+    cli.init_app(app)
+    # Last: the guidance is served from "/", so every other route must be known first.
+    guidance.init_app(app)
+    return app

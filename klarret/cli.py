@@ -1,0 +1,66 @@
+"""The `klarret` command: one Flask CLI group with each set-up step as a subcommand."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+
+
+def _create_app() -> Flask:
+    from klarret.app import create_app
+
+    return create_app()
+
+
+@click.command("demo-data")
+def demo_data_command() -> None:
+    """Indlæs demodata (forvaltninger, enheder, demobrugere); kan køres flere gange."""
+    from klarret.demo import load_demo_data
+
+    counts = load_demo_data()
+    click.echo("Demodata klar: " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse at lytte på.")
+@click.option("--port", type=int, default=lambda: int(os.environ.get("PORT", 5000)),
+              show_default="5000 eller $PORT", help="Port at lytte på.")
+@click.option("--workers", type=int,
+              default=lambda: int(os.environ.get("KLARRET_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 8))),
+              show_default="2 × kerner + 1, højst 8", help="Antal arbejdsprocesser.")
+def serve_command(host: str, port: int, workers: int) -> None:
+    """Start KlarRet med en produktions-WSGI-server (gunicorn)."""
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("accesslog", "-")
+            self.cfg.set("timeout", 60)
+
+        def load(self) -> Flask:
+            # Each worker builds its own app after the fork, so no index handle is shared.
+            return _create_app()
+
+    click.echo(f"KlarRet kører på http://{host}:{port} med {workers} arbejdsprocesser (Ctrl+C stopper).")
+    Server().run()
+
+
+def init_app(app: Flask) -> None:
+    """Register the core's commands (the features add their own in their init_app)."""
+    app.cli.add_command(demo_data_command)
+    app.cli.add_command(serve_command)
+
+
+cli = FlaskGroup(name="klarret", create_app=_create_app, add_version_option=False,
+                 help="KlarRet: byg vejledningen, forbered databasen og kør webappen.")
+
+
+def main() -> None:
+    """Console entry point."""
+    cli.main(prog_name="klarret")

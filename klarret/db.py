@@ -1,0 +1,37 @@
+"""The database: Flask-SQLAlchemy in SQLAlchemy 2 style, Alembic migrations via Flask-Migrate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import DeclarativeBase
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+class Base(DeclarativeBase):
+    """Declarative base for every KlarRet model."""
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate(directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    """WAL and a busy timeout, so concurrent employees saving answers do not fail on SQLite."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cur = dbapi_connection.cursor()
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=5000"):
+            cur.execute(f"PRAGMA {pragma}")
+        cur.close()
+
+
+def init_app(app: Flask) -> None:
+    """Bind the database and migrations to the app."""
+    db.init_app(app)
+    migrate.init_app(app, db)

@@ -1,0 +1,35 @@
+"""Serve the built guidance (Sphinx HTML) from "/"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, current_app, send_from_directory
+from werkzeug.exceptions import NotFound, ServiceUnavailable
+
+from klarret.errors import danish
+
+
+def _html_dir() -> Path:
+    html = Path(current_app.config["KLARRET_HTML_DIR"])
+    if not (html / "index.html").exists():
+        raise danish(ServiceUnavailable, "Vejledningen er ikke bygget endnu. En administrator skal køre "
+                                         "'klarret build' (eller 'make run').")
+    return html
+
+
+def page(path: str = "index.html"):
+    """A file of the HTML build; folders get their index.html."""
+    html = _html_dir()
+    if path.endswith("/") or (html / path).is_dir():
+        path = path.rstrip("/") + "/index.html"
+    if path.startswith(("export/", ".doctrees/")) or path.endswith(".jsonl"):
+        raise NotFound()
+    response = send_from_directory(html, path, max_age=300)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Register the catch-all route; call it after every feature has registered its routes."""
+    app.add_url_rule("/", "guidance.index", page)
+    app.add_url_rule("/<path:path>", "guidance.page", page)

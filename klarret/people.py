@@ -1,0 +1,102 @@
+"""The organisation core: administrations, units (a tree of any depth) and employees."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from klarret.db import db
+
+# The seven administrations of Copenhagen Municipality: code -> full name.
+ADMINISTRATIONS = {
+    "ØKF": "Økonomiforvaltningen",
+    "KFF": "Kultur- og Fritidsforvaltningen",
+    "BUF": "Børne- og Ungdomsforvaltningen",
+    "SUF": "Sundheds- og Omsorgsforvaltningen",
+    "SOF": "Socialforvaltningen",
+    "TMF": "Teknik- og Miljøforvaltningen",
+    "BIF": "Beskæftigelses- og Integrationsforvaltningen",
+}
+ROLES = ("employee", "editor", "admin")
+
+
+class Administration(db.Model):
+    """One of the seven administrations (forvaltninger)."""
+
+    __tablename__ = "administration"
+    code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class Unit(db.Model):
+    """A centre, unit or team; ``parent`` is None for an administration's top unit."""
+
+    __tablename__ = "unit"
+    __table_args__ = (UniqueConstraint("administration_code", "path"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    administration_code: Mapped[str] = mapped_column(ForeignKey("administration.code"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # The unit's path below the administration, parts joined by " / " (as in the HR file).
+    path: Mapped[str] = mapped_column(String(1000))
+
+    parent: Mapped["Unit | None"] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list["Unit"]] = relationship(back_populates="parent")
+    administration: Mapped[Administration] = relationship()
+
+
+class Employee(db.Model):
+    """A member of staff; the staff number is the key (text: leading zeros matter)."""
+
+    __tablename__ = "employee"
+    staff_no: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320), unique=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    job_title: Mapped[str] = mapped_column(String(200), default="")
+    start_date: Mapped[dt.date | None] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    excluded_from_stats: Mapped[bool] = mapped_column(Boolean, default=False)
+    role: Mapped[str] = mapped_column(String(16), default="employee")
+    # argon2 hash for local accounts; None for employees who log in through single sign-on.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+
+    unit: Mapped[Unit | None] = relationship()
+
+
+class UnitManager(db.Model):
+    """Who manages which unit (and so everything below it)."""
+
+    __tablename__ = "unit_manager"
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+    staff_no: Mapped[str] = mapped_column(ForeignKey("employee.staff_no"), primary_key=True)
+
+
+def ensure_administrations() -> None:
+    """Create the seven administrations and their top units if they are missing (idempotent)."""
+    for code, name in ADMINISTRATIONS.items():
+        if db.session.get(Administration, code) is None:
+            db.session.add(Administration(code=code, name=name))
+            db.session.add(Unit(administration_code=code, name=name, path=""))
+    db.session.flush()
+
+
+def unit_by_path(code: str, path: str) -> Unit:
+    """The unit at ``path`` below administration ``code``, creating it and its parents as needed."""
+    top = db.session.scalar(select(Unit).where(Unit.administration_code == code, Unit.path == ""))
+    if top is None:
+        raise LookupError(f"Ukendt forvaltning '{code}'.")
+    node, walked = top, []
+    for part in [p.strip() for p in path.split(" / ") if p.strip()]:
+        walked.append(part)
+        sub = " / ".join(walked)
+        child = db.session.scalar(select(Unit).where(Unit.administration_code == code, Unit.path == sub))
+        if child is None:
+            child = Unit(administration_code=code, parent=node, name=part, path=sub)
+            db.session.add(child)
+            db.session.flush()
+        node = child
+    return node

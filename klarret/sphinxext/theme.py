@@ -1,0 +1,56 @@
+"""Theme glue: KlarRet's templates and static files, the search box target and "Senest gennemgået"."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.config import Config
+
+HERE = Path(__file__).parent
+MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
+          "oktober", "november", "december")
+
+
+def danish_date(value: str) -> str:
+    """'2026-11-28' -> '28. november 2026'; anything else is shown as written."""
+    try:
+        d = dt.date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return f"{d.day}. {MONTHS[d.month - 1]} {d.year}"
+
+
+def add_theme_files(app: Sphinx, config: Config) -> None:
+    """Put KlarRet's templates before the theme's and add its static folder."""
+    config.templates_path = [str(HERE / "templates"), *config.templates_path]
+    config.html_static_path = [*config.html_static_path, str(HERE / "static")]
+
+
+def add_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+                doctree: nodes.document | None) -> None:
+    """Expose the search URL to the templates (the search box goes to KlarRet's search)."""
+    context["klarret_search_url"] = app.config.klarret_search_url
+
+
+def show_reviewed(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Insert 'Senest gennemgået <date>' under the page title (at write time, so not in the export)."""
+    reviewed = app.env.metadata.get(docname, {}).get("reviewed")
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if not reviewed or section is None:
+        return
+    para = nodes.paragraph("", f"Senest gennemgået {danish_date(reviewed)}", classes=["klarret-reviewed"])
+    section.insert(1, para)
+
+
+def setup_theme(app: Sphinx) -> None:
+    """Register the search URL setting, templates, CSS/JS and the review date."""
+    app.add_config_value("klarret_search_url", "/soeg", "html", types=frozenset({str}))
+    app.connect("config-inited", add_theme_files)
+    app.connect("html-page-context", add_context)
+    app.connect("doctree-resolved", show_reviewed)
+    app.add_css_file("klarret.css")
+    app.add_js_file("klarret.js")

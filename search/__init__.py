@@ -1,0 +1,41 @@
+"""KlarRet search: Danish analysis, the Whoosh index built from the guidance export, the search UI/API.
+
+This is the only package that imports whoosh.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+from klarret import build, health
+
+
+def _build_step(html_dir: Path) -> None:
+    from search.indexer import build_index
+
+    build_index(html_dir, current_app.config["KLARRET_INDEX_DIR"], echo=click.echo)
+
+
+@click.command("index")
+def index_command() -> None:
+    """Byg søgeindekset fra en eksisterende eksport (efter 'klarret build')."""
+    try:
+        _build_step(Path(current_app.config["KLARRET_HTML_DIR"]))
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def init_app(app: Flask) -> None:
+    """Register the blueprint, the `index` command, the build step and the health check."""
+    from search.engine import Engine
+    from search.views import bp
+
+    engine = Engine(app.config["KLARRET_INDEX_DIR"])
+    app.extensions["klarret.search"] = engine
+    app.register_blueprint(bp)
+    app.cli.add_command(index_command)
+    build.register_step(app, "Bygger søgeindekset", _build_step)
+    health.register(app, "search", lambda: {"ok": True, "records": engine.doc_count()})

@@ -1,0 +1,90 @@
+"""Danish text analysis for the index: stemming, stop words and compound splitting."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Iterable
+
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis.analyzers import Analyzer
+
+WORD = re.compile(r"[a-zæøåéü]+(?:-[a-zæøåéü]+)*", re.IGNORECASE)
+TOKEN_PATTERN = r"\w+(?:-\w+)*"
+# Danish compounds join their parts directly or with a linking -s- or -e-.
+LINKS = ("", "s", "e")
+MIN_PART = 3
+
+
+def danish_analyzer() -> Analyzer:
+    """Lowercase, Danish stop words and the Danish snowball stemmer (Sphinx's stems, too)."""
+    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | StopFilter(lang="da", minsize=2) | \
+        StemFilter(lang="da", cachesize=50000)
+
+
+def plain_analyzer() -> Analyzer:
+    """Lowercased words, unstemmed: the vocabulary for spelling suggestions and type-ahead."""
+    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter()
+
+
+class DanishCompoundFilter(Filter):
+    """Split a compound into known words: "sagsbehandlingstiden" -> sag, behandling, tiden.
+
+    The word set is the guidance's own vocabulary, collected when the index is built; a token
+    is split only if every part is a known word of at least three letters.
+    """
+
+    def __init__(self, wordset: Iterable[str]):
+        self.wordset = frozenset(wordset)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DanishCompoundFilter) and other.wordset == self.wordset
+
+    def split(self, word: str, memo: dict[str, list[str] | None], top: bool = True) -> list[str] | None:
+        """The parts of ``word``, longest first part first, or None if it is not a compound."""
+        if not top and word in self.wordset:
+            return [word]
+        if word in memo:
+            return memo[word]
+        memo[word] = None
+        for i in range(len(word) - MIN_PART, MIN_PART - 1, -1):
+            head = word[:i]
+            if head not in self.wordset:
+                continue
+            for link in LINKS:
+                rest = word[i:]
+                if link and not rest.startswith(link):
+                    continue
+                rest = rest[len(link):]
+                if len(rest) < MIN_PART:
+                    continue
+                tail = self.split(rest, memo, top=False)
+                if tail:
+                    memo[word] = [head, *tail]
+                    return memo[word]
+        return None
+
+    def __call__(self, tokens):
+        memo: dict[str, list[str] | None] = {}
+        for t in tokens:
+            parts = self.split(t.text, memo) if len(t.text) >= 2 * MIN_PART else None
+            if not parts:
+                yield t
+                continue
+            for part in parts:
+                t.text = part
+                yield t
+
+
+def compound_analyzer(wordset: Iterable[str]) -> Analyzer:
+    """Words split into their parts, then stop words and stemming, for the secondary field."""
+    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | DanishCompoundFilter(wordset) | \
+        StopFilter(lang="da", minsize=2) | StemFilter(lang="da", cachesize=50000)
+
+
+def vocabulary(texts: Iterable[str], min_count: int = 1) -> set[str]:
+    """The words of the guidance (lowercase, at least three letters) that compounds split into."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(w.lower() for w in WORD.findall(text) if len(w) >= MIN_PART and "-" not in w)
+    return {w for w, n in counts.items() if n >= min_count}
