@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFProtect
 
 import quizzes
 import search
-from klarret import build, cli, db, errors, guidance, health, people, settings  # noqa: F401 (models)
+from klarret import build, cli, content, db, errors, guidance, health, people, settings  # noqa: F401
 
 csrf = CSRFProtect()
 
@@ -33,6 +33,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     search.init_app(app)
     quizzes.init_app(app)
     cli.init_app(app)
+    content.init_app(app)
     # Last: the guidance is served from "/", so every other route must be known first.
     guidance.init_app(app)
     return app

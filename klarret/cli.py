@@ -64,3 +64,7 @@ cli = FlaskGroup(name="klarret", create_app=_create_app, add_version_option=Fals
 def main() -> None:
     """Console entry point."""
     cli.main(prog_name="klarret")
+
+
+if __name__ == "__main__":
+    main()

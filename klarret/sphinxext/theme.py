@@ -8,7 +8,7 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.config import Config
+from sphinx.jinja2glue import SphinxFileSystemLoader
 
 HERE = Path(__file__).parent
 MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
@@ -24,10 +24,17 @@ def danish_date(value: str) -> str:
     return f"{d.day}. {MONTHS[d.month - 1]} {d.year}"
 
 
-def add_theme_files(app: Sphinx, config: Config) -> None:
-    """Put KlarRet's templates before the theme's and add its static folder."""
-    config.templates_path = [str(HERE / "templates"), *config.templates_path]
-    config.html_static_path = [*config.html_static_path, str(HERE / "static")]
+def add_theme_files(app: Sphinx) -> None:
+    """Put KlarRet's templates before the theme's and add its static folder.
+
+    Done at builder-inited, after the environment has compared its configuration, so the added
+    paths do not look like a configuration change that would force a full rebuild.
+    """
+    if hasattr(app.builder, "templates"):
+        app.builder.templates.loaders.insert(0, SphinxFileSystemLoader(str(HERE / "templates")))
+        app.builder.templates.templatepathlen += 1
+        app.builder.templates.pathchain.insert(0, HERE / "templates")
+    app.config.html_static_path.append(str(HERE / "static"))
 
 
 def add_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
@@ -49,7 +56,7 @@ def show_reviewed(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 def setup_theme(app: Sphinx) -> None:
     """Register the search URL setting, templates, CSS/JS and the review date."""
     app.add_config_value("klarret_search_url", "/soeg", "html", types=frozenset({str}))
-    app.connect("config-inited", add_theme_files)
+    app.connect("builder-inited", add_theme_files)
     app.connect("html-page-context", add_context)
     app.connect("doctree-resolved", show_reviewed)
     app.add_css_file("klarret.css")

@@ -1,0 +1,65 @@
+# KlarRet: `make run` sets everything up and serves on http://127.0.0.1:5000; `make test` runs every test.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 5000
+export PORT
+
+.PHONY: run test install install-dev node-deps system-deps build db demo-data serve bench clean
+
+$(BIN)/python:
+	@echo "==> Opretter virtuelt miljø i $(VENV)"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+install: $(BIN)/python
+	@echo "==> Installerer KlarRet og dets afhængigheder"
+	$(BIN)/python -m pip install -q -e .
+
+install-dev: $(BIN)/python
+	@echo "==> Installerer KlarRet med test-værktøjer"
+	$(BIN)/python -m pip install -q -e '.[dev]'
+
+# axe-core for the accessibility checks in the browser tests (pinned in package-lock.json).
+node-deps:
+	@if command -v npm >/dev/null 2>&1; then \
+	  echo "==> Installerer axe-core (npm ci)"; npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm findes ikke: browsertestene springes over (kør 'make system-deps')"; fi
+
+# System packages for the browser, spelling and PostgreSQL tests (Debian; run as root).
+system-deps:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium hunspell hunspell-da nodejs npm >/dev/null
+
+build: install
+	$(BIN)/klarret build
+
+db: install
+	@echo "==> Opretter/opdaterer databasen"
+	$(BIN)/klarret db upgrade
+
+demo-data: install
+	@echo "==> Indlæser demodata"
+	$(BIN)/klarret demo-data
+
+serve: install
+	$(BIN)/klarret serve --port $(PORT)
+
+run: install
+	@echo "==> Bygger vejledningen, eksporten og søgeindekset"
+	$(BIN)/klarret build
+	@echo "==> Opretter/opdaterer databasen"
+	$(BIN)/klarret db upgrade
+	@echo "==> Indlæser demodata"
+	$(BIN)/klarret demo-data
+	@echo "==> Starter KlarRet på http://127.0.0.1:$(PORT)"
+	$(BIN)/klarret serve --port $(PORT)
+
+test: install-dev node-deps
+	$(BIN)/python -m pytest
+
+bench: install-dev
+	$(BIN)/python bench/build.py
+
+clean:
+	rm -rf build instance/klarret.db .pytest_cache

@@ -1,0 +1,146 @@
+"""Shared fixtures: the real guidance built once per session, apps on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from klarret.build import run_sphinx
+from klarret.settings import ROOT, SOURCE_DIR
+
+ROOTS = Path(__file__).parent / "roots"
+IN_CI = os.environ.get("CI") == "true"
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip locally when a service is missing; fail in CI, where every service must be there."""
+    if not condition:
+        if IN_CI:
+            pytest.fail(f"{reason} (required when CI=true)")
+        pytest.skip(reason)
+
+
+def build_guidance(source: Path, out: Path, confdir: Path | None = None, jobs: str = "1",
+                   fresh: bool = True) -> int:
+    """sphinx-build -W a guidance tree into out/html (doctrees in out/doctrees)."""
+    return run_sphinx(source, confdir or source, out / "html", out / "doctrees", fresh=fresh,
+                      jobs=jobs, quiet=True)
+
+
+@pytest.fixture(scope="session")
+def guidance_build(tmp_path_factory) -> Path:
+    """The real guidance, built once per test session with -W, plus its search index."""
+    from search.indexer import build_index
+
+    out = tmp_path_factory.mktemp("guidance")
+    status = build_guidance(SOURCE_DIR, out, confdir=ROOT, jobs="auto")
+    assert status == 0, "the real guidance must build with -W (see the warnings above)"
+    build_index(out / "html", out / "index", echo=lambda *_: None)
+    return out
+
+
+@pytest.fixture(scope="session")
+def basic_build(tmp_path_factory) -> Path:
+    """The extension's tiny test root, built once, with its index."""
+    from search.indexer import build_index
+
+    out = tmp_path_factory.mktemp("basic")
+    assert build_guidance(ROOTS / "basic", out) == 0
+    build_index(out / "html", out / "index", echo=lambda *_: None)
+    return out
+
+
+def database_urls() -> list[str]:
+    urls = ["sqlite"]
+    if os.environ.get("KLARRET_TEST_DATABASE_URL") or IN_CI:
+        urls.append("postgresql")
+    return urls
+
+
+@pytest.fixture(params=database_urls())
+def database_url(request, tmp_path) -> str:
+    """A fresh database: SQLite in a temporary folder, or the PostgreSQL test database emptied."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'klarret.db'}"
+    url = os.environ.get("KLARRET_TEST_DATABASE_URL")
+    require(bool(url), "KLARRET_TEST_DATABASE_URL is not set")
+    reset_postgres(url)
+    return url
+
+
+def reset_postgres(url: str) -> None:
+    """Drop every table in the test database's public schema (tests start from an empty database)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA public"))
+    except sa.exc.OperationalError as exc:
+        require(False, f"PostgreSQL at {url} does not answer: {exc.orig}")
+    finally:
+        engine.dispose()
+
+
+def make_app(build_dir: Path, database_url: str, tmp_path: Path, **extra):
+    """An app on ``build_dir`` and ``database_url``, migrated to head."""
+    from flask_migrate import upgrade
+
+    from klarret.app import create_app
+    from klarret.db import db
+
+    os.environ["KLARRET_INSTANCE_PATH"] = str(tmp_path / "instance")
+    app = create_app({
+        "TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "test",
+        "KLARRET_BUILD_DIR": build_dir, "KLARRET_HTML_DIR": build_dir / "html",
+        "KLARRET_INDEX_DIR": build_dir / "index", **extra,
+    })
+    with app.app_context():
+        upgrade()
+        db.session.remove()
+    return app
+
+
+@pytest.fixture
+def app(guidance_build, database_url, tmp_path):
+    """The app on the real guidance and a fresh, migrated database."""
+    from klarret.db import db
+
+    app = make_app(guidance_build, database_url, tmp_path)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def tree_copy(tmp_path):
+    """A writable copy of a test root (for builds that must fail or be edited)."""
+
+    def copy(name: str = "basic") -> Path:
+        dst = tmp_path / name
+        shutil.copytree(ROOTS / name, dst)
+        return dst
+
+    return copy
+
+
+@pytest.fixture
+def db_app(basic_build, database_url, tmp_path):
+    """An app on the tiny test root, for tests that need the database, not the real guidance."""
+    from klarret.db import db
+
+    app = make_app(basic_build, database_url, tmp_path)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()

@@ -1,0 +1,34 @@
+"""The web app: guidance served, Danish error pages, JSON errors under /api/."""
+
+from __future__ import annotations
+
+
+def test_front_page_and_guidance_pages_are_served(client):
+    r = client.get("/")
+    assert r.status_code == 200 and 'lang="da"' in r.get_data(as_text=True)
+    html = client.get("/foer-afgoerelsen/partshoering.html").get_data(as_text=True)
+    assert 'action="/soeg"' in html, "the search box goes to KlarRet's search"
+    assert "tilgaengelighed.html" in html, "every page links the accessibility statement"
+
+
+def test_unknown_page_is_danish_404(client):
+    r = client.get("/findes-ikke.html")
+    assert r.status_code == 404 and "Siden findes ikke" in r.get_data(as_text=True)
+
+
+def test_api_errors_are_json(client):
+    r = client.get("/api/findes-ikke")
+    assert r.status_code == 404 and r.get_json()["error"]["status"] == 404
+
+
+def test_export_is_not_served(client):
+    assert client.get("/export/records.jsonl").status_code == 404
+
+
+def test_missing_build_gives_503_with_instructions(tmp_path, database_url):
+    from tests.conftest import make_app
+
+    app = make_app(tmp_path / "nothing", database_url, tmp_path)
+    r = app.test_client().get("/")
+    assert r.status_code == 503 and "klarret build" in r.get_data(as_text=True)
+    assert app.test_client().get("/healthz").status_code == 503

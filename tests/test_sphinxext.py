@@ -1,0 +1,159 @@
+"""The Sphinx extension on a tiny test root: case directive, citation roles, export, builds."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+
+import pytest
+
+from klarret.export import RECORDS_FILE, export_dir, iter_records
+from klarret.legal import ReferenceError, format_citation, parse_reference
+from tests.conftest import build_guidance
+
+
+def records(build):
+    return {r.id: r for r in iter_records(export_dir(build / "html") / RECORDS_FILE)}
+
+
+# --- the citation grammar ---
+@pytest.mark.parametrize("text, expected, rendered", [
+    ("19", [("19", None, None, None)], "forvaltningslovens § 19"),
+    ("19-21", [("19", "21", None, None)], "forvaltningslovens §§ 19-21"),
+    ("9 b", [("9 b", None, None, None)], "forvaltningslovens § 9 b"),
+    ("19, stk. 2", [("19", None, 2, None)], "forvaltningslovens § 19, stk. 2"),
+    ("19, stk. 2, nr. 1", [("19", None, 2, "1")], "forvaltningslovens § 19, stk. 2, nr. 1"),
+    ("7, stk. 1, 1. pkt.", [("7", None, 1, None)], "forvaltningslovens § 7, stk. 1, 1. pkt."),
+    ("13 og 15", [("13", None, None, None), ("15", None, None, None)], "forvaltningslovens §§ 13 og 15"),
+])
+def test_reference_grammar(text, expected, rendered):
+    cits, pkts = parse_reference("fvl", text)
+    assert [(c.par, c.par_to, c.stk, c.nr) for c in cits] == expected
+    assert format_citation("forvaltningslovens", cits, pkts) == rendered
+
+
+def test_eu_reference():
+    cits, pkts = parse_reference("gdpr", "art. 6, stk. 1, litra e")
+    assert (cits[0].par, cits[0].stk, cits[0].nr) == ("6", 1, "e")
+    assert format_citation("databeskyttelsesforordningens", cits, pkts, eu=True) == \
+        "databeskyttelsesforordningens artikel 6, stk. 1, litra e"
+
+
+@pytest.mark.parametrize("bad", ["", "stk. 2", "19, stk", "nitten", "19,, stk. 2", "§", "19 stk. 2 nr"])
+def test_malformed_references_are_rejected(bad):
+    with pytest.raises(ReferenceError):
+        parse_reference("fvl", bad)
+
+
+def test_range_covers_paragraph_inside():
+    cit = parse_reference("fvl", "19-21")[0][0]
+    assert cit.covers("20") and cit.covers("19") and not cit.covers("22")
+
+
+# --- the export ---
+def test_export_has_every_kind_with_the_schema(basic_build):
+    recs = records(basic_build)
+    kinds = {r.kind for r in recs.values()}
+    assert kinds == {"page", "section", "case", "term"}
+    page = recs["hoering"]
+    assert page.url == "kap/hoering.html" and page.anchor == "" and page.chapter == "Kapitlet"
+    assert page.summary == "Sådan hører du en part." and page.administrations == ["SOF", "BIF"]
+    assert page.reviewed == "2026-11-28"
+    section = recs["hoering#hoering-undtagelser"]
+    assert section.breadcrumb == ["Høring", "Reglen", "Undtagelser"]
+    assert section.url == "kap/hoering.html#hoering-undtagelser"
+    assert [(c.law, c.par, c.stk) for c in section.citations] == [("fvl", "19", 2)]
+    line = (export_dir(basic_build / "html") / RECORDS_FILE).read_text().splitlines()[0]
+    assert set(json.loads(line)) >= {"id", "kind", "page", "anchor", "url", "title", "breadcrumb",
+                                     "chapter", "text", "citations", "summary", "reviewed", "administrations"}
+
+
+def test_case_record_and_citations(basic_build):
+    case = records(basic_build)["hoering#hoering-sag-nabo"]
+    assert case.kind == "case" and case.title == "Naboen blev ikke hørt"
+    assert case.breadcrumb == ["Høring", "Sagseksempler", "Naboen blev ikke hørt"]
+    for part in ("Situation", "Spørgsmål", "Vurdering", "Resultat"):
+        assert part in case.text
+    assert "Sagseksempel:" not in case.text
+    assert {(c.law, c.par, c.stk) for c in case.citations} == {("fvl", "19", 1), ("offl", "13", None)}
+
+
+def test_text_has_no_markup_or_warnings(basic_build):
+    for r in records(basic_build).values():
+        assert not re.search(r"[{}`]|\x00|ERROR|WARNING|Unknown", r.text), (r.id, r.text)
+
+
+def test_term_points_to_the_page_that_explains_it(basic_build):
+    term = records(basic_build)["ordliste#term-part"]
+    assert term.kind == "term" and term.page == "hoering" and term.variants == ["partsstatus"]
+    assert term.url == "ordliste.html#term-part"
+    assert "Læs mere: Høring" in term.text  # the implicit {doc} link is titled, not left as a path
+
+
+def test_citation_roles_render_links(basic_build):
+    html = (basic_build / "html" / "kap" / "hoering.html").read_text()
+    assert ">forvaltningslovens § 19, stk. 2, nr. 1</a>" in html
+    assert 'href="https://www.retsinformation.dk/eli/lta/2014/433"' in html
+    assert ">databeskyttelsesforordningens artikel 6, stk. 1, litra e</a>" in html
+    assert 'href="https://eur-lex.europa.eu/eli/reg/2016/679/oj"' in html
+
+
+def test_case_renders_as_keyboard_accessible_dropdown(basic_build):
+    html = (basic_build / "html" / "kap" / "hoering.html").read_text()
+    m = re.search(r'<details class="[^"]*klarret-case[^"]*" id="hoering-sag-nabo">\s*<summary', html)
+    assert m, "a case example is a <details> with its id and a <summary> (native keyboard support)"
+    assert "Senest gennemgået 28. november 2026" in html
+
+
+# --- bad input fails the build, naming file and line ---
+def _break(root, old, new):
+    page = root / "kap" / "hoering.md"
+    text = page.read_text()
+    assert old in text
+    page.write_text(text.replace(old, new))
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("Vurdering:\nJa, efter {fvl}`19, stk. 1`.\n", "", "mangler Vurdering"),
+    ("{fvl}`9 b`", "{fvll}`9 b`", "Kendte love: fvl, gdpr, offl"),
+    ("{fvl}`9 b`", "{fvl}`stk. 9`", "Ugyldig lovhenvisning"),
+    (":hjemmel: fvl 19, stk. 1; offl 13", ":hjemmel: fvl 19, stk. 1; xyz 13", "Ukendt lov 'xyz'"),
+    (":name: hoering-sag-nabo\n", "", "mangler :name:"),
+])
+def test_bad_input_fails_with_file_and_line(tree_copy, tmp_path, capsys, old, new, message):
+    root = tree_copy()
+    _break(root, old, new)
+    status = build_guidance(root, tmp_path / "out")
+    err = capsys.readouterr().err
+    assert status != 0
+    assert re.search(r"kap/hoering\.md:\d+: (ERROR|WARNING)", err), err
+    assert message in err
+
+
+# --- incremental and parallel builds ---
+def test_incremental_rebuild_reads_one_page_and_exports_all(tree_copy, tmp_path, capsys):
+    root = tree_copy()
+    out = tmp_path / "out"
+    assert build_guidance(root, out) == 0
+    before = set(records(out))
+    time.sleep(0.01)
+    page = root / "kap" / "andet.md"
+    page.write_text(page.read_text() + "\nEn ny sætning om klagefrister.\n")
+    capsys.readouterr()
+    from klarret.build import run_sphinx
+
+    assert run_sphinx(root, root, out / "html", out / "doctrees", jobs="1") == 0
+    log = capsys.readouterr().out
+    assert "0 added, 1 changed, 0 removed" in log, log
+    after = records(out)
+    assert set(after) == before
+    assert "klagefrister" in after["andet"].text
+
+
+def test_parallel_build_exports_every_page(tree_copy, tmp_path):
+    root = tree_copy()
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    assert build_guidance(root, serial, jobs="1") == 0
+    assert build_guidance(root, parallel, jobs="2") == 0
+    assert set(records(serial)) == set(records(parallel))
