@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFProtect
 
 import quizzes
 import search
-from klarret import build, cli, content, db, errors, guidance, health, people, settings  # noqa: F401
+from klarret import auth, build, cli, content, db, errors, guidance, health, people, settings  # noqa: F401
 
 csrf = CSRFProtect()
 
@@ -28,6 +28,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
     health.init_app(app)
+    auth.init_app(app)
     errors.init_app(app)
     build.init_app(app)
     search.init_app(app)

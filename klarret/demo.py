@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
+from klarret.auth import hash_password
 from klarret.db import db
 from klarret.people import Employee, Unit, UnitManager, ensure_administrations, unit_by_path
 
@@ -19,6 +20,8 @@ DEMO_UNITS = {
     "KFF": ["Borgerservice / Borgerservice Nørrebro", "Biblioteker / Hovedbiblioteket"],
     "ØKF": ["Koncernservice / Løn", "Borgerrådgiveren / Sekretariatet"],
 }
+# Demo mode only: every demo account has this password (see README).
+DEMO_PASSWORD = "klarret-demo"
 # (staff number, name, e-mail, administration, unit path, job title, role, manages unit path)
 DEMO_PEOPLE = [
     ("000101", "Anna Demo", "anna@demo.klarret.dk", "SOF", "Center for Udsatte Voksne / Team Nord",
@@ -45,6 +48,7 @@ def load_demo_data(today: dt.date | None = None) -> dict[str, int]:
         if db.session.get(Employee, staff_no) is None:
             db.session.add(Employee(staff_no=staff_no, name=name, email=email,
                                     unit=unit_by_path(code, path), job_title=title, role=role,
+                                    password_hash=hash_password(DEMO_PASSWORD),
                                     start_date=today - dt.timedelta(days=30 if staff_no == "000102" else 800)))
             db.session.flush()
             if manages:

@@ -60,6 +60,7 @@ def test_export_has_every_kind_with_the_schema(basic_build):
     assert page.url == "kap/hoering.html" and page.anchor == "" and page.chapter == "Kapitlet"
     assert page.summary == "Sådan hører du en part." and page.administrations == ["SOF", "BIF"]
     assert page.reviewed == "2026-11-28"
+    assert "Naboen bliver hørt." in page.text, "a page's text includes its case examples (LIX, spelling)"
     section = recs["hoering#hoering-undtagelser"]
     assert section.breadcrumb == ["Høring", "Reglen", "Undtagelser"]
     assert section.url == "kap/hoering.html#hoering-undtagelser"

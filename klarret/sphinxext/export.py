@@ -42,12 +42,14 @@ def _implicit_link(node: nodes.Node) -> str | None:
     return None
 
 
-def plain_text(node: nodes.Node, stop: tuple[type, ...] = ()) -> str:
-    """Plain text of a node, leaving out markup, messages and (optionally) nested ``stop`` nodes."""
+def plain_text(node: nodes.Node, stop: tuple[type, ...] = (), cases: bool = False) -> str:
+    """Plain text of a node, leaving out markup, messages, nested ``stop`` nodes and (unless
+    ``cases``) case examples, which are records of their own."""
     out: list[str] = []
 
     def walk(n: nodes.Node) -> None:
-        if _skip(n) or (stop and isinstance(n, stop) and n is not node) or _is_case(n) and n is not node:
+        if _skip(n) or (stop and isinstance(n, stop) and n is not node) or \
+                (not cases and _is_case(n) and n is not node):
             return
         link = _implicit_link(n)
         if link is not None:
@@ -131,7 +133,7 @@ class ExportCollector(EnvironmentCollector):
         title = env.titles[docname].astext() if docname in env.titles else page
         records = [Record(
             id=page, kind="page", page=page, anchor="", url=url, title=title, breadcrumb=[title],
-            chapter="", text=plain_text(doctree), citations=_citations(doctree),
+            chapter="", text=plain_text(doctree, cases=True), citations=_citations(doctree),
             summary=str(meta.get("summary", "")), reviewed=str(meta.get("reviewed", "")),
             administrations=_metadata_list(meta.get("administrations")), docname=docname,
         )]

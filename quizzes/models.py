@@ -1,0 +1,76 @@
+"""E-learning records: pinned course versions, attempts, answers and completions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from klarret.db import db
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class CourseVersion(db.Model):
+    """A course's content as it was when an attempt started: grading always uses this copy."""
+
+    __tablename__ = "course_version"
+    __table_args__ = (UniqueConstraint("course_id", "version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    course_id: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[str] = mapped_column(String(32))
+    content: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Attempt(db.Model):
+    """One try at a course; answers are saved as given and graded once, on submission."""
+
+    __tablename__ = "attempt"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_no: Mapped[str] = mapped_column(ForeignKey("employee.staff_no"), index=True)
+    course_id: Mapped[str] = mapped_column(String(64), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("course_version.id"))
+    seed: Mapped[int] = mapped_column(Integer)  # shuffles questions and options reproducibly
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    correct: Mapped[int | None] = mapped_column(Integer)
+    total: Mapped[int | None] = mapped_column(Integer)
+    score: Mapped[int | None] = mapped_column(Integer)  # percent, rounded down
+    passed: Mapped[bool | None] = mapped_column(Boolean)
+
+    version: Mapped[CourseVersion] = relationship()
+    answers: Mapped[list["Answer"]] = relationship(back_populates="attempt", cascade="all, delete-orphan")
+
+
+class Answer(db.Model):
+    """The options an employee chose for one question of an attempt; ``correct`` is set on grading."""
+
+    __tablename__ = "answer"
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id"), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    selected: Mapped[str] = mapped_column(Text)  # option ids joined by ","
+    answered_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    correct: Mapped[bool | None] = mapped_column(Boolean)
+
+    attempt: Mapped[Attempt] = relationship(back_populates="answers")
+
+
+class Completion(db.Model):
+    """The first passing attempt of a course (per renewal cycle), with a verification code."""
+
+    __tablename__ = "completion"
+    __table_args__ = (UniqueConstraint("staff_no", "course_id", "cycle"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_no: Mapped[str] = mapped_column(ForeignKey("employee.staff_no"), index=True)
+    course_id: Mapped[str] = mapped_column(String(64), index=True)
+    cycle: Mapped[int] = mapped_column(Integer, default=0)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id"), unique=True)
+    completed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    score: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+
+    attempt: Mapped[Attempt] = relationship()
