@@ -1,9 +1,84 @@
-"""KlarRet e-learning: course files, grading, attempts and completions (the e-learning issue)."""
+"""KlarRet e-learning: course files, grading, attempts, completions and the course pages."""
 
 from __future__ import annotations
 
-from flask import Flask
+import json
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+from klarret import build
+
+
+def _check(html_dir: Path | None) -> list:
+    from quizzes.loader import COURSES_DIR, load_courses
+
+    courses, errors = load_courses(Path(current_app.config.get("KLARRET_COURSES_DIR", COURSES_DIR)), html_dir)
+    return courses, errors
+
+
+def _build_step(html_dir: Path) -> None:
+    courses, errors = _check(html_dir)
+    for e in errors:
+        click.echo(f"  FEJL {e}", err=True)
+    if errors:
+        raise click.ClickException(f"{len(errors)} fejl i kursusfilerne. Ret dem (fil og spørgsmål står ovenfor) "
+                                   "og kør 'klarret courses check'.")
+    click.echo(f"  {len(courses)} kurser og {sum(len(c.questions) for c in courses)} spørgsmål er i orden.")
+
+
+@click.group("courses")
+def courses_group() -> None:
+    """Kursusfilerne (e-læring)."""
+
+
+@courses_group.command("check")
+@click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON.")
+def check_command(as_json: bool) -> None:
+    """Tjek kursusfilerne mod vejledningens eksport (sider og ankre)."""
+    html = Path(current_app.config["KLARRET_HTML_DIR"])
+    try:
+        courses, errors = _check(html)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
+    for e in errors:
+        click.echo(f"FEJL {e}", err=True)
+    if as_json:
+        click.echo(json.dumps({"courses": [{"id": c.id, "title": c.title, "version": c.version,
+                                            "modules": len(c.modules), "questions": len(c.questions)}
+                                           for c in courses]}, ensure_ascii=False))
+    else:
+        for c in courses:
+            click.echo(f"{c.id}: {len(c.modules)} moduler, {len(c.questions)} spørgsmål, "
+                       f"{sum(q.case_based for q in c.questions)} sagsbaserede, version {c.version}")
+    if errors:
+        raise SystemExit(1)
+
+
+def _cites_hook(found: list) -> None:
+    """`klarret content report --cites`: also list the questions that link to the sections found."""
+    from quizzes.loader import load_courses
+
+    targets = {(r.page, r.anchor) for r in found}
+    courses, _ = load_courses()
+    hits = [(c, q) for c in courses for q in c.questions if (q.page, q.anchor) in targets]
+    click.echo(f"{len(hits)} kursusspørgsmål linker til disse afsnit:")
+    for c, q in hits:
+        click.echo(f"  {c.id:24} {q.id:20} {q.page}#{q.anchor}")
 
 
 def init_app(app: Flask) -> None:
-    """Register the e-learning feature (nothing yet: courses arrive with the e-learning issue)."""
+    """Load the course files, register the pages, the `courses` commands and the build step."""
+    from quizzes import models  # noqa: F401 (tables for migrations)
+    from quizzes.loader import COURSES_DIR, load_courses
+    from quizzes.views import bp
+
+    courses, errors = load_courses(Path(app.config.get("KLARRET_COURSES_DIR", COURSES_DIR)))
+    for e in errors:
+        app.logger.warning("Kursusfil: %s", e)
+    app.extensions["klarret.courses"] = {c.id: c for c in courses}
+    app.register_blueprint(bp)
+    app.cli.add_command(courses_group)
+    build.register_step(app, "Tjekker kurserne mod vejledningen", _build_step)
+    app.extensions.setdefault("klarret.cites_report", []).append(_cites_hook)
