@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -83,8 +84,8 @@ def build_index(html_dir: str | Path, index_dir: str | Path, echo=print) -> int:
     index_dir = Path(index_dir)
     parent = index_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
-    new = parent / f"{index_dir.name}-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
-    new.mkdir()
+    # A unique new folder beside the live one; sorting by name keeps build order.
+    new = Path(tempfile.mkdtemp(prefix=f"{index_dir.name}-{time.strftime('%Y%m%d%H%M%S')}-", dir=parent))
     wordset = vocabulary(r.text for r in records)
     ix = index.create_in(str(new), schema(wordset))
     writer = ix.writer(limitmb=128)

@@ -64,6 +64,7 @@ def axe():
     def run(pg) -> list[dict]:
         pg.add_script_tag(path=str(AXE))
         result = pg.evaluate(f"axe.run(document, {{runOnly: {WCAG}}})")
+        assert result["passes"], "axe-core ran no check: the page did not load"
         return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
                  "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]
 
