@@ -26,10 +26,19 @@ node-deps:
 	  echo "==> Installerer axe-core (npm ci)"; npm ci --no-audit --no-fund --loglevel=error; \
 	else echo "npm findes ikke: browsertestene springes over (kør 'make system-deps')"; fi
 
-# System packages for the browser, spelling and PostgreSQL tests (Debian; run as root).
+# System packages for the browser and spelling tests (Debian; run as root). Only what is missing is
+# installed: Node.js often comes from NodeSource with npm built in, and Debian's npm conflicts with it.
 system-deps:
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium hunspell hunspell-da nodejs npm >/dev/null
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v hunspell >/dev/null 2>&1 || missing="$$missing hunspell"; \
+	[ -f /usr/share/hunspell/da_DK.dic ] || missing="$$missing hunspell-da"; \
+	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
+	  echo "==> Installerer systempakker:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else echo "==> Systempakkerne er på plads"; fi
 
 build: install
 	$(BIN)/klarret build

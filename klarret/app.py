@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFProtect
 
 import quizzes
 import search
-from klarret import auth, build, cli, content, db, errors, guidance, health, people, settings  # noqa: F401
+from klarret import audit, auth, build, cli, content, db, errors, guidance, health, people, settings  # noqa: F401
 
 csrf = CSRFProtect()
 

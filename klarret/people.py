@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint, select
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from klarret.db import db
@@ -63,6 +63,8 @@ class Employee(db.Model):
     role: Mapped[str] = mapped_column(String(16), default="employee")
     # argon2 hash for local accounts; None for employees who log in through single sign-on.
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    # Set when `klarret staff purge` removed the person's identity (retention); records stay.
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     unit: Mapped[Unit | None] = relationship()
 
@@ -73,6 +75,17 @@ class UnitManager(db.Model):
     __tablename__ = "unit_manager"
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
     staff_no: Mapped[str] = mapped_column(ForeignKey("employee.staff_no"), primary_key=True)
+
+
+class Deputy(db.Model):
+    """A stedfortræder: someone a manager lets see the same view, for a period."""
+
+    __tablename__ = "deputy"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    manager_staff_no: Mapped[str] = mapped_column(ForeignKey("employee.staff_no"), index=True)
+    deputy_staff_no: Mapped[str] = mapped_column(ForeignKey("employee.staff_no"), index=True)
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_to: Mapped[dt.date] = mapped_column(Date)
 
 
 def ensure_administrations() -> None:

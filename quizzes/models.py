@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import (JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint)
+from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from klarret.db import db
@@ -74,3 +74,50 @@ class Completion(db.Model):
     code: Mapped[str] = mapped_column(String(32), unique=True)
 
     attempt: Mapped[Attempt] = relationship()
+
+
+class Assignment(db.Model):
+    """When a course was first assigned to an employee (due dates count from here or the start date)."""
+
+    __tablename__ = "assignment"
+    staff_no: Mapped[str] = mapped_column(ForeignKey("employee.staff_no"), primary_key=True)
+    course_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    assigned_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class Exemption(db.Model):
+    """A manual exemption from a course, with its reason (fritaget)."""
+
+    __tablename__ = "exemption"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_no: Mapped[str] = mapped_column(ForeignKey("employee.staff_no"), index=True)
+    course_id: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)
+    granted_by: Mapped[str] = mapped_column(String(64))
+    granted_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class AttemptGrant(db.Model):
+    """Extra attempts an administrator gives someone who has used them all."""
+
+    __tablename__ = "attempt_grant"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_no: Mapped[str] = mapped_column(ForeignKey("employee.staff_no"), index=True)
+    course_id: Mapped[str] = mapped_column(String(64))
+    extra: Mapped[int] = mapped_column(Integer)
+    granted_by: Mapped[str] = mapped_column(String(64))
+    granted_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ReminderSent(db.Model):
+    """A reminder that has been sent, so that each message goes out once."""
+
+    __tablename__ = "reminder_sent"
+    __table_args__ = (UniqueConstraint("staff_no", "course_id", "kind", "cycle"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_no: Mapped[str] = mapped_column(ForeignKey("employee.staff_no"), index=True)
+    course_id: Mapped[str] = mapped_column(String(64))  # "" for a manager's weekly digest
+    kind: Mapped[str] = mapped_column(String(16))  # assigned | due_soon | overdue | digest
+    cycle: Mapped[str] = mapped_column(String(16))  # renewal cycle, or ISO week for a digest
+    sent_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -51,17 +51,17 @@ def test_take_a_course_by_keyboard_alone_and_check_accessibility(page, live_serv
     keyboard_login(page, live_server)
     page.goto(f"{live_server}/kurser/{COURSE}")
     assert axe(page) == [], "course overview"
-    tab_to(page, "form button[type=submit]")
+    tab_to(page, "main form button[type=submit]")
     page.keyboard.press("Enter")
     page.wait_for_url("**/modul/0")
     assert axe(page) == [], "a module with its questions"
     for i in range(len(course.modules)):
         answer_module_by_keyboard(page, course)
         tab_to(page, "button[value=next]")
-        page.keyboard.press("Enter")
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
     page.wait_for_url("**/gennemse")
-    tab_to(page, "form button[type=submit]")
+    tab_to(page, "main form button[type=submit]")
     page.keyboard.press("Enter")
     page.wait_for_url("**/resultat")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Bestået")
@@ -75,8 +75,8 @@ def test_take_a_course_by_keyboard_alone_and_check_accessibility(page, live_serv
 
 def test_error_summary_takes_focus(page, live_server, axe):
     page.goto(f"{live_server}/login")
-    tab_to(page, "button[type=submit]")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
-    assert page.evaluate("() => document.activeElement.id") == "fejlopsummering"
+    tab_to(page, "main button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'fejlopsummering'")
     assert axe(page) == []
