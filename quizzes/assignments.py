@@ -1,8 +1,7 @@
-"""Who must take which course, and each person's status (interim rules until the organisation issue).
+"""Who must take which course: an employee's own overview, recorded assignments, exemptions and grants.
 
-Until assignment rules arrive: the mandatory basic course for everyone, the new-employee course for
-those who started within 90 days, the manager course for managers; the rest are optional. A course
-is due 90 days after the employee's start date.
+The rules live in the course files (`[[tildeling]]`, see quizzes/rules.py); statuses come from
+quizzes/status.py, the one code path for /min-side, dashboards, exports and reminders.
 """
 
 from __future__ import annotations
@@ -10,56 +9,86 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from klarret.auth import is_manager
-from klarret.people import Employee
-from quizzes.attempts import attempts_left, completion_of, courses, open_attempt, attempts_of
-from quizzes.loader import Course
-from quizzes.models import Completion
+from sqlalchemy import select
 
-NEW_EMPLOYEE_DAYS = 90
-DUE_DAYS = 90
+from klarret.audit import record
+from klarret.db import db
+from klarret.people import Employee
+from quizzes.loader import Course
+from quizzes.models import Assignment, AttemptGrant, Completion, Exemption, utcnow
+from quizzes.status import StatusRow, courses_by_title, rows
 
 
 @dataclass
 class Row:
+    """One line of /min-side."""
+
     course: Course
     mandatory: bool
-    status: str
-    due: dt.date | None
-    completion: Completion | None
+    status: StatusRow
+    code: str | None  # the latest completion's certificate code
 
-
-def is_assigned(user: Employee, course: Course, today: dt.date) -> bool:
-    """Whether the interim rules make the course mandatory for the employee."""
-    if course.audience == "alle":
-        return True
-    if course.audience == "nye":
-        return user.start_date is not None and (today - user.start_date).days <= NEW_EMPLOYEE_DAYS
-    if course.audience == "ledere":
-        return is_manager(user)
-    return False
-
-
-def status(user: Employee, course: Course, due: dt.date | None = None, today: dt.date | None = None) -> str:
-    """The first that applies: bestået, ikke bestået (no attempts left), forfalden, i gang, ikke startet."""
-    if completion_of(user, course.id) is not None:
-        return "bestået"
-    if attempts_of(user, course.id) and attempts_left(user, course) == 0:
-        return "ikke bestået"
-    if due is not None and today is not None and due < today:
-        return "forfalden"
-    if open_attempt(user, course.id) is not None:
-        return "i gang"
-    return "ikke startet"
+    @property
+    def due(self) -> dt.date | None:
+        return self.status.due
 
 
 def overview(user: Employee, today: dt.date | None = None) -> list[Row]:
-    """The employee's courses: mandatory first, then optional."""
+    """The employee's courses, mandatory first (people excluded from statistics see theirs too)."""
+    by_id = {c.id: c for c in courses_by_title()}
+    codes = {c: code for c, code in db.session.execute(select(Completion.course_id, Completion.code).where(
+        Completion.staff_no == user.staff_no).order_by(Completion.cycle))}
+    out = [Row(by_id[r.course_id], mandatory, r, codes.get(r.course_id))
+           for r, mandatory in rows(staff_nos=[user.staff_no], today=today, include_excluded=True, optional=True)]
+    out.sort(key=lambda r: (not r.mandatory, r.course.title))
+    return out
+
+
+def record_assignments(today: dt.date | None = None) -> int:
+    """Record today as the assignment date of every rule-assigned course not yet recorded; return how many.
+
+    Run daily (by `klarret remind`): someone who moves into a unit or becomes a manager is then due
+    frist_dage after that day, and a new employee keeps the "nye" course after the window closes.
+    """
     today = today or dt.date.today()
-    rows = []
-    for course in sorted(courses().values(), key=lambda c: c.title):
-        mandatory = is_assigned(user, course, today)
-        due = user.start_date + dt.timedelta(days=DUE_DAYS) if mandatory and user.start_date else None
-        rows.append(Row(course, mandatory, status(user, course, due, today), due, completion_of(user, course.id)))
-    rows.sort(key=lambda r: not r.mandatory)
-    return rows
+    known = {(s, c) for s, c in db.session.execute(select(Assignment.staff_no, Assignment.course_id))}
+    new = [{"staff_no": r.staff_no, "course_id": r.course_id, "assigned_on": today}
+           for r, mandatory in rows(today=today, include_excluded=True) if (r.staff_no, r.course_id) not in known]
+    if new:
+        db.session.execute(Assignment.__table__.insert(), new)
+    db.session.commit()
+    return len(new)
+
+
+def exempt(staff_no: str, course_id: str, reason: str, actor: str) -> Exemption:
+    """Exempt an employee from a course (fritaget), with a reason; audited."""
+    if not reason.strip():
+        raise ValueError("Skriv en begrundelse for fritagelsen.")
+    ex = Exemption(staff_no=staff_no, course_id=course_id, reason=reason.strip(), granted_by=actor)
+    db.session.add(ex)
+    record(actor, "exemption.grant", f"{staff_no}/{course_id}", reason=reason.strip())
+    db.session.commit()
+    return ex
+
+
+def revoke_exemption(staff_no: str, course_id: str, actor: str) -> int:
+    """End the employee's active exemptions from a course; audited; return how many."""
+    found = db.session.scalars(select(Exemption).where(Exemption.staff_no == staff_no,
+                                                       Exemption.course_id == course_id,
+                                                       Exemption.revoked_at.is_(None))).all()
+    for ex in found:
+        ex.revoked_at = utcnow()
+    record(actor, "exemption.revoke", f"{staff_no}/{course_id}", count=len(found))
+    db.session.commit()
+    return len(found)
+
+
+def grant_attempts(staff_no: str, course_id: str, extra: int, actor: str) -> AttemptGrant:
+    """Give someone who has used every attempt ``extra`` more; audited."""
+    if extra < 1:
+        raise ValueError("Antallet af ekstra forsøg skal være mindst 1.")
+    grant = AttemptGrant(staff_no=staff_no, course_id=course_id, extra=extra, granted_by=actor)
+    db.session.add(grant)
+    record(actor, "attempts.grant", f"{staff_no}/{course_id}", extra=extra)
+    db.session.commit()
+    return grant

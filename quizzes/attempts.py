@@ -14,7 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from klarret.db import db
 from klarret.people import Employee
 from quizzes.loader import Course, Question
-from quizzes.models import Answer, Attempt, Completion, CourseVersion, utcnow
+from quizzes.models import Answer, Attempt, AttemptGrant, Completion, CourseVersion, utcnow
+from quizzes.rules import add_months
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are read aloud and typed
 
@@ -81,17 +82,21 @@ def attempts_of(user: Employee, course_id: str) -> list[Attempt]:
 
 
 def completion_of(user: Employee, course_id: str) -> Completion | None:
+    """The completion of the latest renewal cycle, if any."""
     return db.session.scalar(select(Completion).where(Completion.staff_no == user.staff_no,
-                                                      Completion.course_id == course_id).order_by(Completion.id))
+                                                      Completion.course_id == course_id)
+                             .order_by(Completion.cycle.desc()).limit(1))
 
 
 def attempts_left(user: Employee, course: Course) -> int | None:
-    """How many more attempts may start (None: no limit)."""
+    """How many more attempts may start (None: no limit); an administrator's grants add to the limit."""
     if not course.max_attempts:
         return None
     used = db.session.scalar(select(func.count()).select_from(Attempt).where(
         Attempt.staff_no == user.staff_no, Attempt.course_id == course.id))
-    return max(0, course.max_attempts - used)
+    extra = db.session.scalar(select(func.coalesce(func.sum(AttemptGrant.extra), 0)).where(
+        AttemptGrant.staff_no == user.staff_no, AttemptGrant.course_id == course.id))
+    return max(0, course.max_attempts + extra - used)
 
 
 def start_attempt(user: Employee, course: Course) -> Attempt:
@@ -190,19 +195,31 @@ def submit(attempt: Attempt) -> Attempt:
 
 
 def _record_completion(attempt: Attempt, score: int, when: dt.datetime) -> None:
-    """The first passing attempt is the completion; later passes are kept as attempts only."""
-    exists = db.session.scalar(select(Completion.id).where(Completion.staff_no == attempt.staff_no,
-                                                           Completion.course_id == attempt.course_id,
-                                                           Completion.cycle == 0))
-    if exists:
+    """The first passing attempt of a renewal cycle is its completion; other passes stay attempts only."""
+    cycle = _new_cycle(attempt.staff_no, attempt.course_id, when)
+    if cycle is None:
         return
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
     try:
         with db.session.begin_nested():
-            db.session.add(Completion(staff_no=attempt.staff_no, course_id=attempt.course_id, cycle=0,
+            db.session.add(Completion(staff_no=attempt.staff_no, course_id=attempt.course_id, cycle=cycle,
                                       attempt_id=attempt.id, completed_at=when, score=score, code=code))
     except IntegrityError:
         pass  # a concurrent submission of another attempt got there first
+
+
+def _new_cycle(staff_no: str, course_id: str, when: dt.datetime) -> int | None:
+    """The cycle a pass at ``when`` completes: 0 first; the next once the renewal window has opened."""
+    latest = db.session.execute(select(Completion.cycle, Completion.completed_at).where(
+        Completion.staff_no == staff_no, Completion.course_id == course_id)
+        .order_by(Completion.cycle.desc()).limit(1)).first()
+    if latest is None:
+        return 0
+    course = courses().get(course_id)
+    if course is None or not course.renew_months:
+        return None
+    opens = add_months(latest.completed_at.date(), course.renew_months) - dt.timedelta(days=course.soon_days)
+    return latest.cycle + 1 if when.date() >= opens else None
 
 
 def completion_by_code(code: str) -> Completion | None:

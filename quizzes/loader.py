@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from klarret.export import RECORDS_FILE, anchors, export_dir, iter_records
+from quizzes.rules import Rule, parse_rules
 
 COURSES_DIR = Path(__file__).parent / "courses"
 TYPES = ("single", "multiple", "truefalse")
@@ -66,6 +67,22 @@ class Course:
     modules: list[Module]
     source: str = ""
     version: str = ""
+    # Who must take it and when (not content: a rule change gives no new version).
+    rules: list[Rule] = field(default_factory=list)
+
+    @property
+    def mandatory(self) -> bool:
+        return bool(self.rules)
+
+    @property
+    def renew_months(self) -> int:
+        """Months until a completion expires (0: never); the same for every rule of the course."""
+        return self.rules[0].renew_months if self.rules else 0
+
+    @property
+    def soon_days(self) -> int:
+        """The "udløber snart" window before expiry, in days."""
+        return self.rules[0].soon_days if self.rules else 0
 
     @property
     def questions(self) -> list[Question]:
@@ -79,6 +96,7 @@ class Course:
         data = asdict(self)
         data.pop("source")
         data.pop("version")
+        data.pop("rules")
         return data
 
     @classmethod
@@ -141,7 +159,7 @@ def parse_course(path: Path, errors: list[CourseError]) -> Course | None:
         err("", "kurset har ingen moduler.")
     course = Course(_text(data, "id"), _text(data, "title"), _text(data, "description"), pass_mark,
                     int(data.get("minutes", 0) or 0), int(data.get("max_attempts", 0) or 0), audience,
-                    modules, source=name)
+                    modules, source=name, rules=parse_rules(data, err))
     course.version = version_of(course.to_json())
     return course
 
