@@ -79,6 +79,9 @@ def init_app(app: Flask) -> None:
         app.logger.warning("Kursusfil: %s", e)
     app.extensions["klarret.courses"] = {c.id: c for c in courses}
     app.register_blueprint(bp)
+    from quizzes.dashboard import bp as reports_bp  # manager dashboard, municipality view, exports
+
+    app.register_blueprint(reports_bp)
     app.cli.add_command(courses_group)
     build.register_step(app, "Tjekker kurserne mod vejledningen", _build_step)
     app.extensions.setdefault("klarret.cites_report", []).append(_cites_hook)
