@@ -1,0 +1,274 @@
+"""Reading an HR file (CSV or XLSX) into validated rows; every problem is named by row and column."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from klarret.people import ADMINISTRATIONS
+
+MAX_BYTES = 50 * 1024 * 1024
+COLUMNS = ("medarbejdernummer", "navn", "email", "forvaltning", "enhed", "stilling", "startdato", "slutdato",
+           "leder_for")
+REQUIRED = ("medarbejdernummer", "navn", "forvaltning", "enhed")
+_ADMIN_KEYS = {**{c.casefold(): c for c in ADMINISTRATIONS}, **{n.casefold(): c for c, n in ADMINISTRATIONS.items()}}
+_DMY = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PATH_SPLIT = re.compile(r"\s+/\s+")
+
+
+class StaffFileError(Exception):
+    """The file as a whole cannot be read (too large, empty, wrong type); the message is Danish."""
+
+
+@dataclass
+class RowError:
+    """One problem, in Danish, with the spreadsheet row (the header is row 1) and column."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"Række {self.row}" if self.row else "Filen"
+        if self.column:
+            where += f", kolonne '{self.column}'"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class StaffRow:
+    """One employee as the HR file describes them."""
+
+    row: int
+    staff_no: str
+    name: str
+    email: str | None
+    administration: str
+    unit_path: str
+    job_title: str
+    start_date: dt.date | None
+    end_date: dt.date | None
+    manages: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ParsedFile:
+    rows: list[StaffRow]
+    errors: list[RowError]
+    present: set[str]  # which of COLUMNS the file has (absent optional columns leave fields untouched)
+    administrations: set[str]
+
+
+def column_mapping(path: str | os.PathLike | None = None) -> dict[str, list[str]]:
+    """Field -> accepted header names, from the TOML file in KLARRET_STAFF_COLUMNS (``[kolonner]``)."""
+    mapping = {c: [c] for c in COLUMNS}
+    path = path or os.environ.get("KLARRET_STAFF_COLUMNS")
+    if not path:
+        return mapping
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise StaffFileError(f"Kolonneopsætningen {path} kan ikke læses: {exc}. Ret filen eller "
+                             "KLARRET_STAFF_COLUMNS.") from None
+    for key, names in data.get("kolonner", {}).items():
+        if key not in mapping:
+            raise StaffFileError(f"Kolonneopsætningen {path} nævner '{key}', som ikke er et felt. "
+                                 f"Brug: {', '.join(COLUMNS)}.")
+        mapping[key] = [names] if isinstance(names, str) else [str(n) for n in names]
+    return mapping
+
+
+def read_table(path: Path, progress: Callable[[str], None] | None = None) -> Iterator[list]:
+    """The file's rows as lists of cells (header first): XLSX by its signature, otherwise CSV."""
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise StaffFileError(f"Filen er {size / 1024 / 1024:.0f} MB; der kan højst indlæses 50 MB. Del filen op "
+                             "pr. forvaltning (hver fil er et fuldt udtræk af de forvaltninger, den indeholder).")
+    if size == 0:
+        raise StaffFileError("Filen er tom. Vælg udtrækket fra HR-systemet igen.")
+    with path.open("rb") as fh:
+        head = fh.read(4)
+    return _read_xlsx(path) if head == b"PK\x03\x04" else _read_csv(path)
+
+
+def _read_csv(path: Path) -> Iterator[list]:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Danish Excel saves "CSV (semikolonsepareret)" as Windows-1252.
+        text = raw.decode("cp1252", errors="replace")
+    first = text.split("\n", 1)[0]
+    delimiter = max(";,\t", key=first.count)
+    return iter(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def _read_xlsx(path: Path) -> Iterator[list]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise StaffFileError(f"Excel-filen kan ikke læses ({exc.__class__.__name__}). Gem den igen som .xlsx "
+                             "eller som CSV.") from None
+
+    def rows() -> Iterator[list]:
+        try:
+            for row in book.worksheets[0].iter_rows():
+                yield [_xlsx_value(c) for c in row]
+        finally:
+            book.close()
+
+    return rows()
+
+
+def _xlsx_value(cell) -> object:
+    value = getattr(cell, "value", None)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        fmt = getattr(cell, "number_format", "") or ""
+        # A number formatted "000000" shows its leading zeros in Excel: keep them here too.
+        return str(value).zfill(len(fmt)) if fmt and set(fmt) == {"0"} else str(value)
+    return value
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.strftime("%d-%m-%Y")
+    return str(value).strip()
+
+
+def parse_date(value: object) -> dt.date | None:
+    """A date from dd-mm-yyyy (also . or /), ISO, or an Excel date; None if empty; ValueError if wrong."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    if m := _DMY.match(text):
+        d, mo, y = (int(x) for x in m.groups())
+    elif m := _ISO.match(text):
+        y, mo, d = (int(x) for x in m.groups())
+    else:
+        raise ValueError(f"'{text}' er ikke en dato. Skriv den som dd-mm-åååå (fx 01-03-2025) eller åååå-mm-dd.")
+    try:
+        return dt.date(y, mo, d)
+    except ValueError:
+        raise ValueError(f"datoen '{text}' findes ikke. Ret den i HR-udtrækket.") from None
+
+
+def normalise_path(path: str) -> str:
+    """A unit path with single spaces around each " / " and no empty parts."""
+    return " / ".join(p.strip() for p in _PATH_SPLIT.split(path.strip()) if p.strip())
+
+
+def _header_index(header: list, mapping: dict[str, list[str]], errors: list[RowError]) -> dict[str, int]:
+    names = {_text(h).casefold(): i for i, h in reversed(list(enumerate(header)))}
+    found: dict[str, int] = {}
+    for key, accepted in mapping.items():
+        idx = next((names[a.casefold()] for a in accepted if a.casefold() in names), None)
+        if idx is not None:
+            found[key] = idx
+        elif key in REQUIRED:
+            label = accepted[0] if accepted[0] == key else f"{accepted[0]}' ('{key}"
+            errors.append(RowError(1, None, f"kolonnen '{label}' mangler. Overskrifterne skal stå i første række; "
+                                            f"filen har: {', '.join(_text(h) for h in header if _text(h)) or 'ingen'}."))
+    return found
+
+
+def parse_rows(table: Iterable[list], mapping: dict[str, list[str]] | None = None,
+               progress: Callable[[str], None] | None = None) -> ParsedFile:
+    """Validate every row; all errors are collected (nothing is written by this module)."""
+    mapping = mapping or column_mapping()
+    errors: list[RowError] = []
+    it = iter(table)
+    header = next((r for r in it if any(_text(c) for c in r)), None)
+    if header is None:
+        raise StaffFileError("Filen indeholder ingen rækker. Vælg udtrækket fra HR-systemet igen.")
+    idx = _header_index(header, mapping, errors)
+    if errors:
+        return ParsedFile([], errors, set(idx), set())
+    label = {k: mapping[k][0] for k in idx}
+    rows: list[StaffRow] = []
+    seen: dict[str, int] = {}
+    emails: dict[str, int] = {}
+    dates: dict[object, dt.date | None] = {}
+    for rownum, raw in enumerate(it, start=2):
+        cells = {k: (raw[i] if i < len(raw) else None) for k, i in idx.items()}
+        if not any(_text(v) for v in cells.values()):
+            continue
+        err = lambda col, msg: errors.append(RowError(rownum, label.get(col, col), msg))  # noqa: E731
+        staff_no, name = _text(cells["medarbejdernummer"]), _text(cells["navn"])
+        if not staff_no:
+            err("medarbejdernummer", "medarbejdernummeret mangler.")
+        elif len(staff_no) > 32:
+            err("medarbejdernummer", f"'{staff_no[:40]}' er for langt (højst 32 tegn).")
+        elif staff_no in seen:
+            err("medarbejdernummer", f"medarbejdernummeret '{staff_no}' står også i række {seen[staff_no]}. "
+                                     "Hver medarbejder må kun stå én gang.")
+        else:
+            seen[staff_no] = rownum
+        if not name:
+            err("navn", "navnet mangler.")
+        admin_text = _text(cells["forvaltning"])
+        admin = _ADMIN_KEYS.get(admin_text.casefold())
+        if admin is None:
+            errors.append(RowError(rownum, None, f"ukendt forvaltning '{admin_text}'. Brug en af koderne "
+                                                 f"{', '.join(ADMINISTRATIONS)} eller forvaltningens fulde navn."))
+        email = _text(cells.get("email")).lower() or None
+        if email and not _EMAIL.match(email):
+            err("email", f"'{email}' er ikke en e-mailadresse.")
+        elif email and email in emails:
+            err("email", f"e-mailadressen '{email}' står også i række {emails[email]}.")
+        elif email:
+            emails[email] = rownum
+        parsed_dates = []
+        for col in ("startdato", "slutdato"):
+            value = cells.get(col)
+            key = value if isinstance(value, (str, type(None))) else repr(value)
+            try:
+                if key not in dates:
+                    dates[key] = parse_date(value)
+                parsed_dates.append(dates[key])
+            except ValueError as exc:
+                err(col, str(exc))
+                parsed_dates.append(None)
+        start, end = parsed_dates
+        if start and end and end < start:
+            err("slutdato", f"slutdatoen {end:%d-%m-%Y} ligger før startdatoen {start:%d-%m-%Y}.")
+        manages = [normalise_path(p) for p in _text(cells.get("leder_for")).split(";") if p.strip()]
+        unit_path = normalise_path(_text(cells["enhed"]))
+        for col, path in [("enhed", unit_path)] + [("leder_for", m) for m in manages]:
+            if len(path) > 1000 or any(len(part) > 200 for part in path.split(" / ")):
+                err(col, "enhedens sti er for lang (højst 200 tegn pr. enhed og 1000 i alt).")
+        if admin is not None and staff_no and name:
+            rows.append(StaffRow(rownum, staff_no, name[:200], email, admin, unit_path,
+                                 _text(cells.get("stilling"))[:200], start, end, manages))
+        if progress and rownum % 10000 == 0:
+            progress(f"  {rownum - 1:,} rækker læst".replace(",", "."))
+    if not rows and not errors:
+        errors.append(RowError(None, None, "filen har overskrifter, men ingen medarbejdere. Et tomt udtræk ville "
+                                           "deaktivere alle; vælg udtrækket fra HR-systemet igen."))
+    return ParsedFile(rows, errors, set(idx), {r.administration for r in rows})
+
+
+def read_staff_file(path: str | os.PathLike, mapping: dict[str, list[str]] | None = None,
+                    progress: Callable[[str], None] | None = None) -> ParsedFile:
+    """Read and validate an HR file; raises StaffFileError when the file as a whole is unusable."""
+    return parse_rows(read_table(Path(path), progress), mapping, progress)
