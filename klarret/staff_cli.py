@@ -6,13 +6,14 @@ import time
 from pathlib import Path
 
 import click
+from flask.cli import AppGroup
 
 from klarret.staff_import import Entry, Plan, describe
 
 SHOWN = 20
 
 
-@click.group("staff")
+@click.group("staff", cls=AppGroup)  # AppGroup: every subcommand runs inside the app context
 def staff_group() -> None:
     """Medarbejdere: HR-import og anonymisering efter opbevaringsperioden."""
 

@@ -38,6 +38,8 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
+        if not self.row and not self.column:
+            return self.message[:1].upper() + self.message[1:]
         where = f"Række {self.row}" if self.row else "Filen"
         if self.column:
             where += f", kolonne '{self.column}'"
