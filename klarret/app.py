@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFProtect
 
 import quizzes
 import search
-from klarret import audit, auth, build, cli, content, db, errors, guidance, health, people, settings  # noqa: F401
+from klarret import admin, audit, auth, build, cli, content, db, errors, guidance, health, people, settings  # noqa: F401
 
 csrf = CSRFProtect()
 
@@ -34,6 +34,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     search.init_app(app)
     quizzes.init_app(app)
     cli.init_app(app)
+    admin.init_app(app)
     content.init_app(app)
     # Last: the guidance is served from "/", so every other route must be known first.
     guidance.init_app(app)
