@@ -14,7 +14,7 @@ from klarret.auth import current_user, login_required, role_required
 from klarret.db import db
 from klarret.export import RECORDS_FILE, export_dir, iter_records
 from klarret.people import Deputy, Employee, Unit
-from klarret.scope import managed_units, scope_roots, subtree_ids, visible_unit_ids
+from klarret.scope import delegating_managers, managed_units, scope_roots, subtree_ids, visible_unit_ids
 from quizzes import reports
 from quizzes.attempts import courses
 from quizzes.status import STATUSES, status_rows
@@ -229,6 +229,27 @@ def revoke_deputy(deputy_id: int):
     db.session.commit()
     flash("Stedfortræderen er fjernet og kan ikke længere se dine enheder.")
     return redirect(url_for("reports.deputies"))
+
+
+@bp.app_context_processor
+def _report_nav() -> dict:
+    """Links to the report pages for those who may see them (the menu in base.html)."""
+
+    def report_nav() -> list[tuple[str, str]]:
+        user = current_user()
+        if user is None:
+            return []
+        if user.role == "admin":
+            return [(url_for("reports.leader"), "Medarbejdernes kurser"), (url_for("reports.municipality"),
+                                                                           "Hele kommunen")]
+        links = []
+        if managed_units(user.staff_no) or delegating_managers(user.staff_no, _today()):
+            links.append((url_for("reports.leader"), "Mine medarbejdere"))
+        if user.role == "editor":
+            links.append((url_for("reports.knowledge_gaps"), "Videnshuller"))
+        return links
+
+    return {"report_nav": report_nav}
 
 
 # --- the municipality view ------------------------------------------------------------------------

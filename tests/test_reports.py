@@ -279,6 +279,19 @@ def test_dashboard_page_drill_down_and_filters(org_app):
     assert 'data-label="Center A" data-value="0"' in filtered and "Person E3" not in filtered
 
 
+def test_menu_links_follow_the_role(org_app):
+    def menu(staff_no: str) -> str:
+        client = org_app.test_client()
+        login(client, staff_no)
+        html = client.get("/min-side").get_data(as_text=True)
+        return html[html.index('aria-label="Hovedmenu"'):html.index("</nav>")]
+
+    assert "Mine medarbejdere" in menu("m1") and "Mine medarbejdere" in menu("d1")
+    assert "/leder" not in menu("e1") and "/leder" not in menu("d2")
+    assert "Videnshuller" in menu("ed") and "/leder" not in menu("ed")
+    assert "Hele kommunen" in menu("adm")
+
+
 def test_reminder_button_only_for_overdue_people_in_scope(org_app, monkeypatch):
     import quizzes.reminders
 
