@@ -56,11 +56,11 @@ def test_cli_steps_and_exit_statuses(tmp_path):
            "KLARRET_BUILD_DIR": str(tmp_path / "build")}
     r = klarret("--help", env=env)
     assert r.returncode == 0
-    for cmd in ("build", "index", "db", "demo-data", "serve"):
+    for cmd in ("build", "index", "db", "demo-data", "serve", "staff"):
         assert cmd in r.stdout
     assert klarret("db", "upgrade", env=env).returncode == 0
     r = klarret("demo-data", env=env)
-    assert r.returncode == 0 and "medarbejdere: 5" in r.stdout
+    assert r.returncode == 0 and "medarbejdere: 2000" in r.stdout
     r = klarret("index", env=env)
     assert r.returncode != 0 and "klarret build" in r.stderr
     assert klarret("findes-ikke", env=env).returncode != 0
