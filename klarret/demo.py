@@ -74,7 +74,7 @@ def load_demo_data(today: dt.date | None = None) -> dict[str, int]:
 
 def _load_staff(today: dt.date) -> None:
     """The generated organisation: units, ~2,000 people, managers, and their course activity (bulk inserts)."""
-    from klarret.staff_import import create_units, insert_rows
+    from klarret.org_write import create_units, insert_rows
 
     rng = random.Random(SEED)
     trees = unit_trees(rng, 280)

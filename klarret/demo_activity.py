@@ -14,7 +14,7 @@ from sqlalchemy import insert, select
 
 from klarret.db import db
 from klarret.demo_org import Person
-from klarret.staff_import import insert_rows
+from klarret.org_write import insert_rows
 from quizzes.attempts import CODE_ALPHABET, pin_version
 from quizzes.loader import Course
 from quizzes.models import Answer, Attempt, Completion

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, select, update
 
 from klarret import audit
 from klarret.db import db
-from klarret.people import Employee, Unit, UnitManager, ensure_administrations
+from klarret.org_write import ancestors, create_units, insert_rows, unit_ids
+from klarret.people import ADMINISTRATIONS, Employee, UnitManager
 from klarret.staff_parse import ParsedFile, RowError, StaffFileError, read_staff_file
 
 Progress = Callable[[str], None]
@@ -73,31 +74,6 @@ class Plan:
                          "ledere fjernet"), self.counts().values()))
 
 
-def staff_count() -> int:
-    """How many employees the database holds (for the pages)."""
-    return db.session.scalar(select(func.count()).select_from(Employee)) or 0
-
-
-def insert_rows(model, rows: list[dict]) -> None:
-    """Bulk insert in the current transaction: COPY on PostgreSQL, executemany on SQLite.
-
-    psycopg's executemany sends a round trip per row and very long multi-row VALUES statements are
-    slow to prepare; COPY loads 100,000 rows in well under a second."""
-    table = getattr(model, "__table__", model)
-    if not rows:
-        return
-    conn = db.session.connection()
-    if conn.dialect.name != "postgresql":
-        conn.execute(table.insert(), rows)
-        return
-    keys = list(rows[0])
-    quote = conn.dialect.identifier_preparer.quote
-    sql = f"COPY {quote(table.name)} ({', '.join(quote(k) for k in keys)}) FROM STDIN"
-    with conn.connection.driver_connection.cursor() as cur, cur.copy(sql) as copy:
-        for r in rows:
-            copy.write_row([r[k] for k in keys])
-
-
 def describe(value: object) -> str:
     """A plan value as a case worker reads it."""
     if value is None or value == "":
@@ -111,34 +87,8 @@ def describe(value: object) -> str:
     return str(value)
 
 
-def _units() -> dict[tuple[str, str], int]:
-    return {(c, p): i for i, c, p in db.session.execute(select(Unit.id, Unit.administration_code, Unit.path))}
-
-
-def create_units(wanted: "list[tuple[str, str]] | set[tuple[str, str]]") -> dict[tuple[str, str], int]:
-    """Create the missing units among ``wanted`` (and their parents), level by level; return all ids."""
-    ensure_administrations()
-    units = _units()
-    missing = {(c, a) for c, p in wanted for a in _ancestors(p) if (c, a) not in units}
-    for depth in sorted({p.count(" / ") for _c, p in missing}):
-        level = sorted((c, p) for c, p in missing if p.count(" / ") == depth)
-        # Parents were created at the previous depth (or existed), so their ids are known now.
-        db.session.execute(insert(Unit), [{"administration_code": c, "name": p.rsplit(" / ", 1)[-1], "path": p,
-                                           "parent_id": units[(c, p.rsplit(" / ", 1)[0] if " / " in p else "")]}
-                                          for c, p in level])
-        units = _units()
-    return units
-
-
-def _ancestors(path: str) -> list[str]:
-    parts = path.split(" / ") if path else []
-    return [" / ".join(parts[:n]) for n in range(1, len(parts) + 1)]
-
-
 def _manager_target(code: str, text: str) -> str:
     # The administration's code or full name in leder_for means its top unit (the whole administration).
-    from klarret.people import ADMINISTRATIONS
-
     return "" if text.casefold() in (code.casefold(), ADMINISTRATIONS[code].casefold()) else text
 
 
@@ -150,7 +100,7 @@ def make_plan(parsed: ParsedFile, today: dt.date | None = None, progress: Progre
         return plan
     say = progress or (lambda _m: None)
     say(f"Sammenligner {plan.rows:,} medarbejdere med databasen".replace(",", "."))
-    units = _units()
+    units = unit_ids()
     unit_of = {i: (c, p) for (c, p), i in units.items()}
     cols = (Employee.staff_no, Employee.name, Employee.email, Employee.unit_id, Employee.job_title,
             Employee.start_date, Employee.end_date, Employee.active)
@@ -159,7 +109,7 @@ def make_plan(parsed: ParsedFile, today: dt.date | None = None, progress: Progre
     wanted_units: set[tuple[str, str]] = set()
     in_file = {r.staff_no for r in parsed.rows}
     for row in parsed.rows:
-        wanted_units.update((row.administration, a) for a in _ancestors(row.unit_path))
+        wanted_units.update((row.administration, a) for a in ancestors(row.unit_path))
         target = {"name": row.name, "unit": (row.administration, row.unit_path),
                   "active": row.end_date is None or row.end_date >= today}
         for fld, col in FIELD_COLUMNS.items():
@@ -223,7 +173,7 @@ def _plan_managers(plan: Plan, parsed: ParsedFile, wanted_units: set, unit_of: d
         for text in row.manages:
             path = _manager_target(row.administration, text)
             target.add((row.staff_no, row.administration, path))
-            wanted_units.update((row.administration, a) for a in _ancestors(path))
+            wanted_units.update((row.administration, a) for a in ancestors(path))
     plan._managers = target
     plan.managers_added = sorted(target - current)
     plan.managers_removed = sorted(current - target)
@@ -259,8 +209,7 @@ def apply(plan: Plan, progress: Progress | None = None) -> None:
             db.session.execute(table.delete().where(table.c.staff_no == bindparam("s"), table.c.unit_id == bindparam("u")),
                                [{"s": s, "u": units[(c, p)]} for s, c, p in plan.managers_removed])
         if plan.managers_added:
-            db.session.execute(insert(UnitManager), [{"staff_no": s, "unit_id": units[(c, p)]}
-                                                     for s, c, p in plan.managers_added])
+            insert_rows(UnitManager, [{"staff_no": s, "unit_id": units[(c, p)]} for s, c, p in plan.managers_added])
     db.session.flush()
 
 
