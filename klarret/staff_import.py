@@ -108,8 +108,9 @@ def make_plan(parsed: ParsedFile, today: dt.date | None = None, progress: Progre
     email_owner = {r.email.lower(): r.staff_no for r in existing.values() if r.email}
     wanted_units: set[tuple[str, str]] = set()
     in_file = {r.staff_no for r in parsed.rows}
+    for code, path in {(r.administration, r.unit_path) for r in parsed.rows}:
+        wanted_units.update((code, a) for a in ancestors(path))
     for row in parsed.rows:
-        wanted_units.update((row.administration, a) for a in ancestors(row.unit_path))
         target = {"name": row.name, "unit": (row.administration, row.unit_path),
                   "active": row.end_date is None or row.end_date >= today}
         for fld, col in FIELD_COLUMNS.items():
