@@ -125,7 +125,9 @@ def _read_xlsx(path: Path) -> Iterator[list]:
 
     def rows() -> Iterator[list]:
         try:
-            for row in book.worksheets[0].iter_rows():
+            sheet = book.worksheets[0]
+            sheet.reset_dimensions()  # some exporters write a wrong sheet size; read every row there is
+            for row in sheet.iter_rows():
                 yield [_xlsx_value(c) for c in row]
         finally:
             book.close()
