@@ -69,6 +69,8 @@ test: install-dev node-deps
 
 bench: install-dev
 	$(BIN)/python bench/build.py
+	@echo "==> Rapporter: 45.000 medarbejdere, 600 enheder, 300.000 forsøg (SQLite; BENCH_DATABASE_URL for PostgreSQL)"
+	$(BIN)/python bench/report.py $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
 
 clean:
 	rm -rf build instance/klarret.db .pytest_cache

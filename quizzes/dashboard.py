@@ -68,9 +68,9 @@ def leader():
     scope = _scope()
     course_id, status = _filters()
     roots = scope_roots(scope)
-    data = reports.dashboard(scope, reports.shown_units(roots, scope), today=_today(), course_id=course_id,
-                             status=status)
     user = current_user()
+    data = reports.dashboard(scope, reports.shown_units(roots, scope), today=_today(), course_id=course_id,
+                             status=status, everyone=user.role == "admin")
     delegations = db.session.execute(
         select(Employee.name, Deputy.valid_to).join(Employee, Employee.staff_no == Deputy.manager_staff_no)
         .where(Deputy.deputy_staff_no == user.staff_no, Deputy.valid_from <= _today(), Deputy.valid_to >= _today())
@@ -132,7 +132,7 @@ def _export(kind: str):
 
     scope = _scope()
     course_id, status = _filters()
-    ids: frozenset[int] | set[int] = scope
+    ids: frozenset[int] | set[int] | None = None if current_user().role == "admin" else scope
     unit_arg = request.args.get("enhed")
     if unit_arg:
         if not unit_arg.isdigit():
@@ -142,7 +142,7 @@ def _export(kind: str):
     name = f"klarret-status-{_today().isoformat()}.{kind}"
     respond = exports.csv_response if kind == "csv" else exports.xlsx_response
     return respond(rows, name, current_user().staff_no, unit=unit_arg, course=course_id, status=status,
-                   units_in_scope=len(ids))
+                   units_in_scope=len(ids) if ids is not None else "alle")
 
 
 @bp.get("/leder/eksport.csv")

@@ -17,7 +17,8 @@ from sqlalchemy import case, func, select
 from klarret.db import db
 from klarret.people import Administration, Employee, Unit
 from quizzes.models import Answer, Attempt, Completion, CourseVersion
-from quizzes.status import STATUSES, StatusRow, status_rows
+from quizzes.rules import add_months
+from quizzes.status import StatusRow, status_rows
 
 DONE = ("bestået", "udløber snart")
 LATE = ("forfalden", "udløbet", "ikke bestået")
@@ -94,28 +95,29 @@ class Dashboard:
     total: Tally
 
 
-def filtered_rows(unit_ids: Iterable[int], *, course_id: str | None = None, status: str | None = None,
+def filtered_rows(unit_ids: Iterable[int] | None, *, course_id: str | None = None, status: str | None = None,
                   today: dt.date | None = None) -> Iterator[StatusRow]:
-    """The status rows of the given units, optionally of one course and one status."""
-    ids = sorted(unit_ids)
-    if not ids:
+    """The status rows of the given units (None: everyone), optionally of one course and one status."""
+    ids = None if unit_ids is None else sorted(unit_ids)
+    if ids is not None and not ids:
         return iter(())
     rows = status_rows(unit_ids=ids, course_id=course_id or None, today=today)
     return (r for r in rows if r.status == status) if status else rows
 
 
 def dashboard(scope: Iterable[int], shown: list[Unit], *, today: dt.date, course_id: str | None = None,
-              status: str | None = None, people_of: int | None = None) -> Dashboard:
+              status: str | None = None, people_of: int | None = None, everyone: bool = False) -> Dashboard:
     """Figures for the units ``shown`` (each rolled up over its subtree within ``scope``).
 
-    ``people_of`` is a unit whose own people are listed (the drill-down page).
+    ``people_of`` is a unit whose own people are listed (the drill-down page); ``everyone`` says the
+    scope is every unit (an administrator), so the rows are read without a unit filter.
     """
     scope = frozenset(scope)
     per_unit: dict[int | None, Tally] = defaultdict(Tally)
     actions: dict[str, list[StatusRow]] = {"overdue": [], "due_soon": [], "new": []}
     people: list[StatusRow] = []
     new_since = today - dt.timedelta(days=NEW_EMPLOYEE_DAYS)
-    for r in filtered_rows(scope, course_id=course_id, status=status, today=today):
+    for r in filtered_rows(None if everyone else scope, course_id=course_id, status=status, today=today):
         per_unit[r.unit_id].add(r.status)
         if r.status == "forfalden" or r.status == "udløbet":
             actions["overdue"].append(r)
@@ -190,20 +192,9 @@ def month_ends(today: dt.date, n: int = 12) -> list[dt.date]:
     return out[::-1]
 
 
-def _add_months(d: dt.date, months: int) -> dt.date:
-    y, m = divmod(d.month - 1 + months, 12)
-    year, month = d.year + y, m + 1
-    last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
-    return dt.date(year, month, min(d.day, last))
-
-
 def renewal_months(course) -> int | None:
     """The course's renewal period in months, if it is renewed (the status engine's rule)."""
-    for name in ("renew_months", "renewal_months", "renew_every_months"):
-        value = getattr(course, name, None)
-        if value:
-            return int(value)
-    return None
+    return getattr(course, "renew_months", 0) or None
 
 
 def municipality(today: dt.date, courses: dict) -> Municipality:
@@ -233,7 +224,7 @@ def municipality(today: dt.date, courses: dict) -> Municipality:
         period = renew.get(r.course_id)
         for i in range(first, len(months)):
             m = months[i]
-            if any(d <= m and (period is None or _add_months(d, period) > m) for d in dates):
+            if any(d <= m and (period is None or add_months(d, period) > m) for d in dates):
                 valid[r.administration][i] += 1
                 valid[""][i] += 1
     trend = {}
@@ -303,6 +294,3 @@ def knowledge_gaps() -> tuple[list[str], dict[str, dict[str, GapCell]]]:
     admins = list(db.session.scalars(select(Administration.code).order_by(Administration.code)))
     return admins, dict(out)
 
-
-__all__ = ["STATUSES", "Tally", "Dashboard", "dashboard", "filtered_rows", "shown_units", "municipality",
-           "knowledge_gaps", "month_ends", "percent"]
