@@ -39,15 +39,6 @@ class Rule:
     renew_months: int = 0
     soon_days: int = DEFAULT_SOON_DAYS
 
-    def due_for(self, start: dt.date | None, assigned: dt.date | None) -> dt.date | None:
-        """The first due date: fixed, or frist_dage after the later of start and assignment."""
-        if self.due_date is not None:
-            return self.due_date
-        if self.due_days is None:
-            return None
-        base = max((d for d in (start, assigned) if d is not None), default=None)
-        return base + dt.timedelta(days=self.due_days) if base else None
-
 
 def add_months(day: dt.date, months: int) -> dt.date:
     """``day`` plus whole months, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""

@@ -15,7 +15,7 @@ from flask import current_app
 from sqlalchemy import Select, func, select
 
 from klarret.db import db
-from klarret.people import Employee, Unit, UnitManager
+from klarret.people import Administration, Employee, Unit, UnitManager
 from quizzes.loader import Course
 from quizzes.models import Assignment, Attempt, AttemptGrant, Completion, Exemption
 from quizzes.rules import Rule, add_months
@@ -63,14 +63,16 @@ def _scoped(stmt: Select, staff_col, *, unit_ids: Collection[int] | None, admini
     """Restrict ``stmt`` to active employees of the scope (joining employee and unit unless ``joined``)."""
     if not joined:
         stmt = stmt.join(Employee, Employee.staff_no == staff_col)
-        if administration is not None:
+        if administration:
             stmt = stmt.join(Unit, Unit.id == Employee.unit_id)
     stmt = stmt.where(Employee.active.is_(True))
     if not include_excluded:
         stmt = stmt.where(Employee.excluded_from_stats.is_(False))
     if unit_ids is not None:
         stmt = stmt.where(Employee.unit_id.in_(sorted(unit_ids)))
-    if administration is not None:
+    if administration == "":  # employees without a unit
+        stmt = stmt.where(Employee.unit_id.is_(None))
+    elif administration is not None:
         stmt = stmt.where(Unit.administration_code == administration)
     if staff_nos is not None:
         stmt = stmt.where(Employee.staff_no.in_(sorted(staff_nos)))
@@ -120,6 +122,19 @@ def rows(*, unit_ids: Collection[int] | None = None, administration: str | None 
          include_excluded: bool = False, optional: bool = False) -> Iterator[tuple[StatusRow, bool]]:
     """(row, mandatory) pairs; with ``optional`` also the courses nobody assigned (for /min-side)."""
     today = today or dt.date.today()
+    kw = dict(course_id=course_id, today=today, include_excluded=include_excluded, optional=optional)
+    if unit_ids is None and administration is None and staff_nos is None:
+        # The whole municipality one administration at a time (then those without a unit), so
+        # memory follows the largest administration, not all 45,000 employees.
+        for code in [*sorted(db.session.scalars(select(Administration.code))), ""]:
+            yield from _rows(administration=code, unit_ids=None, staff_nos=None, **kw)
+    else:
+        yield from _rows(administration=administration, unit_ids=unit_ids, staff_nos=staff_nos, **kw)
+
+
+def _rows(*, unit_ids: Collection[int] | None, administration: str | None, course_id: str | None,
+          staff_nos: Collection[str] | None, today: dt.date, include_excluded: bool,
+          optional: bool) -> Iterator[tuple[StatusRow, bool]]:
     courses = [c for c in courses_by_title() if course_id is None or c.id == course_id]
     if unit_ids is not None:
         unit_ids = subtree_unit_ids(unit_ids)
@@ -127,7 +142,11 @@ def rows(*, unit_ids: Collection[int] | None = None, administration: str | None 
                  include_excluded=include_excluded)
     units = db.session.execute(select(Unit.id, Unit.administration_code, Unit.path)).all()
     managers = set(db.session.scalars(select(UnitManager.staff_no).distinct()))
-    plan = [(c, [(r, _matcher(r, units, managers, today)) for r in c.rules]) for c in courses]
+    # Per course: (rule test, fixed due date, days to due, effective date), and the renewal settings.
+    plan = [(c, [(_matcher(r, units, managers, today), r.due_date,
+                  None if r.due_days is None else dt.timedelta(days=r.due_days), r.effective) for r in c.rules],
+             c.renew_months, dt.timedelta(days=c.soon_days)) for c in courses]
+    expiry: dict[tuple[str, dt.date], dt.date] = {}  # (course, completion date) -> expiry
     facts = {(s, c): (n, o, latest, done) for s, c, n, o, latest, done in db.session.execute(
         aggregate_query(course_id=course_id, expand_units=False, **scope))}
     exempt = {(s, c) for s, c in db.session.execute(_scoped(
@@ -144,29 +163,40 @@ def rows(*, unit_ids: Collection[int] | None = None, administration: str | None 
     people = people.order_by(Unit.administration_code, Unit.path, Employee.name, Employee.staff_no)
     for staff_no, name, admin, unit_id, path, start in db.session.execute(people):
         admin, path = admin or "", path or ""
-        for course, matchers in plan:
+        for course, matchers, renew, soon in plan:
             key = (staff_no, course.id)
             rec = recorded.get(key)
             due, mandatory = None, False
-            for rule, test in matchers:
-                if test(admin, unit_id, staff_no, start, rec):
-                    mandatory = True
-                    d = rule.due_for(start, max((x for x in (rec, rule.effective) if x), default=None))
-                    if d is not None and (due is None or d < due):
-                        due = d
+            for test, fixed, days, effective in matchers:  # the earliest due date of the matching rules
+                if not test(admin, unit_id, staff_no, start, rec):
+                    continue
+                mandatory = True
+                if fixed is None:
+                    base = start  # the later of start, recorded assignment and gaelder_fra
+                    if rec is not None and (base is None or rec > base):
+                        base = rec
+                    if effective is not None and (base is None or effective > base):
+                        base = effective
+                    if days is None or base is None:
+                        continue
+                    fixed = base + days
+                if due is None or fixed < due:
+                    due = fixed
             if not mandatory and not optional:
                 continue
             n, n_open, latest, done = facts.get(key, (0, 0, None, None))
             completed = expires = score = None
             if latest is not None:
                 score, completed = latest % _PACK, done.date()
-                if course.renew_months:
-                    expires = add_months(completed, course.renew_months)
+                if renew:
+                    expires = expiry.get((course.id, completed))
+                    if expires is None:
+                        expires = expiry[course.id, completed] = add_months(completed, renew)
                     due = expires if mandatory else None
             if key in exempt and mandatory:
                 status = "fritaget"
             elif completed is not None:
-                status = ("bestået" if expires is None or today < expires - dt.timedelta(days=course.soon_days)
+                status = ("bestået" if expires is None or today < expires - soon
                           else "udløber snart" if today < expires else "udløbet")
             elif course.max_attempts and n >= course.max_attempts + grants.get(key, 0) and not n_open:
                 status = "ikke bestået"
@@ -183,7 +213,7 @@ def status_rows(*, unit_ids: Collection[int] | None = None, administration: str 
                 today: dt.date | None = None, include_excluded: bool = False) -> Iterator[StatusRow]:
     """One row per active employee and mandatory course in the scope, ordered by administration, unit
     and name. ``unit_ids`` include their subtrees; leavers never appear, people excluded from the
-    statistics only with ``include_excluded``."""
+    statistics only with ``include_excluded``; ``administration=""`` selects employees without a unit."""
     for row, _ in rows(unit_ids=unit_ids, administration=administration, course_id=course_id,
                        staff_nos=staff_nos, today=today, include_excluded=include_excluded):
         yield row

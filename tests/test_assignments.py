@@ -267,3 +267,29 @@ def test_my_page_shows_mandatory_and_optional_courses(org_app):
             ("basis", True, "ikke startet"), ("team", True, "ikke startet"), ("sof", True, "ikke startet"),
             ("ny", True, "ikke startet"), ("leder", False, "ikke startet"), ("valg", False, "bestået")]
         assert rows[-1].code and len(rows[-1].code) == 10
+
+
+def test_add_months_clamps_to_the_end_of_the_month():
+    from quizzes.rules import add_months
+
+    assert add_months(D(2026, 1, 31), 1) == D(2026, 2, 28)
+    assert add_months(D(2027, 1, 31), 13) == D(2028, 2, 29)
+    assert add_months(D(2026, 11, 15), 24) == D(2028, 11, 15)
+
+
+def test_effective_date_moves_the_first_due_date_for_those_already_employed(org_app, tmp_path):
+    from klarret.db import db
+    from tests.status_fixtures import write_courses
+    from quizzes.loader import load_courses
+
+    courses, errors = load_courses(write_courses(tmp_path / "eff", {
+        "ny-regel": 'title = "Ny regel"\n[[tildeling]]\nhvem = "alle"\nfrist_dage = 30\ngaelder_fra = 2026-09-01\n'}))
+    assert errors == []
+    with org_app.app_context():
+        org_app.extensions["klarret.courses"]["ny-regel"] = courses[0]
+        person("1", start=D(2020, 1, 1))
+        person("2", start=D(2026, 10, 1))
+        assert row_of("1", "ny-regel", D(2026, 9, 2)).due == D(2026, 10, 1), "from gaelder_fra, not 2020"
+        assert row_of("2", "ny-regel", D(2026, 10, 2)).due == D(2026, 10, 31), "started later: from the start"
+        del org_app.extensions["klarret.courses"]["ny-regel"]
+        db.session.rollback()
