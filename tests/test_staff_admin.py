@@ -130,6 +130,14 @@ def test_errors_are_summarised_in_danish_and_nothing_is_kept(people):
     assert r.status_code == 400 and "hverken CSV eller XLSX" in r.get_data(as_text=True)
 
 
+def test_preview_warns_an_administrator_who_would_deactivate_themselves(people):
+    ada = login(people, "ada@kk.example")
+    html = upload(ada, f"{HEADER}\n1;Ny;ny@kk.example;ØKF;Borgerrådgiveren;;;;\n".encode()).get_data(as_text=True)
+    assert 'id="advarsel-selv"' in html and "deaktiverer også dig" in html
+    html = upload(ada, ("\n".join([HEADER, *ROWS]) + "\n").encode()).get_data(as_text=True)
+    assert 'id="advarsel-selv"' not in html, "a file without ØKF leaves the administrator alone"
+
+
 def test_import_form_requires_csrf(people):
     ada = login(people, "ada@kk.example")
     r = ada.post("/admin/import", data={"fil": (io.BytesIO(b"x"), "hr.csv")}, content_type="multipart/form-data")
