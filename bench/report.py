@@ -74,7 +74,8 @@ def load_attempts(n_attempts: int, seed: int) -> dict[str, int]:
     course_list = sorted(courses().values(), key=lambda c: c.id)
     versions = {c.id: pin_version(c).id for c in course_list}
     db.session.commit()
-    staff = list(db.session.execute(select(Employee.staff_no, Employee.start_date).where(Employee.active.is_(True))))
+    staff = list(db.session.execute(select(Employee.staff_no, Employee.start_date).where(Employee.active.is_(True))
+                                     .order_by(Employee.staff_no)))
     attempts, completions, next_id = [], [], 1
     while len(attempts) < n_attempts:
         staff_no, start = staff[rng.randrange(len(staff))]
