@@ -22,8 +22,12 @@ SHOWN = 200  # rows per kind in the preview; the counts always cover every row
 PER_PAGE = 50
 EXTENSIONS = (".csv", ".xlsx", ".txt")
 ROLE_LABELS = {"employee": "Medarbejder", "editor": "Redaktør", "admin": "Administrator"}
+# Danish names for the actions the features record; an unknown action is shown as it is stored.
 ACTION_LABELS = {"staff.import": "HR-import", "staff.purge": "Anonymisering", "employee.role": "Rolle ændret",
-                 "employee.stats": "Statistik til/fra"}
+                 "employee.stats": "Statistik til/fra", "export": "Eksport", "exemption.grant": "Fritagelse givet",
+                 "exemption.revoke": "Fritagelse ophævet", "attempts.grant": "Ekstra forsøg givet",
+                 "deputy.grant": "Stedfortræder udpeget", "deputy.revoke": "Stedfortræder fjernet",
+                 "reminder.send": "Påmindelse sendt", "reminders.send": "Påmindelser sendt"}
 
 
 def _uploads() -> Path:

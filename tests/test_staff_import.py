@@ -252,3 +252,15 @@ def test_generated_hr_file_imports_cleanly(db_app, tmp_path):
         plan = do_import(path)
         assert not plan.errors and len(plan.additions) == 900 and len(plan.new_units) >= 60
         assert plan.managers_added and do_import(path).empty
+
+
+def test_damaged_xlsx_and_a_wrong_mapping_file_are_explained(db_app, tmp_path, monkeypatch):
+    (tmp_path / "hr.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    mapping = tmp_path / "kolonner.toml"
+    mapping.write_text('[kolonner]\nloennummer = "Lønnr"\n', encoding="utf-8")
+    with db_app.app_context():
+        plan = do_import(tmp_path / "hr.xlsx")
+        assert len(plan.errors) == 1 and str(plan.errors[0]).startswith("Excel-filen kan ikke læses")
+        monkeypatch.setenv("KLARRET_STAFF_COLUMNS", str(mapping))
+        plan = do_import(write(tmp_path, [HEADER, *ROWS]))
+        assert "'loennummer', som ikke er et felt" in str(plan.errors[0])
