@@ -29,13 +29,22 @@ def index_command() -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Register the blueprint, the `index` command, the build step and the health check."""
+    """Register the blueprints, the `index` and `search` commands, the build step, the health check
+    and the search log's writer."""
+    from search import models  # noqa: F401 (the search_log table, for migrations)
+    from search.analytics import SearchLogger
     from search.engine import Engine
+    from search.report import bp as report_bp
+    from search.report import search_cli
     from search.views import bp
 
     engine = Engine(app.config["KLARRET_INDEX_DIR"])
     app.extensions["klarret.search"] = engine
+    app.extensions["klarret.search_log"] = SearchLogger(
+        app, seconds=float(app.config.get("KLARRET_SEARCH_LOG_SECONDS", 5)))
     app.register_blueprint(bp)
+    app.register_blueprint(report_bp)
     app.cli.add_command(index_command)
+    app.cli.add_command(search_cli)
     build.register_step(app, "Bygger søgeindekset", _build_step)
     health.register(app, "search", lambda: {"ok": True, "records": engine.doc_count()})

@@ -4,16 +4,32 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import Iterable
 
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.analysis.analyzers import Analyzer
+from whoosh.lang import stemmer_for_language, stopwords_for_language
 
 WORD = re.compile(r"[a-zæøåéü]+(?:-[a-zæøåéü]+)*", re.IGNORECASE)
 TOKEN_PATTERN = r"\w+(?:-\w+)*"
 # Danish compounds join their parts directly or with a linking -s- or -e-.
 LINKS = ("", "s", "e")
 MIN_PART = 3
+TOKEN = re.compile(TOKEN_PATTERN, re.UNICODE)
+STOP_WORDS = frozenset(stopwords_for_language("da"))
+_stemmer = stemmer_for_language("da")
+
+
+@lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    """The Danish snowball stem of a lowercase word (the stem the index fields use)."""
+    return _stemmer(word)
+
+
+def words(text: str) -> list[str]:
+    """The lowercase tokens of ``text``, cut the way the index's tokenizer cuts them (stop words kept)."""
+    return [w.lower() for w in TOKEN.findall(text)]
 
 
 def danish_analyzer() -> Analyzer:

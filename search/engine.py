@@ -4,54 +4,21 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import threading
 from collections import defaultdict
-from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 from typing import Any
 
-from whoosh import highlight, index, query, scoring
+from whoosh import index, scoring
 from whoosh.searching import Searcher
 
-from search.citations import CitationParser
+from search.indexer import META_FILE
+from search.query import Glossary, Parsed, QueryBuilder, clean_query
+from search.snippets import snippet
+from search.synonyms import Rule, SynonymTable
 
-MAX_QUERY = 500  # characters kept of a query; the rest is ignored
 RECORD_LIMIT = 400  # matching records read before grouping by page
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-TEXT_FIELDS = ("title", "headings", "summary", "terms", "text", "compound")
-WORD = re.compile(r"\w+", re.UNICODE)
-
-
-class MarkFormatter(highlight.Formatter):
-    """Snippet HTML: everything escaped, matched words wrapped in a bare <mark>."""
-
-    between = " … "
-
-    def format_token(self, text: str, token, replace: bool = False) -> str:
-        return "<mark>" + escape(highlight.get_text(text, token, replace), quote=False) + "</mark>"
-
-    def format_fragment(self, fragment, replace: bool = False) -> str:
-        out, index_ = [], fragment.startchar
-        text = fragment.text
-        for t in fragment.matches:
-            if t.startchar < index_:
-                continue
-            out.append(escape(text[index_:t.startchar], quote=False))
-            out.append(self.format_token(text, t, replace))
-            index_ = t.endchar
-        out.append(escape(text[index_:fragment.endchar], quote=False))
-        return "".join(out)
-
-
-@dataclass
-class Hit:
-    page: str
-    score: float
-    best: dict[str, Any]
-    sections: list[dict[str, Any]]
-    page_doc: dict[str, Any] | None
+OTHER_CHAPTER = "Øvrige sider"  # the facet for pages outside the chapters (front page, about)
 
 
 class Engine:
@@ -63,8 +30,10 @@ class Engine:
         self._lock = threading.Lock()
         self._target: str | None = None
         self._ix = None
-        self.parser: CitationParser | None = None
+        self.builder: QueryBuilder | None = None
+        self.glossary = Glossary([])
         self.titles: list[tuple[str, str, str, str]] = []
+        self.docs: list[tuple[str, str, str]] = []  # docnum -> (page, kind, chapter)
 
     # --- opening, once per worker; reopened when a reindex has switched the symlink ---
     def _current_target(self) -> str:
@@ -75,14 +44,21 @@ class Engine:
         if not index.exists_in(target):
             raise FileNotFoundError(f"Intet søgeindeks i {self.index_dir}. Kør 'klarret build' eller 'klarret index'.")
         ix = index.open_dir(target)
-        laws = json.loads((Path(target) / "laws.json").read_text(encoding="utf-8"))
-        titles = []
-        with ix.searcher() as s:
-            for doc in s.documents():
-                if doc["kind"] in ("page", "term"):
-                    titles.append((doc["title"], doc["title"].casefold(), "/" + doc["url"], doc["kind"]))
+        meta = json.loads((Path(target) / META_FILE).read_text(encoding="utf-8"))
+        table = SynonymTable(Rule(tuple(a), tuple(b), o) for a, b, o in meta["synonyms"])
+        titles, docs = [], []
+        with ix.reader() as reader:
+            for docnum, doc in reader.iter_docs():
+                docs += [None] * (docnum + 1 - len(docs))
+                docs[docnum] = (doc["page"], doc["kind"], doc["chapter"])
+                if doc["kind"] == "page":
+                    titles.append((doc["label"], doc["label"].casefold(), "/" + doc["url"], "page"))
+        for e in meta["glossary"]:
+            for name in (e["term"], *e["variants"]):
+                titles.append((name, name.casefold(), "/" + e["url"], "term"))
         titles.sort(key=lambda t: (t[3] != "page", t[1]))
-        self._ix, self.parser, self.titles, self._target = ix, CitationParser(laws), titles, target
+        self._ix, self.titles, self.docs, self._target = ix, titles, docs, target
+        self.builder, self.glossary = QueryBuilder(meta["laws"], table, meta.get("provision_words")), Glossary(meta["glossary"])
 
     def searcher(self) -> Searcher:
         """This thread's searcher, reopened if the index folder has been switched."""
@@ -104,108 +80,76 @@ class Engine:
         return self.searcher().doc_count()
 
     # --- querying ---
-    def build_query(self, s: Searcher, text: str) -> tuple[query.Query | None, list[str]]:
-        """The Whoosh query for a user's text (never parsed as Whoosh syntax) and its plain words."""
-        assert self.parser is not None
-        cites, rest = self.parser.parse(text)
-        parts: list[query.Query] = []
-        for token, boost in cites:
-            parts.append(query.Term("citations", token, boost=boost))
-        words = WORD.findall(rest)
-        free = " ".join(words)
-        for field in TEXT_FIELDS:
-            terms = list(dict.fromkeys(t.text for t in s.schema[field].analyzer(free)))
-            parts.extend(query.Term(field, t) for t in terms)
-        return (query.Or(parts) if parts else None), words
-
-    def suggest(self, s: Searcher, words: list[str]) -> str | None:
-        """'Mente du …?': replace unknown raw words with the closest word in the guidance."""
-        corrector = s.corrector("spell")
-        changed, out = False, []
-        for w in words:
-            lw = w.lower()
-            if len(lw) >= 4 and not lw.isdigit() and s.doc_frequency("spell", lw) == 0:
-                alt = corrector.suggest(lw, limit=1, maxdist=2)
-                if alt:
-                    out.append(alt[0])
-                    changed = True
-                    continue
-            out.append(w)
-        return " ".join(out) if changed else None
-
-    def search(self, q: str, limit: int = 10, chapter: str | None = None, kind: str | None = None,
-               correct: bool = True) -> dict[str, Any]:
+    def search(self, q: str, limit: int = 10, chapter: str | None = None, kind: str | None = None) -> dict[str, Any]:
         """The API answer for ``q`` (see README: "Search API")."""
         q = clean_query(q)
         s = self.searcher()
-        whoosh_q, words = self.build_query(s, q)
-        suggestion = self.suggest(s, words) if words else None
-        result = self._run(s, whoosh_q, q, limit, chapter, kind)
-        result["suggestion"] = suggestion
-        result["corrected_from"] = None
-        if correct and result["total"] == 0 and suggestion and not result["terms"]:
-            corrected = self.search(suggestion, limit, chapter, kind, correct=False)
-            if corrected["total"]:
-                corrected["corrected_from"] = q
-                corrected["suggestion"] = None
-                return corrected
+        assert self.builder is not None
+        parsed = self.builder.parse(s, q)
+        suggestion = parsed.suggestion()
+        if suggestion:
+            # Said so only when the words as typed find nothing: then the corrected query is run.
+            as_typed = self.builder.parse(s, q, correct=False)
+            if self._run(s, as_typed, q, 1, chapter, kind)["total"] == 0:
+                result = self._run(s, self.builder.parse(s, suggestion, correct=False), suggestion,
+                                   limit, chapter, kind)
+                result.update(suggestion=None, corrected_from=q if result["total"] else None)
+                if result["total"]:
+                    return result
+        result = self._run(s, parsed, q, limit, chapter, kind)
+        result.update(suggestion=suggestion, corrected_from=None)
         return result
 
-    def _run(self, s: Searcher, whoosh_q, q: str, limit: int, chapter: str | None,
+    def _run(self, s: Searcher, parsed: Parsed, q: str, limit: int, chapter: str | None,
              kind: str | None) -> dict[str, Any]:
-        empty = {"query": q, "total": 0, "terms": [], "facets": {"chapter": {}, "kind": {}}, "results": []}
-        if whoosh_q is None:
+        terms = self.glossary.match(parsed)
+        empty = {"query": q, "total": 0, "terms": terms, "facets": {"chapter": {}, "kind": {}}, "results": []}
+        if parsed.query is None:
             return empty
-        hits = s.search(whoosh_q, limit=RECORD_LIMIT)
-        hits.formatter = MarkFormatter()
-        hits.fragmenter = highlight.PinpointFragmenter(maxchars=220, surround=70, autotrim=True)
-        terms, grouped = [], {}
+        docs = self.docs
+        grouped: dict[str, dict] = {}
         kind_counts: dict[str, int] = defaultdict(int)
-        for h in hits:
-            doc = h.fields()
-            if doc["kind"] == "term":
-                if len(terms) < 3 and h.score >= hits[0].score * 0.2:
-                    terms.append({"term": doc["title"], "definition": doc["text"].split("\nLæs mere")[0].strip(),
-                                  "url": "/" + doc["url"], "page": doc["page"]})
+        # Only docnums and scores here: stored fields are read for the results shown, not for every hit.
+        for docnum, score in s.search(parsed.query, limit=RECORD_LIMIT).items():
+            page, doc_kind, doc_chapter = docs[docnum]
+            if kind and doc_kind != kind and doc_kind != "page":
                 continue
-            if kind and doc["kind"] != kind and doc["kind"] != "page":
+            if chapter and (doc_chapter or OTHER_CHAPTER) != chapter:
                 continue
-            if chapter and doc["chapter"] != chapter:
-                continue
-            kind_counts[doc["kind"]] += 1
-            g = grouped.setdefault(doc["page"], {"scores": [], "records": [], "page_doc": None})
-            g["scores"].append(h.score)
-            entry = {"doc": doc, "hit": h, "score": h.score}
-            if doc["kind"] == "page":
-                g["page_doc"] = entry
+            if doc_kind != "page":
+                kind_counts[doc_kind] += 1
+            g = grouped.setdefault(page, {"scores": [], "records": [], "page_doc": None, "chapter": doc_chapter,
+                                          "kinds": set()})
+            g["scores"].append(score)
+            g["kinds"].add(doc_kind)
+            if doc_kind == "page":
+                g["page_doc"] = docnum
             else:
-                g["records"].append(entry)
+                g["records"].append(docnum)  # best first: the hits come sorted by score
         if kind:
-            grouped = {p: g for p, g in grouped.items() if any(r["doc"]["kind"] == kind for r in g["records"])}
+            grouped = {p: g for p, g in grouped.items() if kind in g["kinds"]}
         ranked = sorted(grouped.items(), key=lambda item: -_page_score(item[1]["scores"]))
         chapter_counts: dict[str, int] = defaultdict(int)
         for _, g in ranked:
-            doc = (g["page_doc"] or g["records"][0])["doc"]
-            chapter_counts[doc["chapter"] or "Øvrige sider"] += 1
-        results = [self._result(page, g) for page, g in ranked[:limit]]
-        return {"query": q, "total": len(ranked), "terms": terms,
+            chapter_counts[g["chapter"] or OTHER_CHAPTER] += 1
+        results = [self._result(s, page, g, parsed.highlight) for page, g in ranked[:limit]]
+        return {**empty, "total": len(ranked),
                 "facets": {"chapter": dict(chapter_counts), "kind": dict(kind_counts)}, "results": results}
 
-    def _result(self, page: str, g: dict) -> dict[str, Any]:
-        records = sorted(g["records"], key=lambda r: -r["score"])
-        best = records[0] if records else g["page_doc"]
-        page_doc = (g["page_doc"] or best)["doc"]
-        bdoc = best["doc"]
-        snippet = best["hit"].highlights("text", top=2) or escape(page_doc.get("summary_text") or
-                                                                   bdoc["text"][:200], quote=False)
+    def _result(self, s: Searcher, page: str, g: dict, stems: frozenset[str]) -> dict[str, Any]:
+        records = [s.stored_fields(n) for n in g["records"][:4]]
+        page_doc = s.stored_fields(g["page_doc"]) if g["page_doc"] is not None else None
+        best = records[0] if records else page_doc
+        assert best is not None
+        breadcrumb = json.loads(best["breadcrumb"])
+        fallback = (page_doc or {}).get("summary_text", "")
         return {
-            "page": page, "anchor": bdoc["anchor"], "url": "/" + bdoc["url"],
-            "title": page_doc["title"] if g["page_doc"] else json.loads(bdoc["breadcrumb"])[0],
-            "breadcrumb": json.loads(bdoc["breadcrumb"]), "snippet": snippet, "kind": bdoc["kind"],
-            "score": round(_page_score(g["scores"]), 3),
-            "sections": [{"anchor": r["doc"]["anchor"], "title": r["doc"]["title"],
-                          "snippet": r["hit"].highlights("text", top=1) or "", "kind": r["doc"]["kind"]}
-                         for r in records[1:4]],
+            "page": page, "anchor": best["anchor"], "url": "/" + best["url"],
+            "title": page_doc["label"] if page_doc else breadcrumb[0],
+            "breadcrumb": breadcrumb, "snippet": snippet(best["text"], stems, fallback),
+            "kind": best["kind"], "score": round(_page_score(g["scores"]), 3),
+            "sections": [{"anchor": r["anchor"], "title": r["label"], "snippet": snippet(r["text"], stems),
+                          "kind": r["kind"]} for r in records[1:4]],
         }
 
     def complete(self, prefix: str, limit: int = 8) -> list[dict[str, str]]:
@@ -227,8 +171,3 @@ def _page_score(scores: list[float]) -> float:
     """A page's score: its best record, plus a little for every further record that matches."""
     top = sorted(scores, reverse=True)
     return top[0] + 0.25 * sum(top[1:6])
-
-
-def clean_query(q: str) -> str:
-    """Control characters out, white space folded, at most MAX_QUERY characters."""
-    return " ".join(CONTROL.sub(" ", q or "").split())[:MAX_QUERY]

@@ -7,21 +7,31 @@ import os
 import shutil
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
+from typing import Any, Iterator
 
 from whoosh import fields, index
 from whoosh.analysis import KeywordAnalyzer
 
 from klarret.export import RECORDS_FILE, Citation, Record, export_dir, iter_records, read_laws
-from search.analysis import compound_analyzer, danish_analyzer, plain_analyzer, vocabulary
+from search import synonyms
+from search.analysis import STOP_WORDS, compound_analyzer, danish_analyzer, plain_analyzer, stem, vocabulary, words
+from search.citations import CitationParser, index_tokens, law_tokens, provision_words
 
 GLOSSARY_PAGE = "ordliste"
+NAVIGATION_SECTIONS = frozenset({"Se også"})
+RULE_SECTION = "Reglen"
+BROAD_SHARE = 0.2
+META_FILE = "klarret-search.json"  # law table, glossary and synonym rules, beside the Whoosh files
 KEEP_OLD = 1  # previous index folders kept for workers that still read them
 
 
 def schema(wordset: set[str]) -> fields.Schema:
     """Fields and boosts (BM25F): title, headings, summary, glossary terms and citations weigh most."""
     da = danish_analyzer()
+    compound = compound_analyzer(wordset)
+    keyword = KeywordAnalyzer(lowercase=True)
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
         kind=fields.ID(stored=True),
@@ -31,73 +41,129 @@ def schema(wordset: set[str]) -> fields.Schema:
         url=fields.STORED(),
         breadcrumb=fields.STORED(),
         summary_text=fields.STORED(),
-        title=fields.TEXT(analyzer=da, stored=True, field_boost=4.0),
+        label=fields.STORED(),  # the heading shown: a page's title or a section's heading
+        # A page's title weighs most; a section's own heading and the headings above it less.
+        title=fields.TEXT(analyzer=da, field_boost=4.0),
         headings=fields.TEXT(analyzer=da, field_boost=2.0),
         summary=fields.TEXT(analyzer=da, field_boost=1.5),
         terms=fields.TEXT(analyzer=da, field_boost=3.0),
         text=fields.TEXT(analyzer=da, stored=True, chars=True),
-        compound=fields.TEXT(analyzer=compound_analyzer(wordset), field_boost=0.5),
-        citations=fields.KEYWORD(analyzer=KeywordAnalyzer(lowercase=True), scorable=True, field_boost=6.0),
+        # Compounds split into the guidance's own words: "klagefrist" meets "frist for klage".
+        compound=fields.TEXT(analyzer=compound, field_boost=0.5),
+        tcompound=fields.TEXT(analyzer=compound, field_boost=2.0),
+        citations=fields.KEYWORD(analyzer=keyword, scorable=True, field_boost=6.0),
+        # The provisions a page's "Reglen" section states: that page is where the rule lives.
+        rule=fields.KEYWORD(analyzer=keyword, scorable=True, field_boost=6.0),
         spell=fields.TEXT(analyzer=plain_analyzer(), spelling=True),
-        suggest=fields.TEXT(analyzer=plain_analyzer(), stored=False),
     )
 
 
-def citation_tokens(citations: list[Citation]) -> list[str]:
-    """Keyword tokens for cited provisions: law, law:§, law:§:stk (ranges expanded to each §)."""
-    out: set[str] = set()
-    for c in citations:
-        out.add(c.law)
-        pars = [c.par]
-        if c.par_to is not None and c.par.isdigit() and c.par_to.isdigit() and int(c.par_to) - int(c.par) < 100:
-            pars = [str(p) for p in range(int(c.par), int(c.par_to) + 1)]
-        for par in pars:
-            p = par.replace(" ", "")
-            out.add(f"{c.law}:{p}")
-            out.add(f"§{p}")
-            if c.stk is not None:
-                out.add(f"{c.law}:{p}:{c.stk}")
-    return sorted(out)
+def term_definition(r: Record) -> str:
+    """A glossary entry's definition without its trailing "Læs mere: …" link text."""
+    return " ".join(r.text.split("Læs mere:")[0].split())
 
 
-def document(r: Record) -> dict:
-    """One index document for one export record."""
-    text = r.text
-    return {
-        "id": r.id, "kind": r.kind, "page": r.page, "chapter": r.chapter, "anchor": r.anchor,
-        "url": r.url, "breadcrumb": json.dumps(r.breadcrumb, ensure_ascii=False),
-        "summary_text": r.summary, "title": r.title,
-        "headings": " ".join(r.breadcrumb[:-1]), "summary": r.summary,
-        "terms": " ".join([r.title, *r.variants]) if r.kind == "term" else "",
-        "text": text, "compound": f"{r.title} {text}",
-        "citations": " ".join(citation_tokens(r.citations)),
-        "spell": f"{r.title} {text}", "suggest": r.title if r.kind in ("page", "term") else "",
-    }
+def documents(records: list[Record]) -> Iterator[dict[str, Any]]:
+    """One index document per page, section and case (glossary terms feed the page they point to)."""
+    terms: dict[str, list[str]] = defaultdict(list)
+    rules: dict[str, list[Citation]] = defaultdict(list)
+    navigation: dict[str, list[str]] = defaultdict(list)
+    for r in records:
+        if r.kind == "section" and r.breadcrumb[-1] in NAVIGATION_SECTIONS and r.text:
+            navigation[r.page].append(r.text)
+        if r.kind == "term":
+            terms[r.page].append(r.title)
+        elif r.kind == "section" and r.breadcrumb[1:2] == [RULE_SECTION]:
+            rules[r.page] += r.citations
+    for r in records:
+        if r.kind == "term" or r.page == GLOSSARY_PAGE:
+            continue  # the glossary is the term box, not a result
+        if r.kind == "section" and r.breadcrumb[-1] in NAVIGATION_SECTIONS:
+            continue  # "Se også" lists other pages' titles: it would rank this page for them
+        page = r.kind == "page"
+        text = r.text
+        for nav in navigation.get(r.page, []) if page else []:
+            text = text.replace(nav, " ")
+        own_terms = " ".join(terms.get(r.page, [])) if page else ""
+        yield {
+            "id": r.id, "kind": r.kind, "page": r.page, "chapter": r.chapter, "anchor": r.anchor,
+            "url": r.url, "breadcrumb": json.dumps(r.breadcrumb, ensure_ascii=False),
+            "summary_text": r.summary, "label": r.title, "title": r.title if page else "",
+            "headings": " ".join(r.breadcrumb[1:] if page else r.breadcrumb), "summary": r.summary, "terms": own_terms,
+            "text": text, "compound": text, "tcompound": f"{r.title} {own_terms}",
+            "citations": " ".join(index_tokens(r.citations)),
+            "rule": " ".join(law_tokens(rules.get(r.page, []))) if page else "",
+            "spell": f"{r.title} {text}",
+        }
 
 
-def build_index(html_dir: str | Path, index_dir: str | Path, echo=print) -> int:
+def page_stems(records: list[Record]) -> list[set[str]]:
+    """The stems of each topic page's words."""
+    return [{stem(w) for w in words(r.text)} for r in records if r.kind == "page" and r.page != GLOSSARY_PAGE]
+
+
+def specific(variants: list[str], pages: list[set[str]]) -> list[str]:
+    """The variants that are not everyday words of the guidance: a one-word variant found on more
+    than BROAD_SHARE of the pages ("afslag", "vejledning") finds those pages itself, and searching
+    the glossary term too would only pull unrelated pages up."""
+    out = []
+    for v in variants:
+        vw = [w for w in words(v) if w not in STOP_WORDS]
+        if len(vw) == 1 and sum(stem(vw[0]) in ps for ps in pages) > BROAD_SHARE * len(pages):
+            continue
+        out.append(v)
+    return out
+
+
+def topic_words(records: list[Record], laws: dict[str, dict[str, Any]]) -> dict[str, list]:
+    """Title and glossary words the guidance writes before each provision (see ``provision_words``)."""
+    keep = {stem(w) for r in records if r.kind in ("page", "term")
+            for name in (r.title, *r.variants) for w in words(name) if w not in STOP_WORDS}
+    texts = (r.text for r in records if r.kind in ("section", "case"))
+    return provision_words(texts, CitationParser(laws), stem, keep)
+
+
+def glossary(records: list[Record]) -> list[dict[str, Any]]:
+    """The glossary for the term box and type-ahead: term, variants, definition, links."""
+    return [{"term": r.title, "variants": r.variants, "definition": term_definition(r),
+             "url": r.url, "page": r.page} for r in records if r.kind == "term"]
+
+
+def build_index(html_dir: str | Path, index_dir: str | Path, echo=print,
+                synonym_file: Path = synonyms.SYNONYMS_FILE) -> int:
     """Index the export in ``html_dir`` into a new folder, then point ``index_dir`` at it."""
-    # The glossary page itself is not a result: its entries are indexed one by one as terms.
-    records = [r for r in iter_records(export_dir(html_dir) / RECORDS_FILE)
-               if r.kind == "term" or r.page != GLOSSARY_PAGE]
+    records = list(iter_records(export_dir(html_dir) / RECORDS_FILE))
     laws = read_laws(html_dir)
+    gloss = glossary(records)
+    stems = page_stems(records)
+    # The editors' file first: a malformed line fails the build before any work is done.
+    rules = [*synonyms.read_file(synonym_file),
+             *synonyms.glossary_rules((g["term"], specific(g["variants"], stems)) for g in gloss),
+             *synonyms.law_rules(laws)]
     index_dir = Path(index_dir)
     parent = index_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
     # A unique new folder beside the live one; sorting by name keeps build order.
     new = Path(tempfile.mkdtemp(prefix=f"{index_dir.name}-{time.strftime('%Y%m%d%H%M%S')}-", dir=parent))
-    wordset = vocabulary(r.text for r in records)
-    ix = index.create_in(str(new), schema(wordset))
-    writer = ix.writer(limitmb=128)
-    for i, r in enumerate(records, 1):
-        writer.add_document(**document(r))
-        if i % 500 == 0:
-            echo(f"  {i}/{len(records)} poster indekseret …")
-    writer.commit()
-    (new / "laws.json").write_text(json.dumps(laws, ensure_ascii=False), encoding="utf-8")
+    try:
+        wordset = vocabulary([r.title for r in records] + [r.text for r in records])
+        ix = index.create_in(str(new), schema(wordset))
+        writer = ix.writer(limitmb=128)
+        n = 0
+        for n, doc in enumerate(documents(records), 1):
+            writer.add_document(**doc)
+            if n % 500 == 0:
+                echo(f"  {n} poster indekseret …")
+        writer.commit()
+        meta = {"laws": laws, "glossary": gloss, "synonyms": [r.to_json() for r in rules],
+                "provision_words": topic_words(records, laws)}
+        (new / META_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
     _switch(index_dir, new)
-    echo(f"  Søgeindeks med {len(records)} poster klar i {new.name}.")
-    return len(records)
+    echo(f"  Søgeindeks med {n} poster klar i {new.name}.")
+    return n
 
 
 def _switch(link: Path, target: Path) -> None:

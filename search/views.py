@@ -1,11 +1,14 @@
-"""The search blueprint: /soeg (page), /api/search and /api/suggest (JSON)."""
+"""The search blueprint: /soeg (page), /soeg/klik (a result's link, logged), /api/search and /api/suggest."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request
 from werkzeug.exceptions import BadRequest
 
 from klarret.errors import danish
+from search.analytics import BENCH_HEADER, new_search_id
 
 bp = Blueprint("search", __name__, template_folder="templates")
 MAX_LIMIT = 50
@@ -14,6 +17,13 @@ MAX_LIMIT = 50
 def engine():
     """The worker's engine (opened once, after the server has forked)."""
     return current_app.extensions["klarret.search"]
+
+
+def _logger():
+    # Benchmark traffic (bench/search.py sends the header) would drown the editors' statistics.
+    if request.headers.get(BENCH_HEADER) == "1":
+        return None
+    return current_app.extensions.get("klarret.search_log")
 
 
 def _args() -> tuple[str, int, str | None, str | None]:
@@ -29,11 +39,21 @@ def _args() -> tuple[str, int, str | None, str | None]:
     return q, limit, request.args.get("kapitel") or None, request.args.get("type") or None
 
 
+def _search(q: str, limit: int, chapter: str | None, kind: str | None) -> dict:
+    result = engine().search(q, limit=limit, chapter=chapter, kind=kind)
+    result["search_id"] = new_search_id()
+    logger = _logger()
+    # A narrowed search (chapter or type) is the same question again: logged once, unfiltered.
+    if logger is not None and not chapter and not kind:
+        logger.search(result["search_id"], result.get("corrected_from") or result["query"], result["total"])
+    return result
+
+
 @bp.get("/api/search")
 def api_search():
     """Results as JSON, best first, one per page."""
     q, limit, chapter, kind = _args()
-    return jsonify(engine().search(q, limit=limit, chapter=chapter, kind=kind))
+    return jsonify(_search(q, limit, chapter, kind))
 
 
 @bp.get("/api/suggest")
@@ -52,5 +72,29 @@ def page():
         q, limit, chapter, kind = _args()
     except BadRequest as exc:
         return render_template("search/results.html", q="", result=None, error=exc.danish), 400
-    result = engine().search(q, limit=20, chapter=chapter, kind=kind)
+    result = _search(q, 20, chapter, kind)
     return render_template("search/results.html", q=q, result=result, chapter=chapter, kind=kind)
+
+
+def local_url(url: str) -> bool:
+    """Whether ``url`` is a path on this site (never another host: no open redirect)."""
+    parts = urlsplit(url)
+    return url.startswith("/") and not url.startswith("//") and "\\" not in url and not parts.scheme \
+        and not parts.netloc
+
+
+@bp.get("/soeg/klik")
+def click():
+    """A result's link: note the click, then go to the result (works without JavaScript)."""
+    url = request.args.get("u", "")
+    if not local_url(url):
+        raise danish(BadRequest, "Linket peger ikke på en side i KlarRet. Gå tilbage og vælg resultatet igen.")
+    search_id = request.args.get("s", "")
+    try:
+        rank = int(request.args.get("r", ""))
+    except ValueError:
+        rank = None
+    logger = _logger()
+    if logger is not None and search_id.isalnum():
+        logger.click(search_id, url, rank)
+    return redirect(url, code=302)

@@ -1,0 +1,166 @@
+"""From what a case worker typed to a Whoosh query: citations, words, synonyms, spelling, glossary.
+
+The text is never parsed as Whoosh syntax: it is cut into words and legal citations, and the query is
+built from Term objects, so "AND", "title:x", "*" or unbalanced quotes are just words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from whoosh import query
+from whoosh.searching import Searcher
+
+from search.analysis import STOP_WORDS, DanishCompoundFilter, stem, words
+from search.citations import CitationParser
+from search.synonyms import SynonymTable
+
+TEXT_FIELDS = ("title", "headings", "summary", "terms", "text", "compound", "tcompound")
+COMPOUND_FIELDS = ("compound",)
+CITE_WEIGHT = 3.0  # a parsed provision outweighs the words around it
+LAW_WEIGHT = 0.3  # a law named without a paragraph: a weak hint
+TOPIC_WEIGHT = 1.0
+SYNONYM_WEIGHT = 0.6  # what a synonym adds counts less than what was typed
+CORRECTION_WEIGHT = 0.9
+MAX_WORDS = 40  # words of one query that are searched; the rest are ignored
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+MAX_QUERY = 500  # characters kept of a query
+
+
+def clean_query(q: str) -> str:
+    """Control and bidi characters out, white space folded, at most MAX_QUERY characters."""
+    return " ".join(CONTROL.sub(" ", q or "").split())[:MAX_QUERY]
+
+
+@dataclass
+class Parsed:
+    """A query taken apart: its Whoosh query, the words typed, corrections and what they expand to."""
+
+    query: query.Query | None
+    words: list[str]
+    corrections: dict[str, str] = field(default_factory=dict)
+    phrases: list[list[str]] = field(default_factory=list)  # typed words, corrected, synonyms (stems)
+    cited: bool = False
+    highlight: frozenset[str] = frozenset()  # stems (and words) to mark in snippets
+
+    def suggestion(self) -> str | None:
+        """The typed words with the misspelled ones replaced ("Mente du …?")."""
+        if not self.corrections:
+            return None
+        return " ".join(self.corrections.get(w, w) for w in self.words)
+
+
+class QueryBuilder:
+    """Builds queries for one index (its schema, law table and synonym table)."""
+
+    def __init__(self, laws: dict[str, dict[str, Any]], table: SynonymTable,
+                 provision_words: dict[str, list] | None = None):
+        self.citations = CitationParser(laws)
+        self.synonyms = table
+        self.provision_words = provision_words or {}
+
+    def _terms(self, s: Searcher, text: str, boost: float, all_of: bool = False) -> list[query.Query]:
+        out: list[query.Query] = []
+        plain: set[str] = set()
+        for name in TEXT_FIELDS:
+            terms = list(dict.fromkeys(t.text for t in s.schema[name].analyzer(text)))
+            if name in COMPOUND_FIELDS:
+                # Only the parts of split compounds: whole words already count in the other fields.
+                terms = [t for t in terms if t not in plain]
+            else:
+                plain.update(terms)
+            # Terms the index lacks cost a matcher each and add nothing (an And needs them all).
+            known = [t for t in terms if s.doc_frequency(name, t)]
+            if all_of and len(terms) > 1:
+                if len(known) == len(terms):
+                    out.append(query.And([query.Term(name, t, boost=boost) for t in terms]))
+            else:
+                out += [query.Term(name, t, boost=boost) for t in known]
+        return out
+
+    def corrections(self, s: Searcher, typed: list[str]) -> dict[str, str]:
+        """Unknown words and the closest word of the guidance ("partshørring" -> "partshøring").
+
+        A word is known if it, or its stem, occurs in the guidance. A compound of the guidance's
+        words ("klagefrist") is corrected only to a word one letter away.
+        """
+        splitter = _compound_filter(s)
+        corrector = None
+        out = {}
+        for w in typed:
+            if len(w) < 4 or not w.isalpha() or w in STOP_WORDS or s.doc_frequency("spell", w) \
+                    or s.doc_frequency("text", stem(w)) or s.doc_frequency("title", stem(w)):
+                continue
+            compound = splitter is not None and bool(splitter.split(w, {}))
+            corrector = corrector or s.corrector("spell")
+            alt = corrector.suggest(w, limit=1, maxdist=1 if compound or len(w) <= 5 else 2)
+            if alt and alt[0] != w:
+                out[w] = alt[0]
+        return out
+
+    def parse(self, s: Searcher, text: str, correct: bool = True) -> Parsed:
+        """The query for ``text``; with ``correct``, misspelled words also search their correction."""
+        cites, named, rest = self.citations.parse(text)
+        typed = words(rest)[:MAX_WORDS]
+        parts: list[query.Query] = []
+        for c in cites:
+            for token, weight in c.tokens():
+                parts.append(query.Term("citations", token, boost=CITE_WEIGHT * weight))
+                if c.law:
+                    parts.append(query.Term("rule", token, boost=CITE_WEIGHT * weight))
+                for word, share in self.provision_words.get(token, ()):
+                    # The topic the guidance names next to this provision ("begrundelse efter § 22").
+                    parts += [query.Term(f, word, boost=TOPIC_WEIGHT * share * weight) for f in ("title", "terms")]
+        parts += [query.Term("citations", law, boost=LAW_WEIGHT) for law in named]
+        parts += self._terms(s, " ".join(typed), 1.0)
+        fixes = self.corrections(s, typed) if correct else {}
+        for wrong, right in fixes.items():
+            parts += self._terms(s, right, CORRECTION_WEIGHT)
+        fixed = [fixes.get(w, w) for w in typed]
+        phrases = [[stem(w) for w in fixed if w not in STOP_WORDS]]
+        for _, _, target in self.synonyms.expand(fixed):
+            parts += self._terms(s, target, SYNONYM_WEIGHT, all_of=True)
+            phrases.append([stem(w) for w in words(target) if w not in STOP_WORDS])
+        marks = frozenset(w for p in phrases for w in p) | frozenset(fixed)
+        return Parsed(query.Or(parts) if parts else None, typed, fixes, phrases, bool(cites), marks)
+
+
+def _compound_filter(s: Searcher) -> DanishCompoundFilter | None:
+    for item in getattr(s.schema["compound"].analyzer, "items", []):
+        if isinstance(item, DanishCompoundFilter):
+            return item
+    return None
+
+
+class Glossary:
+    """The term box: glossary entries whose term (or a specific variant) the query names."""
+
+    def __init__(self, entries: list[dict[str, Any]]):
+        self.entries = []
+        for e in entries:
+            names = [(_stems(e["term"]), True)] + [(_stems(v), False) for v in e["variants"]]
+            self.entries.append((e, [(n, main) for n, main in names if n]))
+
+    def match(self, parsed: Parsed, limit: int = 3) -> list[dict[str, str]]:
+        """Entries named by the query; a one-word variant ("afslag") only in a short query."""
+        short = len(parsed.phrases[0]) <= 2
+        out = []
+        for e, names in self.entries:
+            if any(_contains(p, n) for n, main in names if main or short or len(n) > 1
+                   for p in parsed.phrases):
+                out.append({"term": e["term"], "definition": e["definition"], "url": "/" + e["url"],
+                            "page": e["page"]})
+                if len(out) >= limit:
+                    break
+        return out
+
+
+def _stems(text: str) -> list[str]:
+    return [stem(w) for w in words(text) if w not in STOP_WORDS]
+
+
+def _contains(seq: list[str], sub: list[str]) -> bool:
+    n = len(sub)
+    return any(seq[i:i + n] == sub for i in range(len(seq) - n + 1))
