@@ -21,6 +21,10 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 SHOWN = 200  # rows per kind in the preview; the counts always cover every row
 PER_PAGE = 50
 EXTENSIONS = (".csv", ".xlsx", ".txt")
+# The HR file may be 50 MB; the request may be a little larger (form fields, multipart boundaries).
+UPLOAD_LIMIT = 51 * 1024 * 1024
+TOO_LARGE = ("Filen er for stor: der kan højst indlæses 50 MB. Del udtrækket op pr. forvaltning (hver fil er et "
+             "fuldt udtræk af de forvaltninger, den indeholder), og indlæs filerne én ad gangen.")
 ROLE_LABELS = {"employee": "Medarbejder", "editor": "Redaktør", "admin": "Administrator"}
 # Danish names for the actions the features record; an unknown action is shown as it is stored.
 ACTION_LABELS = {"staff.import": "HR-import", "staff.purge": "Anonymisering", "employee.role": "Rolle ændret",
@@ -182,6 +186,19 @@ def employee(staff_no: str):
                                                                                                       else 200)
 
 
+def _limit_upload() -> None:
+    # Runs before CSRF reads the form, so an oversized upload is refused before it is stored anywhere.
+    if request.method == "POST" and request.path.startswith("/admin/import"):
+        request.max_content_length = UPLOAD_LIMIT
+
+
+@bp.errorhandler(413)
+def too_large(_exc):
+    """An upload over the limit: the import page again, with the reason."""
+    return render_template("admin/import.html", plan=None, filename=None, errors=[TOO_LARGE]), 413
+
+
 def init_app(app: Flask) -> None:
     """Register the administrator pages."""
     app.register_blueprint(bp)
+    app.before_request_funcs.setdefault(None, []).insert(0, _limit_upload)

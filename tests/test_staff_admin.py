@@ -138,6 +138,18 @@ def test_preview_warns_an_administrator_who_would_deactivate_themselves(people):
     assert 'id="advarsel-selv"' not in html, "a file without ØKF leaves the administrator alone"
 
 
+def test_an_oversized_upload_is_refused_before_it_is_read(people, monkeypatch):
+    from klarret import admin
+
+    ada = login(people, "ada@kk.example")
+    monkeypatch.setattr(admin, "UPLOAD_LIMIT", 4000)  # the real limit is 51 MB; the rule is the same
+    r = upload(ada, b"x" * 5000)
+    assert r.status_code == 413 and "højst indlæses 50 MB" in r.get_data(as_text=True)
+    assert not (Path(people.instance_path) / "uploads").exists() or not list(
+        (Path(people.instance_path) / "uploads").glob("import-*"))
+    assert upload(ada, ("\n".join([HEADER, *ROWS]) + "\n").encode()).status_code == 200
+
+
 def test_import_form_requires_csrf(people):
     ada = login(people, "ada@kk.example")
     r = ada.post("/admin/import", data={"fil": (io.BytesIO(b"x"), "hr.csv")}, content_type="multipart/form-data")
