@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from klarret.staff_import import Entry, Plan, describe
+from klarret.staff_import import FIELD_LABELS, Entry, Plan, describe
 
 SHOWN = 20
 
@@ -19,7 +19,7 @@ def staff_group() -> None:
 
 
 def _entry_line(sign: str, e: Entry) -> str:
-    fields = "; ".join(f"{k}: {describe(o)} → {describe(n)}" for k, (o, n) in e.fields.items())
+    fields = "; ".join(f"{FIELD_LABELS.get(k, k)}: {describe(o)} → {describe(n)}" for k, (o, n) in e.fields.items())
     extra = fields or e.reason
     return f"  {sign} {e.staff_no} {e.name} ({e.administration}{': ' + extra if extra else ''})"
 
