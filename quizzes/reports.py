@@ -200,39 +200,45 @@ def renewal_months(course) -> int | None:
 def municipality(today: dt.date, courses: dict) -> Municipality:
     """Completion per administration and course now, and the monthly share with a valid completion."""
     months = month_ends(today)
+    n = len(months)
     by_ac: dict[tuple[str, str], Tally] = defaultdict(Tally)
     by_a: dict[str, Tally] = defaultdict(Tally)
-    # Monthly denominators grow from the month an employee started: a difference array per group.
-    started: dict[str, list[int]] = defaultdict(lambda: [0] * (len(months) + 1))
-    valid: dict[str, list[int]] = defaultdict(lambda: [0] * len(months))
-    done_dates: dict[tuple[str, str], list[dt.date]] = defaultdict(list)
+    # Difference arrays per group: a row counts as assigned from the month its employee started, and
+    # as valid over the month ends covered by one of its completions (completed <= end < expiry).
+    started: dict[str, list[int]] = defaultdict(lambda: [0] * (n + 1))
+    valid: dict[str, list[int]] = defaultdict(lambda: [0] * (n + 1))
+    renew = {cid: renewal_months(c) for cid, c in courses.items()}
+    spans: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
     for staff_no, course_id, at in db.session.execute(select(Completion.staff_no, Completion.course_id,
                                                              Completion.completed_at)):
-        done_dates[(staff_no, course_id)].append(at.date() if isinstance(at, dt.datetime) else at)
-    renew = {cid: renewal_months(c) for cid, c in courses.items()}
+        day = at.date() if isinstance(at, dt.datetime) else at
+        period = renew.get(course_id)
+        hi = n if period is None else bisect.bisect_left(months, add_months(day, period))
+        spans[(staff_no, course_id)].append((bisect.bisect_left(months, day), hi))
     for r in status_rows(today=today):
         by_ac[(r.administration, r.course_id)].add(r.status)
         by_a[r.administration].add(r.status)
         if r.status == "fritaget":
             continue
         first = 0 if r.start_date is None else bisect.bisect_left(months, r.start_date)
-        for key in (r.administration, ""):
-            started[key][first] += 1
-        dates = done_dates.get((r.staff_no, r.course_id))
-        if not dates:
-            continue
-        period = renew.get(r.course_id)
-        for i in range(first, len(months)):
-            m = months[i]
-            if any(d <= m and (period is None or add_months(d, period) > m) for d in dates):
-                valid[r.administration][i] += 1
-                valid[""][i] += 1
+        started[r.administration][first] += 1
+        started[""][first] += 1
+        end = first  # merge the row's completion spans so a month is counted once
+        for lo, hi in sorted(spans.get((r.staff_no, r.course_id), ())):
+            lo = max(lo, end)
+            if lo < hi:
+                for key in (r.administration, ""):
+                    valid[key][lo] += 1
+                    valid[key][hi] -= 1
+                end = hi
     trend = {}
     for key, diff in started.items():
-        running, series = 0, []
-        for i in range(len(months)):
-            running += diff[i]
-            series.append((valid[key][i], running))
+        assigned = ok = 0
+        series = []
+        for i in range(n):
+            assigned += diff[i]
+            ok += valid[key][i]
+            series.append((ok, assigned))
         trend[key] = series
     admins = list(db.session.scalars(select(Administration).order_by(Administration.code)))
     course_list = sorted(((c.id, c.title) for c in courses.values()), key=lambda c: c[1])
