@@ -52,10 +52,16 @@ def courses_by_title() -> list[Course]:
 
 def subtree_unit_ids(unit_ids: Collection[int]) -> set[int]:
     """The units and every unit below them (by path, so one query whatever the depth)."""
+    wanted = set(unit_ids)
     units = db.session.execute(select(Unit.id, Unit.administration_code, Unit.path)).all()
-    roots = {(a, p) for i, a, p in units if i in set(unit_ids)}
-    return {i for i, a, p in units
-            if any(a == ra and (not rp or p == rp or p.startswith(rp + " / ")) for ra, rp in roots)}
+    roots = {(a, p) for i, a, p in units if i in wanted}
+    out = set()
+    for i, a, p in units:
+        parts = p.split(" / ") if p else []
+        # A unit is inside if its administration's top or any of its ancestors' paths is a root.
+        if any((a, " / ".join(parts[:k])) in roots for k in range(len(parts) + 1)):
+            out.add(i)
+    return out
 
 
 def _scoped(stmt: Select, staff_col, *, unit_ids: Collection[int] | None, administration: str | None,

@@ -293,3 +293,26 @@ def test_effective_date_moves_the_first_due_date_for_those_already_employed(org_
         assert row_of("2", "ny-regel", D(2026, 10, 2)).due == D(2026, 10, 31), "started later: from the start"
         del org_app.extensions["klarret.courses"]["ny-regel"]
         db.session.rollback()
+
+
+def test_my_page_shows_status_dates_and_certificate(org_app):
+    from klarret.auth import hash_password
+    from klarret.db import db
+    from tests.test_quizzes import login, token  # noqa: F401 (token is used by login)
+
+    with org_app.app_context():
+        p = person("1", start=dt.date.today() - dt.timedelta(days=400), email="p1@kk.dk")
+        p.password_hash = hash_password("hemmelig-kode")
+        db.session.commit()
+        attempt("1", "basis", dt.date.today() - dt.timedelta(days=3), passed=True, score=100)
+    c = org_app.test_client()
+    login(c, "p1@kk.dk", "hemmelig-kode")
+    html = c.get("/min-side").get_data(as_text=True)
+    basis = html[html.index(">Basis<"):].split("</tr>")[0]
+    from quizzes.rules import add_months
+
+    expires = add_months(dt.date.today() - dt.timedelta(days=3), 12)
+    assert "Obligatorisk" in basis and "bestået" in basis and expires.isoformat() in basis and "Se bevis" in basis
+    team = html[html.index(">Center A<"):].split("</tr>")[0]
+    assert "forfalden" in team
+    assert "Frivilligt" in html[html.index(">Valgfrit<"):].split("</tr>")[0]
