@@ -118,6 +118,8 @@ def parse_rule(table: Any, err: Callable[[str], None]) -> Rule | None:
                 units.append((code, normalise_path(rest)))
     elif "enheder" in table:
         err("enheder bruges kun med hvem = \"enhed\".")
+    if "nye_dage" in table and who != "nye":
+        err("nye_dage bruges kun med hvem = \"nye\".")
     due_days = _positive_int(table, "frist_dage", err, minimum=0)
     due_date = _date(table, "frist_dato", err)
     if due_days is not None and due_date is not None:

@@ -55,6 +55,7 @@ def test_loader_rejects_bad_rules_in_danish_naming_the_file(tmp_path):
         '[[tildeling]]\nhvem = "alle"\nsnart_dage = 10\n': "snart_dage kræver fornyes_maaneder",
         '[[tildeling]]\nhvem = "alle"\nfrist_dage = -1\n': "frist_dage skal være et helt tal",
         '[[tildeling]]\nhvem = "alle"\nfrister = 5\n': "ukendt nøgle 'frister'",
+        '[[tildeling]]\nhvem = "ledere"\nnye_dage = 5\n': "nye_dage bruges kun med hvem = \"nye\"",
         '[[tildeling]]\nhvem = "alle"\nfornyes_maaneder = 12\n[[tildeling]]\nhvem = "ledere"\n':
             "samme fornyes_maaneder",
         'audience = "alle"\n[[tildeling]]\nhvem = "alle"\n': "enten audience eller [[tildeling]]",
