@@ -110,7 +110,7 @@ def test_cli_report_completion(org_app, tmp_path):
     with org_app.app_context():
         person("1", "SOF", start=D(2026, 1, 1))
         person("2", "BIF", "Jobcenter", start=D(2026, 1, 1))
-        attempt("1", "basis", D(2026, 1, 5), passed=True, score=90)
+        attempt("1", "basis", dt.date.today() - dt.timedelta(days=5), passed=True, score=90)  # not near expiry
     runner = org_app.test_cli_runner()
     r = runner.invoke(args=["report", "completion", "--administration", "sof", "--course", "basis"])
     assert r.exit_code == 0, r.output
