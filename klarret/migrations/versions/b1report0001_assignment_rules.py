@@ -16,6 +16,10 @@ branch_labels = None
 depends_on = None
 
 
+# No schema change: the rules live in the course files, and the tables they need (assignment,
+# exemption, attempt_grant, reminder_sent, completion.cycle) came with 4b930b8dd5e8.
+
+
 def upgrade():
     pass
 
