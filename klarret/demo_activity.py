@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, select, text
 
 from klarret.db import db
 from klarret.demo_org import Person
@@ -19,19 +19,27 @@ from quizzes.attempts import CODE_ALPHABET, pin_version
 from quizzes.loader import Course
 from quizzes.models import Answer, Attempt, Completion
 
-# Who the demo treats as the audience of each course (by id, so it does not depend on how assignment
-# rules are written), and the share of that audience who have started it; other courses are optional.
-AUDIENCE = {"grundkursus": "alle", "kend-borgerraadgiveren": "nye", "ledere": "ledere"}
-TAKE_RATE = {"alle": 0.85, "nye": 0.6, "ledere": 0.75, "valgfri": 0.08}
+# The share of a course's audience who have started it (optional courses: a few volunteers).
+TAKE_RATE = {"alle": 0.85, "forvaltning": 0.75, "enhed": 0.75, "nye": 0.6, "ledere": 0.75, "valgfri": 0.08}
 ADMIN_EAGERNESS = {"ØKF": 1.05, "KFF": 0.95, "BUF": 0.85, "SUF": 0.8, "SOF": 1.0, "TMF": 0.9, "BIF": 1.0}
 
 
-def _eligible(audience: str, p: Person, managers: set[str], today: dt.date) -> bool:
-    if audience in ("alle", "valgfri"):
-        return True
-    if audience == "nye":
-        return (today - p.start_date).days <= 365
-    return p.staff_no in managers
+def _audience(course: Course, p: Person, managers: set[str], today: dt.date) -> tuple[str, dt.date | None] | None:
+    """Which of the course's assignment rules (``[[tildeling]]``) makes it mandatory for ``p``, and
+    since when; ("valgfri", None) for an optional course; None if the person is outside every rule."""
+    rules = getattr(course, "rules", None) or []
+    if not rules:
+        return "valgfri", None
+    for rule in rules:
+        who = rule.who
+        if who == "alle" or (who == "ledere" and p.staff_no in managers) \
+                or (who == "forvaltning" and p.administration in rule.administrations) \
+                or (who == "nye" and (today - p.start_date).days <= 365) \
+                or (who == "enhed" and any(code == p.administration and (not path or p.unit_path == path
+                                                                         or p.unit_path.startswith(path + " / "))
+                                           for code, path in rule.units)):
+            return who, rule.effective
+    return None
 
 
 def load_activity(rng: random.Random, staff: list[Person], managers: set[str], courses: dict[str, Course],
@@ -51,14 +59,16 @@ def load_activity(rng: random.Random, staff: list[Person], managers: set[str], c
     for p in staff:
         sloppiness = rng.uniform(0.6, 1.4)
         for cid, course in sorted(courses.items()):
-            audience = AUDIENCE.get(cid, "valgfri")
-            if not _eligible(audience, p, managers, today):
+            found = _audience(course, p, managers, today)
+            if found is None:
                 continue
+            audience, effective = found
             newcomer = (today - p.start_date).days < 90
-            rate = TAKE_RATE[audience] * ADMIN_EAGERNESS[p.administration] * (0.4 if newcomer else 1)
+            rate = TAKE_RATE.get(audience, 0.75) * ADMIN_EAGERNESS[p.administration] * (0.4 if newcomer else 1)
             if rng.random() > rate:
                 continue  # ikke startet
-            first_day = max(p.start_date, today - dt.timedelta(days=720))
+            # A mandatory course is taken once its rule applies; optional ones over the last two years.
+            first_day = max(p.start_date, effective or today - dt.timedelta(days=720))
             last_day = min(p.end_date or today, today)
             if last_day <= first_day:
                 continue
@@ -83,7 +93,12 @@ def load_activity(rng: random.Random, staff: list[Person], managers: set[str], c
                 when = min(when + dt.timedelta(days=rng.randint(0, 30)), dt.datetime.combine(today, dt.time(8)))
     if not attempts:
         return
-    ids = db.session.scalars(insert(Attempt).returning(Attempt.id, sort_by_parameter_order=True), attempts).all()
+    # Explicit ids (demo data is loaded by one process), so the answers and completions can refer to them.
+    first = (db.session.scalar(select(func.max(Attempt.id))) or 0) + 1
+    ids = range(first, first + len(attempts))
+    insert_rows(Attempt, [{"id": i, **a} for i, a in zip(ids, attempts)])
+    if db.session.get_bind().dialect.name == "postgresql":  # move the id sequence past the rows just added
+        db.session.execute(text("SELECT setval(pg_get_serial_sequence('attempt', 'id'), :n)"), {"n": ids[-1]})
     insert_rows(Answer, [{**a, "attempt_id": i, "answered_at": row["started_at"]}
                          for i, row, rows in zip(ids, attempts, answers) for a in rows])
     completions = []

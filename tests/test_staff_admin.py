@@ -283,6 +283,13 @@ def test_demo_data_is_idempotent_with_2000_employees_and_consistent_attempts(db_
         failed = db.session.scalar(select(func.count()).select_from(Attempt).where(Attempt.passed.is_(False)))
         open_ = db.session.scalar(select(func.count()).select_from(Attempt).where(Attempt.submitted_at.is_(None)))
         assert failed > 100 and open_ > 50
+        # The demo's explicit attempt ids leave the id sequence ready for the next real attempt.
+        version_id = db.session.scalar(select(Attempt.version_id))
+        later = Attempt(staff_no="000101", course_id="grundkursus", version_id=version_id, seed=1)
+        db.session.add(later)
+        db.session.flush()
+        assert later.id > max(c.attempt_id for c in completions)
+        db.session.rollback()
         # Graded answers agree with the attempt's score.
         sample = db.session.scalars(select(Attempt).where(Attempt.submitted_at.is_not(None)).limit(50)).all()
         for a in sample:
