@@ -5,6 +5,7 @@ This is the only package that imports whoosh.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -38,7 +39,8 @@ def init_app(app: Flask) -> None:
     from search.report import search_cli
     from search.views import bp
 
-    engine = Engine(app.config["KLARRET_INDEX_DIR"])
+    engine = Engine(app.config["KLARRET_INDEX_DIR"],
+                    cache_size=int(app.config.get("KLARRET_SEARCH_CACHE", os.environ.get("KLARRET_SEARCH_CACHE", 1000))))
     app.extensions["klarret.search"] = engine
     app.extensions["klarret.search_log"] = SearchLogger(
         app, seconds=float(app.config.get("KLARRET_SEARCH_LOG_SECONDS", 5)))
@@ -47,4 +49,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(index_command)
     app.cli.add_command(search_cli)
     build.register_step(app, "Bygger søgeindekset", _build_step)
-    health.register(app, "search", lambda: {"ok": True, "records": engine.doc_count()})
+    # The worker's pid lets bench/search.py count the workers that answer under load.
+    health.register(app, "search", lambda: {"ok": True, "records": engine.doc_count(), "pid": os.getpid(), "cache": engine.cache_size})

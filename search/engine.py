@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -13,19 +13,23 @@ from whoosh import index, scoring
 from whoosh.searching import Searcher
 
 from search.indexer import META_FILE
+from search.scorer import PostingScorer
 from search.query import Glossary, Parsed, QueryBuilder, clean_query
 from search.snippets import snippet
 from search.synonyms import Rule, SynonymTable
 
 RECORD_LIMIT = 400  # matching records read before grouping by page
+CACHE_SIZE = 1000  # answers kept per worker (KLARRET_SEARCH_CACHE; 0 turns the cache off)
 OTHER_CHAPTER = "Øvrige sider"  # the facet for pages outside the chapters (front page, about)
 
 
 class Engine:
     """A search engine over one index folder (a symlink that a reindex swaps)."""
 
-    def __init__(self, index_dir: str | Path):
+    def __init__(self, index_dir: str | Path, cache_size: int = CACHE_SIZE):
         self.index_dir = Path(index_dir)
+        self.cache_size = cache_size
+        self._cache: OrderedDict[tuple, dict[str, Any]] = OrderedDict()
         self._local = threading.local()
         self._lock = threading.Lock()
         self._target: str | None = None
@@ -34,6 +38,8 @@ class Engine:
         self.glossary = Glossary([])
         self.titles: list[tuple[str, str, str, str]] = []
         self.docs: list[tuple[str, str, str]] = []  # docnum -> (page, kind, chapter)
+        # docnum -> stored fields, read once at open: reading them per hit was a third of a query.
+        self.stored: list[dict[str, Any]] = []
 
     # --- opening, once per worker; reopened when a reindex has switched the symlink ---
     def _current_target(self) -> str:
@@ -46,18 +52,24 @@ class Engine:
         ix = index.open_dir(target)
         meta = json.loads((Path(target) / META_FILE).read_text(encoding="utf-8"))
         table = SynonymTable(Rule(tuple(a), tuple(b), o) for a, b, o in meta["synonyms"])
-        titles, docs = [], []
+        titles, docs, stored = [], [], []
         with ix.reader() as reader:
             for docnum, doc in reader.iter_docs():
                 docs += [None] * (docnum + 1 - len(docs))
+                stored += [None] * (docnum + 1 - len(stored))
                 docs[docnum] = (doc["page"], doc["kind"], doc["chapter"])
+                stored[docnum] = doc
                 if doc["kind"] == "page":
                     titles.append((doc["label"], doc["label"].casefold(), "/" + doc["url"], "page"))
         for e in meta["glossary"]:
             for name in (e["term"], *e["variants"]):
                 titles.append((name, name.casefold(), "/" + e["url"], "term"))
         titles.sort(key=lambda t: (t[3] != "page", t[1]))
-        self._ix, self.titles, self.docs, self._target = ix, titles, docs, target
+        with ix.reader() as reader:
+            lengths = {name: [reader.doc_field_length(n, name, 1) for n in range(len(docs))]
+                       for name, f in ix.schema.items() if f.scorable}
+        self.scorer = PostingScorer(lengths, B=0.6, K1=1.2)
+        self._ix, self.titles, self.docs, self.stored, self._target = ix, titles, docs, stored, target
         self.builder, self.glossary = QueryBuilder(meta["laws"], table, meta.get("provision_words")), Glossary(meta["glossary"])
 
     def searcher(self) -> Searcher:
@@ -80,10 +92,27 @@ class Engine:
         return self.searcher().doc_count()
 
     # --- querying ---
-    def search(self, q: str, limit: int = 10, chapter: str | None = None, kind: str | None = None) -> dict[str, Any]:
-        """The API answer for ``q`` (see README: "Search API")."""
+    def search(self, q: str, limit: int = 10, chapter: str | None = None, kind: str | None = None,
+               cache: bool = True) -> dict[str, Any]:
+        """The API answer for ``q`` (see README: "Search API"); a fresh dict the caller may extend."""
         q = clean_query(q)
         s = self.searcher()
+        # Case workers repeat each other's questions: answers are kept per index (a reindex starts afresh).
+        key = (self._target, q, limit, chapter, kind)
+        with self._lock:
+            hit = self._cache.get(key) if cache else None
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return dict(hit)
+        result = self._answer(s, q, limit, chapter, kind)
+        if self.cache_size:
+            with self._lock:
+                self._cache[key] = result
+                while len(self._cache) > self.cache_size:
+                    self._cache.popitem(last=False)
+        return dict(result)
+
+    def _answer(self, s: Searcher, q: str, limit: int, chapter: str | None, kind: str | None) -> dict[str, Any]:
         assert self.builder is not None
         parsed = self.builder.parse(s, q)
         suggestion = parsed.suggestion()
@@ -110,7 +139,7 @@ class Engine:
         grouped: dict[str, dict] = {}
         kind_counts: dict[str, int] = defaultdict(int)
         # Only docnums and scores here: stored fields are read for the results shown, not for every hit.
-        for docnum, score in s.search(parsed.query, limit=RECORD_LIMIT).items():
+        for docnum, score in self.scorer.search(s, parsed.query, RECORD_LIMIT):
             page, doc_kind, doc_chapter = docs[docnum]
             if kind and doc_kind != kind and doc_kind != "page":
                 continue
@@ -137,8 +166,8 @@ class Engine:
                 "facets": {"chapter": dict(chapter_counts), "kind": dict(kind_counts)}, "results": results}
 
     def _result(self, s: Searcher, page: str, g: dict, stems: frozenset[str]) -> dict[str, Any]:
-        records = [s.stored_fields(n) for n in g["records"][:4]]
-        page_doc = s.stored_fields(g["page_doc"]) if g["page_doc"] is not None else None
+        records = [self.stored[n] for n in g["records"][:4]]
+        page_doc = self.stored[g["page_doc"]] if g["page_doc"] is not None else None
         best = records[0] if records else page_doc
         assert best is not None
         breadcrumb = json.loads(best["breadcrumb"])

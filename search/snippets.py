@@ -14,6 +14,7 @@ from search.analysis import TOKEN, stem
 
 WIDTH = 220  # characters of a snippet
 BEFORE = 70  # characters shown before the first marked word
+MAX_TEXT = 4000  # characters searched for a snippet: enough to find the words, bounded cost
 
 
 @lru_cache(maxsize=2048)
@@ -36,6 +37,7 @@ def _matches(text: str, stems: frozenset[str]) -> list[tuple[int, int]]:
 
 def snippet(text: str, stems: frozenset[str], fallback: str = "") -> str:
     """About WIDTH characters of ``text`` around the densest run of matches, or ``fallback``."""
+    text = text[:MAX_TEXT]
     spans = _matches(text, stems) if stems else []
     if not spans:
         if fallback:
