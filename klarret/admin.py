@@ -15,7 +15,7 @@ from klarret.audit import AuditEvent
 from klarret.auth import current_user, role_required
 from klarret.db import db
 from klarret.people import ROLES, Employee
-from klarret.staff_import import Plan, describe, run_import
+from klarret.staff_import import FIELD_LABELS, Plan, describe, run_import
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 SHOWN = 200  # rows per kind in the preview; the counts always cover every row
@@ -87,7 +87,7 @@ def import_page():
                                errors=[str(e) for e in plan.errors]), 400
     session["staff_import"] = {"token": token, "ext": ext, "name": upload.filename}
     return render_template("admin/import.html", plan=plan, errors=[], filename=upload.filename,
-                           shown=SHOWN, describe=describe, labels=_labels())
+                           shown=SHOWN, describe=describe, labels=FIELD_LABELS)
 
 
 @bp.post("/import/bekraeft")
@@ -118,12 +118,6 @@ def confirm_import():
     return redirect(url_for("admin.import_page"))
 
 
-def _labels() -> dict[str, str]:
-    from klarret.staff_import import FIELD_LABELS
-
-    return FIELD_LABELS
-
-
 @bp.get("/revisionslog")
 @role_required("admin")
 def audit_log():
@@ -139,8 +133,11 @@ def audit_log():
                                 .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
     actions = sorted(set(db.session.scalars(select(AuditEvent.action).distinct())) | set(ACTION_LABELS))
     pages = max(1, -(-total // PER_PAGE))
+    # Names of the people on this page, in one query (the log itself stores only staff numbers).
+    names = dict(db.session.execute(select(Employee.staff_no, Employee.name).where(
+        Employee.staff_no.in_({e.actor for e in events} | {e.target for e in events}))).all())
     return render_template("admin/audit.html", events=events, action=action, actions=actions, page=page,
-                           pages=pages, total=total, labels=ACTION_LABELS)
+                           pages=pages, total=total, labels=ACTION_LABELS, names=names)
 
 
 @bp.get("/medarbejdere")

@@ -177,6 +177,7 @@ def test_role_change_and_statistics_flag_are_audited(people):
                           ("900001", "employee.stats", "900002", {"excluded": True})]
     log = ada.get("/admin/revisionslog?handling=employee.role").get_data(as_text=True)
     assert "Rolle ændret" in log and "old: employee; new: editor" in log and "Statistik til/fra</td>" not in log
+    assert "900001 (Ada Admin)" in log and "900002 (Mo Medarbejder)" in log
 
 
 def test_audit_log_is_newest_first_and_paged(people):
