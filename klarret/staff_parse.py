@@ -278,7 +278,7 @@ def parse_rows(table: Iterable[list], mapping: dict[str, list[str]] | None = Non
         if admin is not None and staff_no and name:
             rows.append(StaffRow(rownum, staff_no, name[:200], email, admin, unit_path,
                                  cells.get("stilling", "")[:200], start, end, manages))
-        if progress and rownum % 10000 == 0:
+        if progress and (rownum - 1) % 10000 == 0:
             progress(f"  {rownum - 1:,} rækker læst".replace(",", "."))
     if not rows and not errors:
         errors.append(RowError(None, None, "filen har overskrifter, men ingen medarbejdere. Et tomt udtræk ville "
