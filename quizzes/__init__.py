@@ -83,10 +83,12 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(reports_bp)
     app.cli.add_command(courses_group)
+    from quizzes.assignments import assignments_group
     from quizzes.exports import report_group
     from quizzes.reminders import remind_command
 
     app.cli.add_command(report_group)
     app.cli.add_command(remind_command)
+    app.cli.add_command(assignments_group)
     build.register_step(app, "Tjekker kurserne mod vejledningen", _build_step)
     app.extensions.setdefault("klarret.cites_report", []).append(_cites_hook)

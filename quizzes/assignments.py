@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import click
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from klarret.audit import record
@@ -92,3 +94,61 @@ def grant_attempts(staff_no: str, course_id: str, extra: int, actor: str) -> Att
     record(actor, "attempts.grant", f"{staff_no}/{course_id}", extra=extra)
     db.session.commit()
     return grant
+
+
+@click.group("assignments", cls=AppGroup)
+def assignments_group() -> None:
+    """Fritagelser, ekstra forsøg og tildelinger (for administratorer)."""
+
+
+def _check(staff_no: str, course_id: str) -> None:
+    """Refuse an unknown employee or course with a Danish message (exit status 2)."""
+    if db.session.get(Employee, staff_no) is None:
+        raise click.UsageError(f"Ukendt medarbejdernummer '{staff_no}'. Tjek nummeret (foranstillede nuller tæller).")
+    known = [c.id for c in courses_by_title()]
+    if course_id not in known:
+        raise click.UsageError(f"Ukendt kursus '{course_id}'. Brug et af kursus-id'erne {', '.join(known)}.")
+
+
+@assignments_group.command("exempt")
+@click.argument("staff_no")
+@click.argument("course_id")
+@click.option("--reason", required=True, help="Begrundelsen, fx \"Langtidssygemeldt\" (gemmes i revisionsloggen).")
+@click.option("--by", "actor", default="cli", show_default=True, help="Hvem der fritager (medarbejdernummer).")
+def exempt_command(staff_no: str, course_id: str, reason: str, actor: str) -> None:
+    """Fritag en medarbejder fra et kursus (status »fritaget«)."""
+    _check(staff_no, course_id)
+    try:
+        exempt(staff_no, course_id, reason, actor)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"{staff_no} er fritaget fra {course_id}.")
+
+
+@assignments_group.command("revoke")
+@click.argument("staff_no")
+@click.argument("course_id")
+@click.option("--by", "actor", default="cli", show_default=True, help="Hvem der ophæver (medarbejdernummer).")
+def revoke_command(staff_no: str, course_id: str, actor: str) -> None:
+    """Ophæv en medarbejders fritagelse fra et kursus."""
+    _check(staff_no, course_id)
+    n = revoke_exemption(staff_no, course_id, actor)
+    click.echo(f"{n} fritagelse(r) ophævet." if n else f"{staff_no} var ikke fritaget fra {course_id}.")
+
+
+@assignments_group.command("grant")
+@click.argument("staff_no")
+@click.argument("course_id")
+@click.argument("extra", type=click.IntRange(min=1))
+@click.option("--by", "actor", default="cli", show_default=True, help="Hvem der giver forsøgene (medarbejdernummer).")
+def grant_command(staff_no: str, course_id: str, extra: int, actor: str) -> None:
+    """Giv en medarbejder, der har brugt alle forsøg, EXTRA forsøg mere."""
+    _check(staff_no, course_id)
+    grant_attempts(staff_no, course_id, extra, actor)
+    click.echo(f"{staff_no} har fået {extra} ekstra forsøg på {course_id}.")
+
+
+@assignments_group.command("record")
+def record_command() -> None:
+    """Registrér i dag som tildelingsdato for nye tildelinger (det gør 'klarret remind' også)."""
+    click.echo(f"{record_assignments()} nye tildelinger registreret.")

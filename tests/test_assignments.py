@@ -251,3 +251,30 @@ def test_my_page_shows_status_dates_and_certificate(org_app):
     team = html[html.index(">Center A<"):].split("</tr>")[0]
     assert "forfalden" in team
     assert "Frivilligt" in html[html.index(">Valgfrit<"):].split("</tr>")[0]
+
+
+def test_cli_exempt_revoke_grant_with_danish_errors(org_app):
+    from klarret.audit import AuditEvent
+    from klarret.db import db
+
+    with org_app.app_context():
+        person("007")
+    run = org_app.test_cli_runner().invoke
+    r = run(args=["assignments", "exempt", "007", "basis", "--reason", "Orlov", "--by", "000001"])
+    assert r.exit_code == 0, r.output
+    with org_app.app_context():
+        assert row_of("007", "basis", D(2026, 6, 1)).status == "fritaget"
+    assert run(args=["assignments", "exempt", "007", "basis"]).exit_code == 2, "a reason is required"
+    r = run(args=["assignments", "exempt", "7", "basis", "--reason", "x"])
+    assert r.exit_code == 2 and "Ukendt medarbejdernummer '7'" in r.output
+    r = run(args=["assignments", "grant", "007", "findes-ikke", "1"])
+    assert r.exit_code == 2 and "Ukendt kursus 'findes-ikke'" in r.output
+    assert run(args=["assignments", "grant", "007", "basis", "0"]).exit_code == 2
+    assert run(args=["assignments", "grant", "007", "basis", "2"]).exit_code == 0
+    r = run(args=["assignments", "revoke", "007", "basis"])
+    assert r.exit_code == 0 and "1 fritagelse(r) ophævet." in r.output
+    with org_app.app_context():
+        assert row_of("007", "basis", D(2026, 6, 1)).status == "forfalden"
+        events = db.session.execute(select(AuditEvent.actor, AuditEvent.action).order_by(AuditEvent.id)).all()
+        assert [tuple(e) for e in events] == [("000001", "exemption.grant"), ("cli", "attempts.grant"),
+                                              ("cli", "exemption.revoke")]
