@@ -17,6 +17,7 @@ from flask.cli import AppGroup
 
 from klarret.audit import record
 from klarret.db import db
+from klarret.people import ADMINISTRATIONS
 from quizzes.status import StatusRow
 
 HEADERS = ("Medarbejdernummer", "Navn", "Forvaltning", "Enhed", "Kursus", "Status", "Frist", "Gennemført",
@@ -35,7 +36,9 @@ def neutralise(text: str) -> str:
 
 def _cells(row: StatusRow) -> list:
     """The export's columns for one row: text neutralised, dates as dates, score as a number."""
-    return [neutralise(row.staff_no), neutralise(row.name), row.administration, neutralise(row.unit_path),
+    # The top unit has no path below the administration: show its name, the administration's.
+    unit = row.unit_path or ADMINISTRATIONS.get(row.administration, "")
+    return [neutralise(row.staff_no), neutralise(row.name), row.administration, neutralise(unit),
             neutralise(row.course_title), row.status, row.due, row.completed, row.expires, row.score]
 
 
@@ -152,7 +155,6 @@ def report_group() -> None:
               "for standard output.")
 def completion_command(fmt: str, administration: str | None, course_id: str | None, output: str | None) -> None:
     """Én række pr. medarbejder og obligatorisk kursus: status, frist, gennemført, udløber og score."""
-    from klarret.people import ADMINISTRATIONS
     from quizzes.status import courses_by_title, status_rows
 
     if administration is not None:

@@ -31,6 +31,8 @@ def test_csv_is_what_danish_excel_opens():
     assert lines[1] == ["000123", "Anna Hansen", "SOF", "Center A / Team 1", "Basis", "forfalden", "2026-01-31",
                         "", "", ""], "leading zeros kept, ISO dates, empty cells for nothing"
     assert lines[2][1] == 'Hansen; Anna "A"' and lines[2][7] == "2026-02-03" and lines[2][9] == "85"
+    top = list(csv.reader(io.StringIO("".join(csv_chunks([row(unit="")]))), delimiter=";"))[1]
+    assert top[3] == "Socialforvaltningen", "the top unit is named after its administration"
 
 
 def test_csv_and_xlsx_neutralise_formulas(tmp_path):
