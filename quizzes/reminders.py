@@ -173,12 +173,21 @@ def _claim(key: tuple[str, str, str, str]) -> bool:
         return False
 
 
+def _release(key: tuple[str, str, str, str]) -> None:
+    """Forget a claimed key whose message did not go out, so the next run sends it."""
+    db.session.execute(delete(ReminderSent).where(ReminderSent.staff_no == key[0], ReminderSent.course_id == key[1],
+                                                  ReminderSent.kind == key[2], ReminderSent.cycle == key[3]))
+    db.session.commit()
+
+
 def send(messages: list[Message], settings: dict | None = None) -> int:
-    """Send the messages over one SMTP connection, each once; return how many went out."""
+    """Send the messages over one SMTP connection, each once; return how many went out.
+
+    A refused recipient does not stop the others; they are reported together at the end."""
     settings = settings or smtp_settings()
     if not messages:
         return 0
-    smtp, n = _connect(settings), 0
+    smtp, n, refused = _connect(settings), 0, []
     try:
         for msg in messages:
             if not _claim(msg.key):
@@ -186,11 +195,11 @@ def send(messages: list[Message], settings: dict | None = None) -> int:
             try:
                 smtp.send_message(_email(msg, settings["sender"]))
                 n += 1
+            except smtplib.SMTPRecipientsRefused:
+                _release(msg.key)
+                refused.append(msg.to)
             except (OSError, smtplib.SMTPException) as exc:
-                db.session.execute(delete(ReminderSent).where(
-                    ReminderSent.staff_no == msg.key[0], ReminderSent.course_id == msg.key[1],
-                    ReminderSent.kind == msg.key[2], ReminderSent.cycle == msg.key[3]))
-                db.session.commit()
+                _release(msg.key)
                 raise SendError(f"Mailserveren afviste e-mailen til {msg.to} ({exc}). {n} e-mails blev sendt; "
                                 "kør 'klarret remind' igen, når fejlen er rettet.") from exc
     finally:
@@ -198,6 +207,10 @@ def send(messages: list[Message], settings: dict | None = None) -> int:
             smtp.quit()
         except (OSError, smtplib.SMTPException):
             pass
+    if refused:
+        shown = ", ".join(sorted(set(refused))[:10])
+        raise SendError(f"{n} e-mails blev sendt, men mailserveren afviste {len(refused)}: {shown}. Ret "
+                        "adresserne i HR-systemet; de får påmindelsen ved næste kørsel.")
     return n
 
 

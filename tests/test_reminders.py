@@ -175,3 +175,24 @@ def test_cli_remind_fails_in_danish_without_a_mail_server(org_app, monkeypatch):
     assert r.exit_code == 1 and "Kunne ikke forbinde til mailserveren" in r.output and "KLARRET_SMTP_HOST" in r.output
     with org_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ReminderSent)) == 0
+
+
+def test_a_refused_address_does_not_stop_the_others(org_app, smtp):
+    from klarret.db import db
+    from quizzes.models import ReminderSent
+    from quizzes.reminders import SendError, plan, send
+
+    async def handle_RCPT(server, session, envelope, address, rcpt_options):
+        if address == "p2@kk.dk":
+            return "550 5.1.1 Ukendt modtager"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    smtp.handle_RCPT = handle_RCPT
+    with org_app.app_context():
+        organisation()
+        with pytest.raises(SendError, match=r"10 e-mails blev sendt, men mailserveren afviste 2: p2@kk.dk"):
+            send(plan(D(2026, 6, 1)))
+        assert len(smtp.messages) == 10 and all(m["To"] != "p2@kk.dk" for m in smtp.messages)
+        assert db.session.scalar(select(func.count()).select_from(ReminderSent)) == 10
+        assert {m.to for m in plan(D(2026, 6, 1))} == {"p2@kk.dk"}, "the refused ones are tried again next time"
