@@ -221,6 +221,15 @@ def test_visible_units_per_role(org_app):
         assert len(names("adm")) == db.session.query(Unit).count()
         assert names("ed") == set()
         assert visible_unit_ids(db.session.get(Employee, "d1"), dt.date(2027, 1, 1)) == frozenset()
+        # LIKE wildcards in a unit's name are literal: "Hold_1" is not a prefix of "HoldX1".
+        from klarret.people import UnitManager, unit_by_path
+
+        for path in ("Hold_1 / Under", "HoldX1 / Under", "Hold%2 / Under", "Hold%2x / Under"):
+            unit_by_path("SOF", path)
+        db.session.add(UnitManager(unit_id=unit_by_path("SOF", "Hold_1").id, staff_no="e1"))
+        db.session.add(UnitManager(unit_id=unit_by_path("SOF", "Hold%2").id, staff_no="e1"))
+        db.session.commit()
+        assert names("e1") == {"SOF:Hold_1", "SOF:Hold_1 / Under", "SOF:Hold%2", "SOF:Hold%2 / Under"}
 
 
 # --- the dashboard ---------------------------------------------------------------------------------
@@ -274,6 +283,7 @@ def test_dashboard_page_drill_down_and_filters(org_app):
     text = page.get_data(as_text=True)
     assert "Person E1" in text and "Person EX1" in text and "Person X1" not in text
     assert "Person E4" not in text  # Team 2
+    assert f"/leder/eksport.xlsx?kursus=kursus-a&amp;status=&amp;enhed={team1}" in text  # the unit's export
     assert client.get(f"/leder/enhed/{center_b}").status_code == 404
     filtered = client.get("/leder?kursus=kursus-a&status=forfalden").get_data(as_text=True)
     assert 'data-label="Center A" data-value="0"' in filtered and "Person E3" not in filtered
