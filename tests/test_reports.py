@@ -322,6 +322,22 @@ def test_reminder_button_only_for_overdue_people_in_scope(org_app, monkeypatch):
     assert r.status_code == 400 and len(sent) == 1  # no CSRF token
 
 
+def test_reminder_failure_is_explained(org_app, monkeypatch):
+    import quizzes.reminders
+    from quizzes.reminders import SendError
+
+    def refuse(*args, **kwargs):
+        raise SendError("Mailserveren svarer ikke. Prøv igen om lidt.")
+
+    monkeypatch.setattr(quizzes.reminders, "send_reminder_now", refuse)
+    client = org_app.test_client()
+    login(client, "m1")
+    r = client.post("/leder/paamind", data={"medarbejder": "e2", "kursus": "kursus-a",
+                                            "csrf_token": token(client, "/leder")}, follow_redirects=True)
+    assert r.status_code == 200
+    assert "Påmindelsen til Person E2 blev ikke sendt: Mailserveren svarer ikke." in r.get_data(as_text=True)
+
+
 def test_deputy_form_grants_validates_and_revokes(org_app):
     from klarret.audit import AuditEvent
     from klarret.db import db
