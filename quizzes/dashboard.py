@@ -13,7 +13,7 @@ from klarret import audit
 from klarret.auth import current_user, login_required, role_required
 from klarret.db import db
 from klarret.export import RECORDS_FILE, export_dir, iter_records
-from klarret.people import Deputy, Employee, Unit
+from klarret.people import Administration, Deputy, Employee, Unit
 from klarret.scope import delegating_managers, managed_units, scope_roots, subtree_ids, visible_unit_ids
 from quizzes import reports
 from quizzes.attempts import courses
@@ -288,4 +288,6 @@ def knowledge_gaps():
         row = [total, *(cells.get(code) for code in admins)]
         lines.append((page_id, titles.get(page_id, page_id), guidance_url(page_id), row, total))
     lines.sort(key=lambda line: (-(line[4].wrong_pct if line[4].wrong_pct is not None else -1), line[1]))
-    return render_template("quizzes/reports/gaps.html", admins=admins, lines=lines, min_group=reports.MIN_GROUP)
+    names = dict(db.session.execute(select(Administration.code, Administration.name)).all())
+    return render_template("quizzes/reports/gaps.html", admins=admins, lines=lines, min_group=reports.MIN_GROUP,
+                           names=names)
