@@ -43,7 +43,7 @@ def init_app(app: Flask) -> None:
                     cache_size=int(app.config.get("KLARRET_SEARCH_CACHE", os.environ.get("KLARRET_SEARCH_CACHE", 1000))))
     app.extensions["klarret.search"] = engine
     app.extensions["klarret.search_log"] = SearchLogger(
-        app, seconds=float(app.config.get("KLARRET_SEARCH_LOG_SECONDS", 5)))
+        app, seconds=float(app.config.get("KLARRET_SEARCH_LOG_SECONDS", os.environ.get("KLARRET_SEARCH_LOG_SECONDS", 5))))
     app.register_blueprint(bp)
     app.register_blueprint(report_bp)
     app.cli.add_command(index_command)

@@ -20,6 +20,8 @@ from search.synonyms import Rule, SynonymTable
 
 RECORD_LIMIT = 400  # matching records read before grouping by page
 CACHE_SIZE = 1000  # answers kept per worker (KLARRET_SEARCH_CACHE; 0 turns the cache off)
+NAVIGATION_WEIGHT = 0.5  # a page that is only a title and links (a chapter's front page) ranks lower
+NAVIGATION_TEXT = 300  # characters: below this, a page with no sections is such a page
 OTHER_CHAPTER = "Øvrige sider"  # the facet for pages outside the chapters (front page, about)
 
 
@@ -37,6 +39,8 @@ class Engine:
         self.builder: QueryBuilder | None = None
         self.glossary = Glossary([])
         self.titles: list[tuple[str, str, str, str]] = []
+        self.navigation: set[str] = set()
+        self.synonym_rules: list[Rule] = []
         self.docs: list[tuple[str, str, str]] = []  # docnum -> (page, kind, chapter)
         # docnum -> stored fields, read once at open: reading them per hit was a third of a query.
         self.stored: list[dict[str, Any]] = []
@@ -51,14 +55,17 @@ class Engine:
             raise FileNotFoundError(f"Intet søgeindeks i {self.index_dir}. Kør 'klarret build' eller 'klarret index'.")
         ix = index.open_dir(target)
         meta = json.loads((Path(target) / META_FILE).read_text(encoding="utf-8"))
-        table = SynonymTable(Rule(tuple(a), tuple(b), o) for a, b, o in meta["synonyms"])
-        titles, docs, stored = [], [], []
+        rules = [Rule(tuple(a), tuple(b), o) for a, b, o in meta["synonyms"]]
+        table = SynonymTable(rules)
+        titles, docs, stored, with_sections = [], [], [], set()
         with ix.reader() as reader:
             for docnum, doc in reader.iter_docs():
                 docs += [None] * (docnum + 1 - len(docs))
                 stored += [None] * (docnum + 1 - len(stored))
                 docs[docnum] = (doc["page"], doc["kind"], doc["chapter"])
                 stored[docnum] = doc
+                if doc["kind"] != "page":
+                    with_sections.add(doc["page"])
                 if doc["kind"] == "page":
                     titles.append((doc["label"], doc["label"].casefold(), "/" + doc["url"], "page"))
         for e in meta["glossary"]:
@@ -69,7 +76,10 @@ class Engine:
             lengths = {name: [reader.doc_field_length(n, name, 1) for n in range(len(docs))]
                        for name, f in ix.schema.items() if f.scorable}
         self.scorer = PostingScorer(lengths, B=0.6, K1=1.2)
+        self.navigation = {d["page"] for d in stored if d and d["kind"] == "page" and d["page"] not in with_sections
+                           and len(d.get("text", "")) < NAVIGATION_TEXT}
         self._ix, self.titles, self.docs, self.stored, self._target = ix, titles, docs, stored, target
+        self.synonym_rules = rules
         self.builder, self.glossary = QueryBuilder(meta["laws"], table, meta.get("provision_words")), Glossary(meta["glossary"])
 
     def searcher(self) -> Searcher:
@@ -127,12 +137,19 @@ class Engine:
                     return result
         result = self._run(s, parsed, q, limit, chapter, kind)
         result.update(suggestion=suggestion, corrected_from=None)
+        if parsed.unknown_law:
+            result["notice"] = (f"Vejledningen henviser ikke til »{parsed.unknown_law}«. Søg på emnet i stedet, "
+                                "eller slå paragraffen op på retsinformation.dk.")
+        elif parsed.query is None:
+            result["notice"] = ("Søgningen indeholder kun småord eller tegn, som søgningen springer over. "
+                                "Skriv et emne eller en paragraf, fx »partshøring« eller »fvl § 19«.")
         return result
 
     def _run(self, s: Searcher, parsed: Parsed, q: str, limit: int, chapter: str | None,
              kind: str | None) -> dict[str, Any]:
         terms = self.glossary.match(parsed)
-        empty = {"query": q, "total": 0, "terms": terms, "facets": {"chapter": {}, "kind": {}}, "results": []}
+        empty = {"query": q, "total": 0, "terms": terms, "facets": {"chapter": {}, "kind": {}}, "results": [],
+                 "notice": None}
         if parsed.query is None:
             return empty
         docs = self.docs
@@ -157,7 +174,9 @@ class Engine:
                 g["records"].append(docnum)  # best first: the hits come sorted by score
         if kind:
             grouped = {p: g for p, g in grouped.items() if kind in g["kinds"]}
-        ranked = sorted(grouped.items(), key=lambda item: -_page_score(item[1]["scores"]))
+        for page, g in grouped.items():
+            g["score"] = _page_score(g["scores"]) * (NAVIGATION_WEIGHT if page in self.navigation else 1.0)
+        ranked = sorted(grouped.items(), key=lambda item: -item[1]["score"])
         chapter_counts: dict[str, int] = defaultdict(int)
         for _, g in ranked:
             chapter_counts[g["chapter"] or OTHER_CHAPTER] += 1
@@ -176,7 +195,7 @@ class Engine:
             "page": page, "anchor": best["anchor"], "url": "/" + best["url"],
             "title": page_doc["label"] if page_doc else breadcrumb[0],
             "breadcrumb": breadcrumb, "snippet": snippet(best["text"], stems, fallback),
-            "kind": best["kind"], "score": round(_page_score(g["scores"]), 3),
+            "kind": best["kind"], "score": round(g["score"], 3),
             "sections": [{"anchor": r["anchor"], "title": r["label"], "snippet": snippet(r["text"], stems),
                           "kind": r["kind"]} for r in records[1:4]],
         }

@@ -27,6 +27,7 @@ CORRECTION_WEIGHT = 0.9
 MAX_WORDS = 40  # words of one query that are searched; the rest are ignored
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 MAX_QUERY = 500  # characters kept of a query
+UNKNOWN_LAW = re.compile(r"\w{3,}(?:loven|lovens|lov|lovs|forordningen|forordningens|bekendtgørelsen|bekendtgørelsens)")
 
 
 def clean_query(q: str) -> str:
@@ -44,6 +45,7 @@ class Parsed:
     phrases: list[list[str]] = field(default_factory=list)  # typed words, corrected, synonyms (stems)
     cited: bool = False
     highlight: frozenset[str] = frozenset()  # stems (and words) to mark in snippets
+    unknown_law: str | None = None  # "udlændingelovens § 40": a law the guidance does not cite
 
     def suggestion(self) -> str | None:
         """The typed words with the misspelled ones replaced ("Mente du …?")."""
@@ -96,7 +98,8 @@ class QueryBuilder:
         out = {}
         for w in typed:
             if len(w) < 4 or not w.isalpha() or w in STOP_WORDS or s.doc_frequency("spell", w) \
-                    or s.doc_frequency("text", stem(w)) or s.doc_frequency("title", stem(w)):
+                    or s.doc_frequency("text", stem(w)) or s.doc_frequency("title", stem(w)) \
+                    or stem(w) in self.synonyms.words:  # a synonym's source is a word we know
                 continue
             if w not in self._fixes:
                 compound = splitter is not None and bool(splitter.split(w, {}))
@@ -112,6 +115,12 @@ class QueryBuilder:
     def parse(self, s: Searcher, text: str, correct: bool = True) -> Parsed:
         """The query for ``text``; with ``correct``, misspelled words also search their correction."""
         cites, named, rest = self.citations.parse(text)
+        unknown = next((w for w in words(rest) if UNKNOWN_LAW.fullmatch(w)), None)
+        if unknown and any(c.law is None for c in cites):
+            # "§ 40" of a law we do not know would match § 40 of the laws we do: misleading.
+            cites = [c for c in cites if c.law is not None]
+        else:
+            unknown = None
         typed = words(rest)[:MAX_WORDS]
         parts: list[query.Query] = []
         for c in cites:
@@ -133,7 +142,7 @@ class QueryBuilder:
             parts += self._terms(s, target, SYNONYM_WEIGHT, all_of=True)
             phrases.append([stem(w) for w in words(target) if w not in STOP_WORDS])
         marks = frozenset(w for p in phrases for w in p) | frozenset(fixed)
-        return Parsed(query.Or(parts) if parts else None, typed, fixes, phrases, bool(cites), marks)
+        return Parsed(query.Or(parts) if parts else None, typed, fixes, phrases, bool(cites), marks, unknown)
 
 
 def _compound_filter(s: Searcher) -> DanishCompoundFilter | None:

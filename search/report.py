@@ -8,7 +8,7 @@ from typing import Any
 import click
 from flask import Blueprint, render_template, request
 from flask.cli import AppGroup
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 
 from klarret.auth import role_required
 from klarret.db import db
@@ -25,8 +25,8 @@ def report(days: int = DAYS, limit: int = LIMIT) -> dict[str, Any]:
     since = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(days=days)
     text = func.lower(SearchLog.query).label("query")
     searches = func.count().label("searches")
-    clicked = (select(distinct(SearchLog.search_id).label("search_id"))
-               .where(SearchLog.kind == "click", SearchLog.created_at >= since).subquery())
+    clicked = (select(SearchLog.search_id).where(SearchLog.kind == "click", SearchLog.created_at >= since)
+               .distinct().subquery())
     with_click = func.count(clicked.c.search_id).label("clicked")
     base = (select(text, searches, with_click, func.max(SearchLog.result_count).label("results"))
             .select_from(SearchLog).outerjoin(clicked, clicked.c.search_id == SearchLog.search_id)
@@ -88,5 +88,6 @@ def synonyms_command() -> None:
         engine.searcher()
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc)) from None
-    for key, targets in sorted(engine.builder.synonyms.table.items()):
-        click.echo(f"{' '.join(key)} => {', '.join(targets)}")
+    for rule in engine.synonym_rules:
+        left, right = ", ".join(rule.sources), ", ".join(rule.targets)
+        click.echo(f"{left}  [{rule.origin}]" if rule.sources == rule.targets else f"{left} => {right}  [{rule.origin}]")
