@@ -45,7 +45,7 @@ def schema(wordset: set[str]) -> fields.Schema:
         # A page's title weighs most; a section's own heading and the headings above it less.
         title=fields.TEXT(analyzer=da, field_boost=4.0),
         headings=fields.TEXT(analyzer=da, field_boost=2.0),
-        summary=fields.TEXT(analyzer=da, field_boost=1.5),
+        summary=fields.TEXT(analyzer=da, field_boost=3.0),
         terms=fields.TEXT(analyzer=da, field_boost=3.0),
         text=fields.TEXT(analyzer=da, stored=True, chars=True),
         # Compounds split into the guidance's own words: "klagefrist" meets "frist for klage".

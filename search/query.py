@@ -112,6 +112,13 @@ class QueryBuilder:
                 out[w] = self._fixes[w]
         return out
 
+    def _synonym_weight(self, s: Searcher, source: list[str]) -> float:
+        """Full weight when the guidance lacks the words typed ("copilot"): the synonym is all we have."""
+        content = [w for w in source if w not in STOP_WORDS]
+        if any(s.doc_frequency("text", stem(w)) or s.doc_frequency("title", stem(w)) for w in content):
+            return SYNONYM_WEIGHT
+        return 1.0
+
     def parse(self, s: Searcher, text: str, correct: bool = True) -> Parsed:
         """The query for ``text``; with ``correct``, misspelled words also search their correction."""
         cites, named, rest = self.citations.parse(text)
@@ -138,8 +145,16 @@ class QueryBuilder:
             parts += self._terms(s, right, CORRECTION_WEIGHT)
         fixed = [fixes.get(w, w) for w in typed]
         phrases = [[stem(w) for w in fixed if w not in STOP_WORDS]]
-        for _, _, target in self.synonyms.expand(fixed):
-            parts += self._terms(s, target, SYNONYM_WEIGHT, all_of=True)
+        expansions = [(target, self._synonym_weight(s, fixed[i:j])) for i, j, target in self.synonyms.expand(fixed)]
+        seen = {target for target, _ in expansions}
+        for target, weight in list(expansions):
+            # One step further: "copilot" => "kunstig intelligens" => the glossary's "beslutningsstøtte".
+            for *_, further in self.synonyms.expand(words(target)):
+                if further not in seen and further != " ".join(fixed):
+                    seen.add(further)
+                    expansions.append((further, weight * SYNONYM_WEIGHT))
+        for target, weight in expansions:
+            parts += self._terms(s, target, weight, all_of=True)
             phrases.append([stem(w) for w in words(target) if w not in STOP_WORDS])
         marks = frozenset(w for p in phrases for w in p) | frozenset(fixed)
         return Parsed(query.Or(parts) if parts else None, typed, fixes, phrases, bool(cites), marks, unknown)
