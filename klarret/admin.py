@@ -76,6 +76,9 @@ def import_page():
         return render_template("admin/import.html", plan=None, filename=upload.filename,
                                errors=[f"Filen '{upload.filename}' er hverken CSV eller XLSX. Gem udtrækket som "
                                        ".csv eller .xlsx og vælg det igen."]), 400
+    earlier = _pending()
+    if earlier is not None:  # a new preview replaces one that was never confirmed
+        earlier.unlink(missing_ok=True)
     token = secrets.token_hex(16)
     path = _uploads() / f"import-{token}{ext}"
     upload.save(path)

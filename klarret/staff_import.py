@@ -245,7 +245,7 @@ def run_import(path: str | os.PathLike, actor: str, dry_run: bool = False, today
         return plan
     try:
         apply(plan, progress)
-        audit.record(actor, "staff.import", filename or path.name, sha256=file_digest(path),
+        audit.record(actor, "staff.import", (filename or path.name)[:200], sha256=file_digest(path),
                      administrations=plan.administrations, **plan.counts())
         db.session.commit()
     except Exception:
