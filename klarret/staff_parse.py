@@ -247,7 +247,7 @@ def parse_rows(table: Iterable[list], mapping: dict[str, list[str]] | None = Non
             errors.append(RowError(rownum, None, f"ukendt forvaltning '{admin_text}'. Brug en af koderne "
                                                  f"{', '.join(ADMINISTRATIONS)} eller forvaltningens fulde navn."))
         email = cells.get("email", "").lower() or None
-        if email and not _EMAIL.match(email):
+        if email and (len(email) > 320 or not _EMAIL.match(email)):
             err("email", f"'{email}' er ikke en e-mailadresse.")
         elif email and email in emails:
             err("email", f"e-mailadressen '{email}' står også i række {emails[email]}.")
