@@ -37,7 +37,7 @@ def init_app(app: Flask) -> None:
     from search.engine import Engine
     from search.report import bp as report_bp
     from search.report import search_cli
-    from search.views import bp
+    from search.views import bp, click_ping
 
     engine = Engine(app.config["KLARRET_INDEX_DIR"],
                     cache_size=int(app.config.get("KLARRET_SEARCH_CACHE", os.environ.get("KLARRET_SEARCH_CACHE", 1000))))
@@ -45,6 +45,8 @@ def init_app(app: Flask) -> None:
     app.extensions["klarret.search_log"] = SearchLogger(
         app, seconds=float(app.config.get("KLARRET_SEARCH_LOG_SECONDS", os.environ.get("KLARRET_SEARCH_LOG_SECONDS", 5))))
     app.register_blueprint(bp)
+    if "csrf" in app.extensions:  # a link ping is a bare POST: it cannot carry a CSRF token
+        app.extensions["csrf"].exempt(click_ping)
     app.register_blueprint(report_bp)
     app.cli.add_command(index_command)
     app.cli.add_command(search_cli)

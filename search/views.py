@@ -85,9 +85,7 @@ def local_url(url: str) -> bool:
         and not parts.netloc
 
 
-@bp.get("/soeg/klik")
-def click():
-    """A result's link: note the click, then go to the result (works without JavaScript)."""
+def _record_click() -> str:
     url = request.args.get("u", "")
     if not local_url(url):
         raise danish(BadRequest, "Linket peger ikke på en side i KlarRet. Gå tilbage og vælg resultatet igen.")
@@ -99,4 +97,17 @@ def click():
     logger = _logger()
     if logger is not None and search_id.isalnum():
         logger.click(search_id, url, rank)
-    return redirect(url, code=302)
+    return url
+
+
+@bp.get("/soeg/klik")
+def click():
+    """A result's address for clients without link pings: note the click, then go to the result."""
+    return redirect(_record_click(), code=302)
+
+
+@bp.post("/soeg/klik")
+def click_ping():
+    """The browser's ping when a result link is followed (<a ping>, no JavaScript): note the click."""
+    _record_click()
+    return "", 204

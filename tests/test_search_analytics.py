@@ -118,24 +118,36 @@ def test_a_failed_write_is_kept_for_the_next_batch(app, monkeypatch):
     assert log.flush() == 1
 
 
-def test_result_links_go_through_the_click_redirect_without_javascript(app, client):
+def test_result_links_ping_the_click_log_without_javascript(app, client):
     html = client.get("/soeg", query_string={"q": "partshøring"}).get_data(as_text=True)
-    links = re.findall(r'href="(/soeg/klik\?[^"]+)"', html)
-    assert links, "results link to /soeg/klik"
-    target = links[0].replace("&amp;", "&")
-    params = parse_qs(urlsplit(target).query)
-    r = client.get(target)
-    assert r.status_code == 302 and r.headers["Location"] == params["u"][0]
+    links = re.findall(r'<a href="([^"]+)" ping="(/soeg/klik\?[^"]+)"', html)
+    assert links, "result links carry a ping to /soeg/klik (HTML, no JavaScript)"
+    href, ping = links[0][0], links[0][1].replace("&amp;", "&")
+    params = parse_qs(urlsplit(ping).query)
+    assert href.startswith("/foer-afgoerelsen/partshoering.html#") and params["u"] == [href]
+    # What the browser sends when the link is followed: a bare POST without a CSRF token.
+    r = client.post(ping, data="PING", headers={"Content-Type": "text/ping", "Ping-To": href})
+    assert r.status_code == 204
     logger(app).flush()
     clicks = rows(app, kind="click")
-    assert len(clicks) == 1 and clicks[0].clicked_rank == 1 and clicks[0].clicked_url == params["u"][0]
+    assert len(clicks) == 1 and clicks[0].clicked_rank == 1 and clicks[0].clicked_url == href
     assert clicks[0].search_id == rows(app, kind="query")[0].search_id
+
+
+def test_click_redirect_for_clients_without_pings(app, client):
+    body = client.get("/api/search", query_string={"q": "partshøring"}).get_json()
+    url = body["results"][0]["url"]
+    r = client.get("/soeg/klik", query_string={"s": body["search_id"], "r": 1, "u": url})
+    assert r.status_code == 302 and r.headers["Location"] == url
+    logger(app).flush()
+    assert [c.clicked_url for c in rows(app, kind="click")] == [url]
 
 
 @pytest.mark.parametrize("url", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)", ""])
 def test_click_redirect_stays_on_the_site(client, url):
     r = client.get("/soeg/klik", query_string={"s": "abc", "r": "1", "u": url})
     assert r.status_code == 400
+    assert client.post("/soeg/klik", query_string={"s": "abc", "u": url}).status_code == 400
 
 
 def _seed(app, client):
