@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from klarret.export import Citation
 from klarret.legal import format_citation
@@ -155,8 +155,8 @@ class CitationParser:
         return cites, named, text
 
 
-def provision_words(texts: Iterable[str], parser: CitationParser, stem_of, keep: set[str],
-                    window: int = 3, top: int = 2) -> dict[str, list[tuple[str, float]]]:
+def provision_words(texts: Iterable[str], parser: CitationParser, stem_of: Callable[[str], str],
+                    keep: set[str], window: int = 3, top: int = 2) -> dict[str, list[tuple[str, float]]]:
     """The words the guidance writes just before a provision ("begrundelse efter fvl § 22").
 
     Only words in ``keep`` (the stems of page titles and glossary terms) count; a word seen before

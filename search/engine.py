@@ -6,6 +6,7 @@ import json
 import os
 import threading
 from collections import OrderedDict, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,8 @@ from whoosh import index, scoring
 from whoosh.searching import Searcher
 
 from search.indexer import META_FILE
-from search.scorer import PostingScorer
 from search.query import Glossary, Parsed, QueryBuilder, clean_query
+from search.scorer import PostingScorer
 from search.snippets import snippet
 from search.synonyms import Rule, SynonymTable
 
@@ -23,6 +24,52 @@ CACHE_SIZE = 1000  # answers kept per worker (KLARRET_SEARCH_CACHE; 0 turns the 
 NAVIGATION_WEIGHT = 0.5  # a page that is only a title and links (a chapter's front page) ranks lower
 NAVIGATION_TEXT = 300  # characters: below this, a page with no sections is such a page
 OTHER_CHAPTER = "Øvrige sider"  # the facet for pages outside the chapters (front page, about)
+
+
+@dataclass(frozen=True)
+class Opened:
+    """Everything read from one index folder. Replaced as a whole on reindex, so a query that
+    started on the old folder finishes on the old folder's arrays (docnums differ between folders)."""
+
+    target: str
+    ix: Any
+    docs: list[tuple[str, str, str]]  # docnum -> (page, kind, chapter)
+    stored: list[dict[str, Any]]  # docnum -> stored fields, read once: per hit they cost a third of a query
+    scorer: PostingScorer
+    builder: QueryBuilder
+    glossary: Glossary
+    titles: list[tuple[str, str, str, str]]  # type-ahead: (title, folded, url, kind)
+    navigation: frozenset[str]  # pages that are only a title and links
+    synonym_rules: list[Rule]
+
+
+def open_index(target: str) -> Opened:
+    """Open the index folder ``target`` and read what every query needs."""
+    ix = index.open_dir(target)
+    meta = json.loads((Path(target) / META_FILE).read_text(encoding="utf-8"))
+    rules = [Rule(tuple(a), tuple(b), o) for a, b, o in meta["synonyms"]]
+    titles, docs, stored, with_sections = [], [], [], set()
+    with ix.reader() as reader:
+        for docnum, doc in reader.iter_docs():
+            docs += [None] * (docnum + 1 - len(docs))
+            stored += [None] * (docnum + 1 - len(stored))
+            docs[docnum] = (doc["page"], doc["kind"], doc["chapter"])
+            stored[docnum] = doc
+            if doc["kind"] == "page":
+                titles.append((doc["label"], doc["label"].casefold(), "/" + doc["url"], "page"))
+            else:
+                with_sections.add(doc["page"])
+        lengths = {name: [reader.doc_field_length(n, name, 1) for n in range(len(docs))]
+                   for name, f in ix.schema.items() if f.scorable}
+    for e in meta["glossary"]:
+        for name in (e["term"], *e["variants"]):
+            titles.append((name, name.casefold(), "/" + e["url"], "term"))
+    titles.sort(key=lambda t: (t[3] != "page", t[1]))
+    navigation = frozenset(d["page"] for d in stored if d and d["kind"] == "page" and d["page"] not in with_sections
+                           and len(d.get("text", "")) < NAVIGATION_TEXT)
+    return Opened(target, ix, docs, stored, PostingScorer(lengths, B=0.6, K1=1.2),
+                  QueryBuilder(meta["laws"], SynonymTable(rules), meta.get("provision_words")),
+                  Glossary(meta["glossary"]), titles, navigation, rules)
 
 
 class Engine:
@@ -34,68 +81,41 @@ class Engine:
         self._cache: OrderedDict[tuple, dict[str, Any]] = OrderedDict()
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._target: str | None = None
-        self._ix = None
-        self.builder: QueryBuilder | None = None
-        self.glossary = Glossary([])
-        self.titles: list[tuple[str, str, str, str]] = []
-        self.navigation: set[str] = set()
-        self.synonym_rules: list[Rule] = []
-        self.docs: list[tuple[str, str, str]] = []  # docnum -> (page, kind, chapter)
-        # docnum -> stored fields, read once at open: reading them per hit was a third of a query.
-        self.stored: list[dict[str, Any]] = []
+        self._opened: Opened | None = None
 
     # --- opening, once per worker; reopened when a reindex has switched the symlink ---
-    def _current_target(self) -> str:
-        return os.path.realpath(self.index_dir)
-
-    def _open(self) -> None:
-        target = self._current_target()
-        if not index.exists_in(target):
-            raise FileNotFoundError(f"Intet søgeindeks i {self.index_dir}. Kør 'klarret build' eller 'klarret index'.")
-        ix = index.open_dir(target)
-        meta = json.loads((Path(target) / META_FILE).read_text(encoding="utf-8"))
-        rules = [Rule(tuple(a), tuple(b), o) for a, b, o in meta["synonyms"]]
-        table = SynonymTable(rules)
-        titles, docs, stored, with_sections = [], [], [], set()
-        with ix.reader() as reader:
-            for docnum, doc in reader.iter_docs():
-                docs += [None] * (docnum + 1 - len(docs))
-                stored += [None] * (docnum + 1 - len(stored))
-                docs[docnum] = (doc["page"], doc["kind"], doc["chapter"])
-                stored[docnum] = doc
-                if doc["kind"] != "page":
-                    with_sections.add(doc["page"])
-                if doc["kind"] == "page":
-                    titles.append((doc["label"], doc["label"].casefold(), "/" + doc["url"], "page"))
-        for e in meta["glossary"]:
-            for name in (e["term"], *e["variants"]):
-                titles.append((name, name.casefold(), "/" + e["url"], "term"))
-        titles.sort(key=lambda t: (t[3] != "page", t[1]))
-        with ix.reader() as reader:
-            lengths = {name: [reader.doc_field_length(n, name, 1) for n in range(len(docs))]
-                       for name, f in ix.schema.items() if f.scorable}
-        self.scorer = PostingScorer(lengths, B=0.6, K1=1.2)
-        self.navigation = {d["page"] for d in stored if d and d["kind"] == "page" and d["page"] not in with_sections
-                           and len(d.get("text", "")) < NAVIGATION_TEXT}
-        self._ix, self.titles, self.docs, self.stored, self._target = ix, titles, docs, stored, target
-        self.synonym_rules = rules
-        self.builder, self.glossary = QueryBuilder(meta["laws"], table, meta.get("provision_words")), Glossary(meta["glossary"])
-
-    def searcher(self) -> Searcher:
-        """This thread's searcher, reopened if the index folder has been switched."""
-        target = self._current_target()
-        if self._target != target or self._ix is None:
+    def current(self) -> tuple[Opened, Searcher]:
+        """The opened index and this thread's searcher on it, reopened if the symlink has moved."""
+        target = os.path.realpath(self.index_dir)
+        opened = self._opened
+        if opened is None or opened.target != target:
             with self._lock:
-                if self._target != target or self._ix is None:
-                    self._open()
+                opened = self._opened
+                if opened is None or opened.target != target:
+                    if not index.exists_in(target):
+                        raise FileNotFoundError(f"Intet søgeindeks i {self.index_dir}. "
+                                                "Kør 'klarret build' eller 'klarret index'.")
+                    opened = self._opened = open_index(target)
         local = self._local
-        if getattr(local, "target", None) != self._target:
+        if getattr(local, "target", None) != opened.target:
             if getattr(local, "searcher", None) is not None:
                 local.searcher.close()
-            local.searcher = self._ix.searcher(weighting=scoring.BM25F(B=0.6, K1=1.2))
-            local.target = self._target
-        return local.searcher
+            local.searcher = opened.ix.searcher(weighting=scoring.BM25F(B=0.6, K1=1.2))
+            local.target = opened.target
+        return opened, local.searcher
+
+    def searcher(self) -> Searcher:
+        """This thread's searcher on the current index."""
+        return self.current()[1]
+
+    @property
+    def _target(self) -> str | None:
+        return self._opened.target if self._opened else None
+
+    @property
+    def synonym_rules(self) -> list[Rule]:
+        """The synonym rules of the current index (editors' file, glossary, laws)."""
+        return self.current()[0].synonym_rules
 
     def doc_count(self) -> int:
         """Number of indexed records (health check)."""
@@ -104,17 +124,17 @@ class Engine:
     # --- querying ---
     def search(self, q: str, limit: int = 10, chapter: str | None = None, kind: str | None = None,
                cache: bool = True) -> dict[str, Any]:
-        """The API answer for ``q`` (see README: "Search API"); a fresh dict the caller may extend."""
+        """The API answer for ``q`` (see README: "Search"); a fresh dict the caller may extend."""
         q = clean_query(q)
-        s = self.searcher()
+        opened, s = self.current()
         # Case workers repeat each other's questions: answers are kept per index (a reindex starts afresh).
-        key = (self._target, q, limit, chapter, kind)
+        key = (opened.target, q, limit, chapter, kind)
         with self._lock:
             hit = self._cache.get(key) if cache else None
             if hit is not None:
                 self._cache.move_to_end(key)
                 return dict(hit)
-        result = self._answer(s, q, limit, chapter, kind)
+        result = self._answer(opened, s, q, limit, chapter, kind)
         if self.cache_size:
             with self._lock:
                 self._cache[key] = result
@@ -122,20 +142,20 @@ class Engine:
                     self._cache.popitem(last=False)
         return dict(result)
 
-    def _answer(self, s: Searcher, q: str, limit: int, chapter: str | None, kind: str | None) -> dict[str, Any]:
-        assert self.builder is not None
-        parsed = self.builder.parse(s, q)
+    def _answer(self, o: Opened, s: Searcher, q: str, limit: int, chapter: str | None,
+                kind: str | None) -> dict[str, Any]:
+        parsed = o.builder.parse(s, q)
         suggestion = parsed.suggestion()
         if suggestion:
             # Said so only when the words as typed find nothing: then the corrected query is run.
-            as_typed = self.builder.parse(s, q, correct=False)
-            if self._run(s, as_typed, q, 1, chapter, kind)["total"] == 0:
-                result = self._run(s, self.builder.parse(s, suggestion, correct=False), suggestion,
+            as_typed = o.builder.parse(s, q, correct=False)
+            if self._run(o, s, as_typed, q, 1, chapter, kind)["total"] == 0:
+                result = self._run(o, s, o.builder.parse(s, suggestion, correct=False), suggestion,
                                    limit, chapter, kind)
                 result.update(suggestion=None, corrected_from=q if result["total"] else None)
                 if result["total"]:
                     return result
-        result = self._run(s, parsed, q, limit, chapter, kind)
+        result = self._run(o, s, parsed, q, limit, chapter, kind)
         result.update(suggestion=suggestion, corrected_from=None)
         if parsed.unknown_law:
             result["notice"] = (f"Vejledningen henviser ikke til »{parsed.unknown_law}«. Søg på emnet i stedet, "
@@ -145,18 +165,18 @@ class Engine:
                                 "Skriv et emne eller en paragraf, fx »partshøring« eller »fvl § 19«.")
         return result
 
-    def _run(self, s: Searcher, parsed: Parsed, q: str, limit: int, chapter: str | None,
+    def _run(self, o: Opened, s: Searcher, parsed: Parsed, q: str, limit: int, chapter: str | None,
              kind: str | None) -> dict[str, Any]:
-        terms = self.glossary.match(parsed)
+        terms = o.glossary.match(parsed)
         empty = {"query": q, "total": 0, "terms": terms, "facets": {"chapter": {}, "kind": {}}, "results": [],
                  "notice": None}
         if parsed.query is None:
             return empty
-        docs = self.docs
+        docs = o.docs
         grouped: dict[str, dict] = {}
         kind_counts: dict[str, int] = defaultdict(int)
         # Only docnums and scores here: stored fields are read for the results shown, not for every hit.
-        for docnum, score in self.scorer.search(s, parsed.query, RECORD_LIMIT):
+        for docnum, score in o.scorer.search(s, parsed.query, RECORD_LIMIT):
             page, doc_kind, doc_chapter = docs[docnum]
             if kind and doc_kind != kind and doc_kind != "page":
                 continue
@@ -175,44 +195,46 @@ class Engine:
         if kind:
             grouped = {p: g for p, g in grouped.items() if kind in g["kinds"]}
         for page, g in grouped.items():
-            g["score"] = _page_score(g["scores"]) * (NAVIGATION_WEIGHT if page in self.navigation else 1.0)
+            g["score"] = _page_score(g["scores"]) * (NAVIGATION_WEIGHT if page in o.navigation else 1.0)
         ranked = sorted(grouped.items(), key=lambda item: -item[1]["score"])
         chapter_counts: dict[str, int] = defaultdict(int)
         for _, g in ranked:
             chapter_counts[g["chapter"] or OTHER_CHAPTER] += 1
-        results = [self._result(s, page, g, parsed.highlight) for page, g in ranked[:limit]]
+        results = [_result(o, page, g, parsed.highlight) for page, g in ranked[:limit]]
         return {**empty, "total": len(ranked),
                 "facets": {"chapter": dict(chapter_counts), "kind": dict(kind_counts)}, "results": results}
 
-    def _result(self, s: Searcher, page: str, g: dict, stems: frozenset[str]) -> dict[str, Any]:
-        records = [self.stored[n] for n in g["records"][:4]]
-        page_doc = self.stored[g["page_doc"]] if g["page_doc"] is not None else None
-        best = records[0] if records else page_doc
-        assert best is not None
-        breadcrumb = json.loads(best["breadcrumb"])
-        fallback = (page_doc or {}).get("summary_text", "")
-        return {
-            "page": page, "anchor": best["anchor"], "url": "/" + best["url"],
-            "title": page_doc["label"] if page_doc else breadcrumb[0],
-            "breadcrumb": breadcrumb, "snippet": snippet(best["text"], stems, fallback),
-            "kind": best["kind"], "score": round(g["score"], 3),
-            "sections": [{"anchor": r["anchor"], "title": r["label"], "snippet": snippet(r["text"], stems),
-                          "kind": r["kind"]} for r in records[1:4]],
-        }
-
     def complete(self, prefix: str, limit: int = 8) -> list[dict[str, str]]:
         """Type-ahead: page titles and glossary terms with a word starting with ``prefix``."""
-        self.searcher()
+        titles = self.current()[0].titles
         p = clean_query(prefix).casefold()
         if not p:
             return []
         out = []
-        for title, folded, url, kind in self.titles:
+        for title, folded, url, kind in titles:
             if folded.startswith(p) or f" {p}" in folded:
                 out.append({"title": title, "url": url, "kind": kind})
                 if len(out) >= limit:
                     break
         return out
+
+
+
+def _result(o: Opened, page: str, g: dict, stems: frozenset[str]) -> dict[str, Any]:
+    records = [o.stored[n] for n in g["records"][:4]]
+    page_doc = o.stored[g["page_doc"]] if g["page_doc"] is not None else None
+    best = records[0] if records else page_doc
+    assert best is not None
+    breadcrumb = json.loads(best["breadcrumb"])
+    fallback = (page_doc or {}).get("summary_text", "")
+    return {
+        "page": page, "anchor": best["anchor"], "url": "/" + best["url"],
+        "title": page_doc["label"] if page_doc else breadcrumb[0],
+        "breadcrumb": breadcrumb, "snippet": snippet(best["text"], stems, fallback),
+        "kind": best["kind"], "score": round(g["score"], 3),
+        "sections": [{"anchor": r["anchor"], "title": r["label"], "snippet": snippet(r["text"], stems),
+                      "kind": r["kind"]} for r in records[1:4]],
+    }
 
 
 def _page_score(scores: list[float]) -> float:

@@ -234,3 +234,39 @@ def test_running_engine_picks_up_a_new_index_without_errors(guidance_build, tmp_
     assert not errors, errors[:3]
     assert len(seen_targets) >= 2, "the readers moved to the new index"
     assert engine._target == str(index_dir.resolve())
+
+
+def test_reindex_to_other_content_while_searching(guidance_build, basic_build, tmp_path):
+    """Docnums differ between the folders: a query that began on one must finish on it."""
+    index_dir = tmp_path / "index"
+    build_index(guidance_build / "html", index_dir, echo=lambda *_: None)
+    engine = Engine(index_dir, cache_size=0)
+    errors: list[BaseException] = []
+    stop = threading.Event()
+    answered = [0]
+
+    def reader() -> None:
+        while not stop.is_set():
+            try:
+                for q in ("høring", "partshøring fvl § 19", "aktindsigt frist", "partshørring"):
+                    body = engine.search(q, limit=20)
+                    assert all(r["url"].startswith("/") and r["title"] for r in body["results"])
+                    answered[0] += 1
+            except BaseException as exc:  # noqa: BLE001 - every failure counts
+                errors.append(exc)
+                return
+
+    threads = [threading.Thread(target=reader) for _ in range(4)]
+    for t in threads:
+        t.start()
+    try:
+        for html in (basic_build, guidance_build, basic_build):
+            build_index(html / "html", index_dir, echo=lambda *_: None)
+            time.sleep(0.2)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+    assert not errors, errors[:3]
+    assert answered[0] > 10
+    assert engine.search("høring")["results"][0]["page"] == "hoering"  # the basic root's page
