@@ -68,7 +68,8 @@ def report_command(days: int, limit: int) -> None:
     if logger is not None:
         logger.flush()
     data = report(days, limit)
-    click.echo(f"Søgninger de seneste {days} dage: {data['total']}")
+    period = "det seneste døgn" if days == 1 else f"de seneste {days} dage"
+    click.echo(f"Søgninger {period}: {data['total']}")
     for key, title in (("frequent", "Hyppigste søgninger"), ("no_results", "Søgninger uden resultater"),
                        ("unclicked", "Søgninger, hvor ingen klikker på et resultat")):
         click.echo(f"\n{title}:")
