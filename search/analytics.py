@@ -50,6 +50,7 @@ class SearchLogger:
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._pid: int | None = None
+        self._closed = False
         self.dropped = 0
         atexit.register(self.flush)
 
@@ -105,11 +106,22 @@ class SearchLogger:
             return 0
         return len(rows)
 
+    def close(self, flush: bool = True) -> None:
+        """Stop the writer thread (after a last flush, unless told to drop what waits)."""
+        self._closed = True
+        if not flush:
+            with self._lock:
+                self._rows = []
+        self._wake.set()
+        if flush:
+            self.flush()
+
     def _loop(self) -> None:
-        while True:
+        while not self._closed:
             self._wake.wait(self.seconds)
             self._wake.clear()
-            self.flush()
+            if not self._closed:
+                self.flush()
 
 
 def _now() -> dt.datetime:

@@ -86,7 +86,7 @@ def reset_postgres(url: str) -> None:
         engine.dispose()
 
 
-def make_app(build_dir: Path, database_url: str, tmp_path: Path, **extra):
+def make_app(build_dir: Path, database_url: str, tmp_path: Path, long_lived: bool = False, **extra):
     """An app on ``build_dir`` and ``database_url``, migrated to head."""
     from flask_migrate import upgrade
 
@@ -102,7 +102,22 @@ def make_app(build_dir: Path, database_url: str, tmp_path: Path, **extra):
     with app.app_context():
         upgrade()
         db.session.remove()
+    if not long_lived:  # a session-wide app (the live server) keeps its writer
+        _apps.append(app)
     return app
+
+
+_apps: list = []
+
+
+@pytest.fixture(autouse=True)
+def _stop_background_writers():
+    """Stop each test app's search-log writer, so a late flush cannot land in the next test's database."""
+    yield
+    while _apps:
+        log = _apps.pop().extensions.get("klarret.search_log")
+        if log is not None:
+            log.close(flush=False)
 
 
 @pytest.fixture

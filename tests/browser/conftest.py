@@ -22,7 +22,7 @@ def live_server(guidance_build, tmp_path_factory):
     from werkzeug.serving import make_server
 
     tmp = tmp_path_factory.mktemp("live")
-    app = make_app(guidance_build, f"sqlite:///{tmp / 'live.db'}", tmp)
+    app = make_app(guidance_build, f"sqlite:///{tmp / 'live.db'}", tmp, long_lived=True)
     with app.app_context():
         from klarret.demo import load_demo_data
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from tests.browser.conftest import axe, browser, live_server, page  # noqa: F401 (the browser fixtures)
 
 
-def test_search_page_with_suggestion_filters_and_notice_is_accessible(page, live_server, axe):  # noqa: F811
+def test_search_page_with_suggestion_filters_and_notice_is_accessible(page, live_server, axe):
     page.goto(f"{live_server}/soeg?q=partshørring")
     assert page.locator("p.suggestion").count() == 1
     assert axe(page) == []
@@ -14,7 +13,7 @@ def test_search_page_with_suggestion_filters_and_notice_is_accessible(page, live
     assert axe(page) == []
 
 
-def test_filters_work_by_keyboard(page, live_server):  # noqa: F811
+def test_filters_work_by_keyboard(page, live_server):
     page.goto(f"{live_server}/soeg?q=partshøring")
     page.locator("#type").focus()
     page.keyboard.press("ArrowDown")  # the first kind (Afsnit)
@@ -24,7 +23,7 @@ def test_filters_work_by_keyboard(page, live_server):  # noqa: F811
     assert page.locator("ol.results > li").count() > 0
 
 
-def test_following_a_result_pings_the_click_log(page, live_server):  # noqa: F811
+def test_following_a_result_pings_the_click_log(page, live_server):
     pings = []
     page.on("request", lambda r: pings.append(r) if "/soeg/klik" in r.url else None)
     page.goto(f"{live_server}/soeg?q=fvl+§+19")
@@ -38,7 +37,7 @@ def test_following_a_result_pings_the_click_log(page, live_server):  # noqa: F81
     assert pings and pings[0].method == "POST"
 
 
-def test_editors_statistics_page_is_accessible(page, live_server, axe):  # noqa: F811
+def test_editors_statistics_page_is_accessible(page, live_server, axe):
     page.goto(f"{live_server}/soeg?q=qqqzzz")
     page.goto(f"{live_server}/login")
     page.get_by_label("E-mail").fill("erik@demo.klarret.dk")
