@@ -29,12 +29,23 @@ def index_command() -> None:
         raise click.ClickException(str(exc)) from None
 
 
+def _index_missing(exc: Exception):
+    """No index yet: 503 with a Danish message (the page or API says what to run), not a 500."""
+    from werkzeug.exceptions import ServiceUnavailable
+
+    from klarret.errors import danish, handle_http
+
+    current_app.logger.warning("%s", exc)
+    return handle_http(danish(ServiceUnavailable, "Søgningen er ikke klar endnu, fordi søgeindekset mangler. "
+                                                  "Prøv igen om lidt, eller bed en administrator køre 'klarret build'."))
+
+
 def init_app(app: Flask) -> None:
     """Register the blueprints, the `index` and `search` commands, the build step, the health check
     and the search log's writer."""
     from search import models  # noqa: F401 (the search_log table, for migrations)
     from search.analytics import SearchLogger
-    from search.engine import Engine
+    from search.engine import Engine, IndexMissing
     from search.report import bp as report_bp
     from search.report import search_cli
     from search.views import bp, click_ping
@@ -45,6 +56,7 @@ def init_app(app: Flask) -> None:
     app.extensions["klarret.search_log"] = SearchLogger(
         app, seconds=float(app.config.get("KLARRET_SEARCH_LOG_SECONDS", os.environ.get("KLARRET_SEARCH_LOG_SECONDS", 5))))
     app.register_blueprint(bp)
+    app.register_error_handler(IndexMissing, _index_missing)
     if "csrf" in app.extensions:  # a link ping is a bare POST: it cannot carry a CSRF token
         app.extensions["csrf"].exempt(click_ping)
     app.register_blueprint(report_bp)

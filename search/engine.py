@@ -72,6 +72,10 @@ def open_index(target: str) -> Opened:
                   Glossary(meta["glossary"]), titles, navigation, rules)
 
 
+class IndexMissing(FileNotFoundError):
+    """The index folder is missing or empty (the guidance has not been built and indexed yet)."""
+
+
 class Engine:
     """A search engine over one index folder (a symlink that a reindex swaps)."""
 
@@ -93,8 +97,8 @@ class Engine:
                 opened = self._opened
                 if opened is None or opened.target != target:
                     if not index.exists_in(target):
-                        raise FileNotFoundError(f"Intet søgeindeks i {self.index_dir}. "
-                                                "Kør 'klarret build' eller 'klarret index'.")
+                        raise IndexMissing(f"Intet søgeindeks i {self.index_dir}. "
+                                           "Kør 'klarret build' eller 'klarret index'.")
                     opened = self._opened = open_index(target)
         local = self._local
         if getattr(local, "target", None) != opened.target:

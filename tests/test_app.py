@@ -32,3 +32,13 @@ def test_missing_build_gives_503_with_instructions(tmp_path, database_url):
     r = app.test_client().get("/")
     assert r.status_code == 503 and "klarret build" in r.get_data(as_text=True)
     assert app.test_client().get("/healthz").status_code == 503
+
+
+def test_search_without_an_index_gives_503_in_danish(tmp_path, database_url):
+    from tests.conftest import make_app
+
+    client = make_app(tmp_path / "nothing", database_url, tmp_path).test_client()
+    r = client.get("/api/search", query_string={"q": "partshøring"})
+    assert r.status_code == 503 and "klarret build" in r.get_json()["error"]["message"]
+    r = client.get("/soeg", query_string={"q": "partshøring"})
+    assert r.status_code == 503 and "søgeindekset mangler" in r.get_data(as_text=True)
