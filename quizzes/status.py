@@ -16,6 +16,7 @@ from sqlalchemy import Select, func, select
 
 from klarret.db import db
 from klarret.people import Administration, Employee, Unit, UnitManager
+from klarret.scope import scope_roots, subtree_ids
 from quizzes.loader import Course
 from quizzes.models import Assignment, Attempt, AttemptGrant, Completion, Exemption
 from quizzes.rules import Rule, add_months
@@ -51,17 +52,8 @@ def courses_by_title() -> list[Course]:
 
 
 def subtree_unit_ids(unit_ids: Collection[int]) -> set[int]:
-    """The units and every unit below them (by path, so one query whatever the depth)."""
-    wanted = set(unit_ids)
-    units = db.session.execute(select(Unit.id, Unit.administration_code, Unit.path)).all()
-    roots = {(a, p) for i, a, p in units if i in wanted}
-    out = set()
-    for i, a, p in units:
-        parts = p.split(" / ") if p else []
-        # A unit is inside if its administration's top or any of its ancestors' paths is a root.
-        if any((a, " / ".join(parts[:k])) in roots for k in range(len(parts) + 1)):
-            out.add(i)
-    return out
+    """The units and every unit below them (klarret.scope's path-prefix query from the highest of them)."""
+    return subtree_ids(scope_roots(frozenset(unit_ids)))
 
 
 def _scoped(stmt: Select, staff_col, *, unit_ids: Collection[int] | None, administration: str | None,
@@ -105,7 +97,7 @@ def aggregate_query(*, unit_ids: Collection[int] | None = None, administration: 
                    staff_nos=staff_nos, include_excluded=include_excluded)
 
 
-def _matcher(rule: Rule, units: list[tuple[int, str, str]], managers: set[str], today: dt.date):
+def _matcher(rule: Rule, managers: set[str], today: dt.date):
     """A test (admin, unit_id, staff_no, start, recorded) -> bool for one rule."""
     if rule.who == "alle":
         return lambda a, u, s, st, rec: True
@@ -113,8 +105,7 @@ def _matcher(rule: Rule, units: list[tuple[int, str, str]], managers: set[str], 
         codes = set(rule.administrations)
         return lambda a, u, s, st, rec: a in codes
     if rule.who == "enhed":
-        ids = {i for i, a, p in units for ra, rp in rule.units
-               if a == ra and (not rp or p == rp or p.startswith(rp + " / "))}
+        ids = subtree_ids(rule.units)
         return lambda a, u, s, st, rec: u in ids
     if rule.who == "ledere":
         return lambda a, u, s, st, rec: s in managers
@@ -128,7 +119,8 @@ def rows(*, unit_ids: Collection[int] | None = None, administration: str | None 
          include_excluded: bool = False, optional: bool = False) -> Iterator[tuple[StatusRow, bool]]:
     """(row, mandatory) pairs; with ``optional`` also the courses nobody assigned (for /min-side)."""
     today = today or dt.date.today()
-    kw = dict(course_id=course_id, today=today, include_excluded=include_excluded, optional=optional)
+    kw = dict(course_id=course_id, today=today, include_excluded=include_excluded, optional=optional,
+              plan=_plan(course_id, today))
     if unit_ids is None and administration is None and staff_nos is None:
         # The whole municipality one administration at a time (then those without a unit), so
         # memory follows the largest administration, not all 45,000 employees.
@@ -138,20 +130,22 @@ def rows(*, unit_ids: Collection[int] | None = None, administration: str | None 
         yield from _rows(administration=administration, unit_ids=unit_ids, staff_nos=staff_nos, **kw)
 
 
+def _plan(course_id: str | None, today: dt.date) -> list:
+    """Per course: (rule test, fixed due date, days to due, effective date) per rule, and the renewal settings."""
+    courses = [c for c in courses_by_title() if course_id is None or c.id == course_id]
+    managers = set(db.session.scalars(select(UnitManager.staff_no).distinct()))
+    return [(c, [(_matcher(r, managers, today), r.due_date,
+                  None if r.due_days is None else dt.timedelta(days=r.due_days), r.effective) for r in c.rules],
+             c.renew_months, dt.timedelta(days=c.soon_days)) for c in courses]
+
+
 def _rows(*, unit_ids: Collection[int] | None, administration: str | None, course_id: str | None,
           staff_nos: Collection[str] | None, today: dt.date, include_excluded: bool,
-          optional: bool) -> Iterator[tuple[StatusRow, bool]]:
-    courses = [c for c in courses_by_title() if course_id is None or c.id == course_id]
+          optional: bool, plan: list) -> Iterator[tuple[StatusRow, bool]]:
     if unit_ids is not None:
         unit_ids = subtree_unit_ids(unit_ids)
     scope = dict(unit_ids=unit_ids, administration=administration, staff_nos=staff_nos,
                  include_excluded=include_excluded)
-    units = db.session.execute(select(Unit.id, Unit.administration_code, Unit.path)).all()
-    managers = set(db.session.scalars(select(UnitManager.staff_no).distinct()))
-    # Per course: (rule test, fixed due date, days to due, effective date), and the renewal settings.
-    plan = [(c, [(_matcher(r, units, managers, today), r.due_date,
-                  None if r.due_days is None else dt.timedelta(days=r.due_days), r.effective) for r in c.rules],
-             c.renew_months, dt.timedelta(days=c.soon_days)) for c in courses]
     expiry: dict[tuple[str, dt.date], dt.date] = {}  # (course, completion date) -> expiry
     facts = {(s, c): (n, o, latest, done) for s, c, n, o, latest, done in db.session.execute(
         aggregate_query(course_id=course_id, expand_units=False, **scope))}
