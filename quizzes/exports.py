@@ -18,6 +18,7 @@ from flask.cli import AppGroup
 from klarret.audit import record
 from klarret.db import db
 from klarret.people import ADMINISTRATIONS
+from quizzes.rules import admin_code
 from quizzes.status import StatusRow
 
 HEADERS = ("Medarbejdernummer", "Navn", "Forvaltning", "Enhed", "Kursus", "Status", "Frist", "Gennemført",
@@ -158,8 +159,7 @@ def completion_command(fmt: str, administration: str | None, course_id: str | No
     from quizzes.status import courses_by_title, status_rows
 
     if administration is not None:
-        code = next((c for c, name in ADMINISTRATIONS.items()
-                     if administration.casefold() in (c.casefold(), name.casefold())), None)
+        code = admin_code(administration)
         if code is None:
             raise click.UsageError(f"Ukendt forvaltning '{administration}'. Brug en af koderne "
                                    f"{', '.join(ADMINISTRATIONS)}.")

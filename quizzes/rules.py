@@ -52,7 +52,7 @@ def normalise_path(path: str) -> str:
     return " / ".join(p.strip() for p in path.split("/") if p.strip())
 
 
-def _admin_code(value: str) -> str | None:
+def admin_code(value: str) -> str | None:
     """An administration code from its code or full name (case-insensitive), or None."""
     for code, name in ADMINISTRATIONS.items():
         if value.strip().casefold() in (code.casefold(), name.casefold()):
@@ -98,7 +98,7 @@ def parse_rule(table: Any, err: Callable[[str], None]) -> Rule | None:
         if not isinstance(values, list) or not values:
             err("hvem = \"forvaltning\" kræver forvaltninger = [\"SOF\", …] (koder eller fulde navne).")
         for v in values or []:
-            code = _admin_code(v) if isinstance(v, str) else None
+            code = admin_code(v) if isinstance(v, str) else None
             if code is None:
                 err(f"ukendt forvaltning {v!r}; brug en af {', '.join(ADMINISTRATIONS)}.")
             else:
@@ -111,7 +111,7 @@ def parse_rule(table: Any, err: Callable[[str], None]) -> Rule | None:
             err("hvem = \"enhed\" kræver enheder = [\"SOF/Center for Udsatte Voksne\", …].")
         for v in values or []:
             head, _, rest = (v if isinstance(v, str) else "").partition("/")
-            code = _admin_code(head)
+            code = admin_code(head)
             if code is None:
                 err(f"enheden {v!r} skal starte med forvaltningens kode, fx \"SOF/Center for Udsatte Voksne\".")
             else:
