@@ -13,7 +13,31 @@ from tests.conftest import make_app
 TODAY = dt.date(2026, 11, 29)
 OLD = dt.date(2025, 1, 1)
 PASSWORD = "rapport-test"
-COURSE_A = """
+MODULE = """
+[[modules]]
+id = "m"
+title = "Modul"
+intro = "Intro."
+reading = ["hoering"]
+"""
+QUESTION = """
+[[modules.questions]]
+id = "{qid}"
+page = "{page}"
+anchor = "{page}-reglen"
+type = "truefalse"
+prompt = "Sandt?"
+explanation = "Ja."
+answer = true
+"""
+
+
+def course(head: str, questions: dict[str, str]) -> str:
+    """A course file: ``head`` (id, title, rules), one module and a true/false question per id -> page."""
+    return head + MODULE + "".join(QUESTION.format(qid=q, page=p) for q, p in questions.items())
+
+
+COURSE_A = course("""
 id = "kursus-a"
 title = "Kursus A"
 description = "Alle skal tage det."
@@ -26,32 +50,8 @@ hvem = "alle"
 frist_dage = 30
 fornyes_maaneder = 12
 snart_dage = 30
-
-[[modules]]
-id = "m"
-title = "Modul"
-intro = "Intro."
-reading = ["hoering"]
-
-[[modules.questions]]
-id = "qa1"
-page = "partshoering"
-anchor = "partshoering-reglen"
-type = "truefalse"
-prompt = "Sandt?"
-explanation = "Ja."
-answer = true
-
-[[modules.questions]]
-id = "qa2"
-page = "begrundelse"
-anchor = "begrundelse-reglen"
-type = "truefalse"
-prompt = "Sandt?"
-explanation = "Ja."
-answer = true
-"""
-COURSE_B = """
+""", {"qa1": "partshoering", "qa2": "begrundelse"})
+COURSE_B = course("""
 id = "kursus-b"
 title = "Kursus B"
 description = "Kun Socialforvaltningen."
@@ -63,22 +63,7 @@ max_attempts = 2
 hvem = "forvaltning"
 forvaltninger = ["SOF"]
 frist_dage = 30
-
-[[modules]]
-id = "m"
-title = "Modul"
-intro = "Intro."
-reading = ["hoering"]
-
-[[modules.questions]]
-id = "qb1"
-page = "partshoering"
-anchor = "partshoering-reglen"
-type = "truefalse"
-prompt = "Sandt?"
-explanation = "Ja."
-answer = true
-"""
+""", {"qb1": "partshoering"})
 
 # staff_no: (administration, unit path, start date, role, manages unit path)
 PEOPLE = {
