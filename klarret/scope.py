@@ -83,10 +83,4 @@ def _units(unit_ids) -> list[Unit]:
     return out
 
 
-def can_see_unit(user: Employee | None, unit_id: int, today: dt.date | None = None) -> bool:
-    """Whether ``unit_id`` lies in the user's scope."""
-    return unit_id in visible_unit_ids(user, today)
-
-
-__all__ = ["visible_unit_ids", "subtree_ids", "managed_units", "delegating_managers", "scope_roots",
-           "can_see_unit"]
+__all__ = ["visible_unit_ids", "subtree_ids", "managed_units", "delegating_managers", "scope_roots"]
