@@ -17,13 +17,12 @@ from sqlalchemy import case, func, select
 from klarret.db import db
 from klarret.people import Administration, Employee, Unit
 from quizzes.models import Answer, Attempt, Completion, CourseVersion
-from quizzes.rules import add_months
+from quizzes.rules import NEW_EMPLOYEE_DAYS, add_months
 from quizzes.status import StatusRow, status_rows
 
 DONE = ("bestået", "udløber snart")
 LATE = ("forfalden", "udløbet", "ikke bestået")
 PENDING = ("i gang", "ikke startet")
-NEW_EMPLOYEE_DAYS = 90
 ACTION_LIMIT = 50
 MIN_GROUP = 5  # knowledge gaps: smaller groups are hidden so no one can be singled out
 
