@@ -30,10 +30,6 @@ class Row:
     status: StatusRow
     code: str | None  # the latest completion's certificate code
 
-    @property
-    def due(self) -> dt.date | None:
-        return self.status.due
-
 
 def overview(user: Employee, today: dt.date | None = None) -> list[Row]:
     """The employee's courses, mandatory first (people excluded from statistics see theirs too)."""
