@@ -135,12 +135,15 @@ def revoke_command(staff_no: str, course_id: str, actor: str) -> None:
 @assignments_group.command("grant")
 @click.argument("staff_no")
 @click.argument("course_id")
-@click.argument("extra", type=click.IntRange(min=1))
+@click.argument("extra", type=int)
 @click.option("--by", "actor", default="cli", show_default=True, help="Hvem der giver forsøgene (medarbejdernummer).")
 def grant_command(staff_no: str, course_id: str, extra: int, actor: str) -> None:
     """Giv en medarbejder, der har brugt alle forsøg, EXTRA forsøg mere."""
     _check(staff_no, course_id)
-    grant_attempts(staff_no, course_id, extra, actor)
+    try:  # grant_attempts refuses fewer than one, in Danish
+        grant_attempts(staff_no, course_id, extra, actor)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
     click.echo(f"{staff_no} har fået {extra} ekstra forsøg på {course_id}.")
 
 
