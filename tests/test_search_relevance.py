@@ -7,6 +7,7 @@ import json
 import threading
 import time
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -202,20 +203,16 @@ def test_shipped_synonym_file_parses():
     assert len(read_file()) >= 10
 
 
-def test_running_engine_picks_up_a_new_index_without_errors(guidance_build, tmp_path):
-    index_dir = tmp_path / "index"
-    build_index(guidance_build / "html", index_dir, echo=lambda *_: None)
-    engine = Engine(index_dir, cache_size=100)
+def search_while_reindexing(check: Callable[[], None], index_dir: Path, roots: list[Path],
+                            pause: float) -> list[BaseException]:
+    """Run ``check`` in four threads until the index has been rebuilt from each of ``roots``; their errors."""
     errors: list[BaseException] = []
     stop = threading.Event()
-    seen_targets: set[str] = set()
 
     def reader() -> None:
         while not stop.is_set():
             try:
-                body = engine.search("partshøring")
-                assert body["results"][0]["page"] == "partshoering"
-                seen_targets.add(engine._target)
+                check()
             except BaseException as exc:  # noqa: BLE001 - every failure counts
                 errors.append(exc)
                 return
@@ -224,13 +221,28 @@ def test_running_engine_picks_up_a_new_index_without_errors(guidance_build, tmp_
     for t in threads:
         t.start()
     try:
-        for _ in range(2):
-            build_index(guidance_build / "html", index_dir, echo=lambda *_: None)
-            time.sleep(0.3)
+        for root in roots:
+            build_index(root / "html", index_dir, echo=lambda *_: None)
+            time.sleep(pause)
     finally:
         stop.set()
         for t in threads:
             t.join()
+    return errors
+
+
+def test_running_engine_picks_up_a_new_index_without_errors(guidance_build, tmp_path):
+    index_dir = tmp_path / "index"
+    build_index(guidance_build / "html", index_dir, echo=lambda *_: None)
+    engine = Engine(index_dir, cache_size=100)
+    seen_targets: set[str] = set()
+
+    def check() -> None:
+        body = engine.search("partshøring")
+        assert body["results"][0]["page"] == "partshoering"
+        seen_targets.add(engine._target)
+
+    errors = search_while_reindexing(check, index_dir, [guidance_build, guidance_build], pause=0.3)
     assert not errors, errors[:3]
     assert len(seen_targets) >= 2, "the readers moved to the new index"
     assert engine._target == str(index_dir.resolve())
@@ -241,32 +253,15 @@ def test_reindex_to_other_content_while_searching(guidance_build, basic_build, t
     index_dir = tmp_path / "index"
     build_index(guidance_build / "html", index_dir, echo=lambda *_: None)
     engine = Engine(index_dir, cache_size=0)
-    errors: list[BaseException] = []
-    stop = threading.Event()
     answered = [0]
 
-    def reader() -> None:
-        while not stop.is_set():
-            try:
-                for q in ("høring", "partshøring fvl § 19", "aktindsigt frist", "partshørring"):
-                    body = engine.search(q, limit=20)
-                    assert all(r["url"].startswith("/") and r["title"] for r in body["results"])
-                    answered[0] += 1
-            except BaseException as exc:  # noqa: BLE001 - every failure counts
-                errors.append(exc)
-                return
+    def check() -> None:
+        for q in ("høring", "partshøring fvl § 19", "aktindsigt frist", "partshørring"):
+            body = engine.search(q, limit=20)
+            assert all(r["url"].startswith("/") and r["title"] for r in body["results"])
+            answered[0] += 1
 
-    threads = [threading.Thread(target=reader) for _ in range(4)]
-    for t in threads:
-        t.start()
-    try:
-        for html in (basic_build, guidance_build, basic_build):
-            build_index(html / "html", index_dir, echo=lambda *_: None)
-            time.sleep(0.2)
-    finally:
-        stop.set()
-        for t in threads:
-            t.join()
+    errors = search_while_reindexing(check, index_dir, [basic_build, guidance_build, basic_build], pause=0.2)
     assert not errors, errors[:3]
     assert answered[0] > 10
     assert engine.search("høring")["results"][0]["page"] == "hoering"  # the basic root's page
