@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from klarret.auth import hash_password
 from klarret.db import db
-from klarret.demo_org import generate_hr_csv, people, unit_trees  # noqa: F401 (generate_hr_csv: bench API)
+from klarret.demo_org import people, unit_trees
 from klarret.people import Employee, Unit, UnitManager, ensure_administrations, unit_by_path
 
 DEMO_UNITS = {
