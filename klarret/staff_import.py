@@ -55,7 +55,6 @@ class Plan:
     # What apply() writes: computed once here, so the preview and the import cannot disagree.
     _inserts: list[dict] = field(default_factory=list, repr=False)
     _updates: list[dict] = field(default_factory=list, repr=False)
-    _managers: set[tuple[str, str, str]] | None = field(default=None, repr=False)
 
     @property
     def empty(self) -> bool:
@@ -175,7 +174,6 @@ def _plan_managers(plan: Plan, parsed: ParsedFile, wanted_units: set, unit_of: d
             path = _manager_target(row.administration, text)
             target.add((row.staff_no, row.administration, path))
             wanted_units.update((row.administration, a) for a in ancestors(path))
-    plan._managers = target
     plan.managers_added = sorted(target - current)
     plan.managers_removed = sorted(current - target)
 
@@ -204,13 +202,12 @@ def apply(plan: Plan, progress: Progress | None = None) -> None:
         insert_rows(Employee, [_db_values({**r, "excluded_from_stats": False, "role": "employee",
                                            "password_hash": None, "anonymised_at": None}, units)
                                for r in plan._inserts])
-    if plan._managers is not None and (plan.managers_added or plan.managers_removed):
-        if plan.managers_removed:
-            table = UnitManager.__table__
-            db.session.execute(table.delete().where(table.c.staff_no == bindparam("s"), table.c.unit_id == bindparam("u")),
-                               [{"s": s, "u": units[(c, p)]} for s, c, p in plan.managers_removed])
-        if plan.managers_added:
-            insert_rows(UnitManager, [{"staff_no": s, "unit_id": units[(c, p)]} for s, c, p in plan.managers_added])
+    if plan.managers_removed:
+        table = UnitManager.__table__
+        db.session.execute(table.delete().where(table.c.staff_no == bindparam("s"), table.c.unit_id == bindparam("u")),
+                           [{"s": s, "u": units[(c, p)]} for s, c, p in plan.managers_removed])
+    if plan.managers_added:
+        insert_rows(UnitManager, [{"staff_no": s, "unit_id": units[(c, p)]} for s, c, p in plan.managers_added])
     db.session.flush()
 
 
