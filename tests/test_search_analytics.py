@@ -220,3 +220,16 @@ def test_search_log_holds_no_user_identity(app):
         from klarret.db import db
 
         assert db.session.scalar(select(func.count()).select_from(SearchLog)) == 0
+
+
+@pytest.mark.parametrize("name, value", [("KLARRET_SEARCH_CACHE", "-5"), ("KLARRET_SEARCH_CACHE", "tusind"),
+                                         ("KLARRET_SEARCH_LOG_SECONDS", "0")])
+def test_a_bad_setting_stops_start_up_and_names_the_setting(monkeypatch, tmp_path, name, value):
+    from klarret.app import create_app
+
+    monkeypatch.setenv("KLARRET_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValueError, match=rf"{name} skal være .*, ikke '{value}'"):
+        create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/k.db",
+                    "KLARRET_BUILD_DIR": tmp_path, "KLARRET_HTML_DIR": tmp_path / "html",
+                    "KLARRET_INDEX_DIR": tmp_path / "index"})
