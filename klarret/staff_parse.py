@@ -111,7 +111,16 @@ def _read_csv(path: Path) -> Iterator[list]:
         text = raw.decode("cp1252", errors="replace")
     first = text.split("\n", 1)[0]
     delimiter = max(";,\t", key=first.count)
-    return iter(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    done = 0  # lines read by the complete rows so far: the broken row starts on the next one
+    try:
+        for row in reader:
+            done = reader.line_num
+            yield row
+    except csv.Error:  # a field over the csv module's limit: an unclosed quote swallowed the rest of the file
+        raise StaffFileError(f"CSV-filen kan ikke læses: feltet, der begynder på linje {done + 1}, er for langt. "
+                             "Oftest mangler et anførselstegn (\") sin afslutning. Ret linjen i udtrækket, og "
+                             "indlæs filen igen.") from None
 
 
 def _read_xlsx(path: Path) -> Iterator[list]:
@@ -229,6 +238,10 @@ def parse_rows(table: Iterable[list], mapping: dict[str, list[str]] | None = Non
         if not any(cells.values()):
             continue
         err = lambda col, msg: errors.append(RowError(rownum, label.get(col, col), msg))  # noqa: E731
+        # A line break inside a cell is, in an HR extract, an unclosed quote that swallowed the next rows.
+        if broken := next((k for k, v in cells.items() if "\n" in v or "\r" in v), None):
+            err(broken, "feltet fortsætter over flere linjer. Oftest mangler et anførselstegn (\") sin afslutning, "
+                        "så de følgende rækker er læst ind i feltet. Ret feltet, og indlæs filen igen.")
         staff_no, name = cells["medarbejdernummer"], cells["navn"]
         if not staff_no:
             err("medarbejdernummer", "medarbejdernummeret mangler.")

@@ -193,6 +193,28 @@ def test_empty_file_and_missing_column(db_app, tmp_path, content, message):
         assert count(Employee) == 0
 
 
+def test_unclosed_quote_is_reported_instead_of_swallowing_the_next_rows(db_app, tmp_path):
+    import csv
+
+    from klarret.people import Employee
+
+    # Without the check, rows 6-8 became part of row 5's leder_for and their people would be deactivated.
+    lines = [HEADER, *ROWS, '000104;Dorte Holm;dorte@kk.example;SOF;Team;;;;"Team Nord',
+             "000105;Erik Lund;erik@kk.example;SOF;Team;;;;", "000106;Fie Krogh;fie@kk.example;SOF;Team;;;;"]
+    with db_app.app_context():
+        plan = do_import(write(tmp_path, lines))
+        assert len(plan.errors) == 1, [str(e) for e in plan.errors]
+        assert str(plan.errors[0]).startswith("Række 6, kolonne 'leder_for': feltet fortsætter over flere linjer")
+        old = csv.field_size_limit(100)  # the same quote in a large file: the csv module gives up on the field
+        try:
+            plan = do_import(write(tmp_path, lines))
+        finally:
+            csv.field_size_limit(old)
+        assert len(plan.errors) == 1, [str(e) for e in plan.errors]
+        assert str(plan.errors[0]).startswith("CSV-filen kan ikke læses: feltet, der begynder på linje 6, er for langt")
+        assert count(Employee) == 0
+
+
 def test_file_over_50_mb_is_refused_before_reading(db_app, tmp_path, monkeypatch):
     from klarret import staff_parse
 
