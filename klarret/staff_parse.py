@@ -126,11 +126,14 @@ def _read_csv(path: Path) -> Iterator[list]:
 def _read_xlsx(path: Path) -> Iterator[list]:
     import openpyxl
 
+    def damaged(exc: Exception) -> StaffFileError:
+        return StaffFileError(f"Excel-filen kan ikke læses ({exc.__class__.__name__}). Gem den igen som .xlsx "
+                              "eller som CSV.")
+
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise StaffFileError(f"Excel-filen kan ikke læses ({exc.__class__.__name__}). Gem den igen som .xlsx "
-                             "eller som CSV.") from None
+        raise damaged(exc) from None
 
     def rows() -> Iterator[list]:
         try:
@@ -138,6 +141,8 @@ def _read_xlsx(path: Path) -> Iterator[list]:
             sheet.reset_dimensions()  # some exporters write a wrong sheet size; read every row there is
             for row in sheet.iter_rows():
                 yield [_xlsx_value(c) for c in row]
+        except Exception as exc:  # read_only parses the sheet lazily: a damaged sheet fails only here
+            raise damaged(exc) from None
         finally:
             book.close()
 

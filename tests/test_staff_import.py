@@ -286,3 +286,22 @@ def test_damaged_xlsx_and_a_wrong_mapping_file_are_explained(db_app, tmp_path, m
         monkeypatch.setenv("KLARRET_STAFF_COLUMNS", str(mapping))
         plan = do_import(write(tmp_path, [HEADER, *ROWS]))
         assert "'loennummer', som ikke er et felt" in str(plan.errors[0])
+
+
+def test_xlsx_with_a_damaged_sheet_is_explained(db_app, tmp_path):
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for line in [HEADER, *ROWS]:
+        book.active.append(line.split(";"))
+    book.save(tmp_path / "ok.xlsx")
+    # The workbook opens, but its sheet stops half-way: read_only mode only finds out while reading rows.
+    with zipfile.ZipFile(tmp_path / "ok.xlsx") as src, zipfile.ZipFile(tmp_path / "hr.xlsx", "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            dst.writestr(item, data[: len(data) // 2] if item.filename.startswith("xl/worksheets/") else data)
+    with db_app.app_context():
+        plan = do_import(tmp_path / "hr.xlsx")
+        assert len(plan.errors) == 1 and str(plan.errors[0]).startswith("Excel-filen kan ikke læses")
