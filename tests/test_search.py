@@ -111,3 +111,16 @@ def test_reindex_switches_atomically(basic_build, tmp_path):
 def test_healthz_reports_index_and_database(client):
     body = client.get("/healthz").get_json()
     assert body["ok"] and body["checks"]["database"]["ok"] and body["checks"]["search"]["records"] > 100
+
+
+def test_index_command_names_a_bad_synonym_line_and_keeps_the_live_index(basic_build, tmp_path, monkeypatch):
+    from search import synonyms
+
+    app = make_app(basic_build, f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path)
+    live = (basic_build / "index").resolve()
+    monkeypatch.setattr(synonyms, "read_file", lambda path: synonyms.parse_rules("habilitet =>\n", path.name))
+    with app.app_context():
+        out = app.test_cli_runner().invoke(args=["index"])
+    assert out.exit_code == 1 and isinstance(out.exception, SystemExit), out.exception  # a message, no traceback
+    assert "synonymer.txt:1: der skal stå ord på begge sider af =>." in out.output
+    assert (basic_build / "index").resolve() == live
