@@ -18,7 +18,7 @@ def _create_app() -> Flask:
 
 @click.command("demo-data")
 def demo_data_command() -> None:
-    """Indlæs demodata (forvaltninger, enheder, demobrugere); kan køres flere gange."""
+    """Indlæs demodata (enheder, ca. 2.000 medarbejdere, kursusforsøg, demobrugere); kan køres flere gange."""
     from klarret.demo import load_demo_data
 
     counts = load_demo_data()
