@@ -84,11 +84,10 @@ def synonyms_command() -> None:
     """Vis synonymtabellen, som søgeindekset bruger (redaktørernes fil, ordlisten og lovene)."""
     from flask import current_app
 
-    engine = current_app.extensions["klarret.search"]
     try:
-        engine.searcher()
+        rules = current_app.extensions["klarret.search"].synonym_rules
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc)) from None
-    for rule in engine.synonym_rules:
+    for rule in rules:
         left, right = ", ".join(rule.sources), ", ".join(rule.targets)
         click.echo(f"{left}  [{rule.origin}]" if rule.sources == rule.targets else f"{left} => {right}  [{rule.origin}]")
