@@ -33,9 +33,9 @@ def _args() -> tuple[str, int, str | None, str | None]:
     try:
         limit = int(request.args.get("limit", 10))
     except ValueError:
-        raise danish(BadRequest, "Parameteren limit skal være et helt tal mellem 1 og 50.") from None
+        limit = 0  # not a number: the same answer as one out of range
     if not 1 <= limit <= MAX_LIMIT:
-        raise danish(BadRequest, "Parameteren limit skal være et helt tal mellem 1 og 50.")
+        raise danish(BadRequest, f"Parameteren limit skal være et helt tal mellem 1 og {MAX_LIMIT}.")
     return q, limit, request.args.get("kapitel") or None, request.args.get("type") or None
 
 
