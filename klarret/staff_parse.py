@@ -105,7 +105,8 @@ def read_table(path: Path, progress: Callable[[str], None] | None = None) -> Ite
 def _read_csv(path: Path) -> Iterator[list]:
     raw = path.read_bytes()
     try:
-        text = raw.decode("utf-8-sig")
+        # Excel's "Unicode-tekst (.txt)" is UTF-16 with a byte order mark.
+        text = raw.decode("utf-16") if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         # Danish Excel saves "CSV (semikolonsepareret)" as Windows-1252.
         text = raw.decode("cp1252", errors="replace")

@@ -73,6 +73,16 @@ def test_comma_cp1252_full_administration_name_and_extra_columns(db_app, tmp_pat
         assert s.unit.administration_code == "SOF" and s.start_date == dt.date(2024, 12, 31)
 
 
+def test_utf16_tab_separated_text_as_excel_saves_unicode_text(db_app, tmp_path):
+    from klarret.people import Employee
+
+    with db_app.app_context():
+        lines = [line.replace(";", "\t") for line in [HEADER, ROWS[0], ROWS[1], ROWS[3]]]  # ROWS[2] quotes a ';'
+        plan = do_import(write(tmp_path, lines, "hr.txt", "utf-16"))
+        assert not plan.errors, [str(e) for e in plan.errors]
+        assert count(Employee) == 3 and employee("000101").job_title == "Socialrådgiver"
+
+
 def test_xlsx_numbers_as_text_leading_zeros_and_dates(db_app, tmp_path):
     import openpyxl
 
