@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from whoosh import index, scoring
+from whoosh import index
 from whoosh.searching import Searcher
 
 from search.indexer import META_FILE
@@ -67,7 +67,7 @@ def open_index(target: str) -> Opened:
     titles.sort(key=lambda t: (t[3] != "page", t[1]))
     navigation = frozenset(d["page"] for d in stored if d and d["kind"] == "page" and d["page"] not in with_sections
                            and len(d.get("text", "")) < NAVIGATION_TEXT)
-    return Opened(target, ix, docs, stored, PostingScorer(lengths, B=0.6, K1=1.2),
+    return Opened(target, ix, docs, stored, PostingScorer(lengths),
                   QueryBuilder(meta["laws"], SynonymTable(rules), meta.get("provision_words")),
                   Glossary(meta["glossary"]), titles, navigation, rules)
 
@@ -104,7 +104,8 @@ class Engine:
         if getattr(local, "target", None) != opened.target:
             if getattr(local, "searcher", None) is not None:
                 local.searcher.close()
-            local.searcher = opened.ix.searcher(weighting=scoring.BM25F(B=0.6, K1=1.2))
+            # Only postings and statistics are read from it: PostingScorer does the BM25F scoring.
+            local.searcher = opened.ix.searcher()
             local.target = opened.target
         return opened, local.searcher
 
