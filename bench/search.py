@@ -27,6 +27,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -141,14 +142,36 @@ def growth(html_dir: Path, queries: list[str], factor: int) -> dict[str, float]:
     return out
 
 
+def positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (0 clients or requests leave nothing to measure)."""
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return n
+
+
 def main() -> None:
+    try:
+        run()
+    except urllib.error.URLError as exc:
+        sys.exit(f"bench/search.py: no answer from the server ({exc.reason}). Start it with "
+                 "`klarret serve --port …` and pass its address with --url, or use --skip-load.")
+    except FileNotFoundError as exc:
+        sys.exit(f"bench/search.py: {exc}")  # a missing export, HTML build (--html) or query file (--queries)
+
+
+def run() -> None:
+    """Parse the arguments and run the load and growth parts."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--url", default="http://127.0.0.1:5000", help="the running server (klarret serve)")
     ap.add_argument("--html", type=Path, default=ROOT / "build" / "html", help="the HTML build with export/")
     ap.add_argument("--queries", type=Path, default=DEV_QUERIES if DEV_QUERIES.exists() else OWN_QUERIES)
-    ap.add_argument("--clients", type=int, default=8)
-    ap.add_argument("--requests", type=int, default=800, help="requests per endpoint")
-    ap.add_argument("--factor", type=int, default=20, help="corpus growth for the in-process part")
+    ap.add_argument("--clients", type=positive, default=8)
+    ap.add_argument("--requests", type=positive, default=800, help="requests per endpoint")
+    ap.add_argument("--factor", type=positive, default=20, help="corpus growth for the in-process part")
     ap.add_argument("--skip-load", action="store_true")
     ap.add_argument("--skip-growth", action="store_true")
     a = ap.parse_args()
