@@ -88,6 +88,14 @@ class Deputy(db.Model):
     valid_to: Mapped[dt.date] = mapped_column(Date)
 
 
+_ADMIN_KEYS = {**{c.casefold(): c for c in ADMINISTRATIONS}, **{n.casefold(): c for c, n in ADMINISTRATIONS.items()}}
+
+
+def admin_code(value: str) -> str | None:
+    """An administration code from its code or full name (case-insensitive), or None."""
+    return _ADMIN_KEYS.get(value.strip().casefold())
+
+
 def ensure_administrations() -> None:
     """Create the seven administrations and their top units if they are missing (idempotent)."""
     for code, name in ADMINISTRATIONS.items():

@@ -12,13 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from klarret.people import ADMINISTRATIONS
+from klarret.people import ADMINISTRATIONS, admin_code
 
 MAX_BYTES = 50 * 1024 * 1024
 COLUMNS = ("medarbejdernummer", "navn", "email", "forvaltning", "enhed", "stilling", "startdato", "slutdato",
            "leder_for")
 REQUIRED = ("medarbejdernummer", "navn", "forvaltning", "enhed")
-_ADMIN_KEYS = {**{c.casefold(): c for c in ADMINISTRATIONS}, **{n.casefold(): c for c, n in ADMINISTRATIONS.items()}}
 _DMY = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -261,7 +260,7 @@ def parse_rows(table: Iterable[list], mapping: dict[str, list[str]] | None = Non
         if not name:
             err("navn", "navnet mangler.")
         admin_text = cells["forvaltning"]
-        admin = _ADMIN_KEYS.get(admin_text.casefold())
+        admin = admin_code(admin_text)
         if admin is None:
             errors.append(RowError(rownum, None, f"ukendt forvaltning '{admin_text}'. Brug en af koderne "
                                                  f"{', '.join(ADMINISTRATIONS)} eller forvaltningens fulde navn."))

@@ -18,7 +18,7 @@ from flask.cli import AppGroup
 from klarret.audit import record
 from klarret.db import db
 from klarret.people import ADMINISTRATIONS
-from quizzes.rules import admin_code
+from klarret.people import admin_code
 from quizzes.status import StatusRow
 
 HEADERS = ("Medarbejdernummer", "Navn", "Forvaltning", "Enhed", "Kursus", "Status", "Frist", "Gennemført",

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from klarret.people import ADMINISTRATIONS
+from klarret.people import ADMINISTRATIONS, admin_code
 
 WHO = ("alle", "forvaltning", "enhed", "ledere", "nye")
 NEW_EMPLOYEE_DAYS = 90
@@ -50,14 +50,6 @@ def add_months(day: dt.date, months: int) -> dt.date:
 def normalise_path(path: str) -> str:
     """A unit path with its parts joined by " / " (the HR file's separator), whatever spacing was used."""
     return " / ".join(p.strip() for p in path.split("/") if p.strip())
-
-
-def admin_code(value: str) -> str | None:
-    """An administration code from its code or full name (case-insensitive), or None."""
-    for code, name in ADMINISTRATIONS.items():
-        if value.strip().casefold() in (code.casefold(), name.casefold()):
-            return code
-    return None
 
 
 def _positive_int(table: dict, key: str, err: Callable[[str], None], minimum: int = 1) -> int | None:
