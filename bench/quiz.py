@@ -64,8 +64,8 @@ def run_threads(n: int, work) -> float:
 
 def bench(url: str, label: str, employees: int, rounds: int) -> None:
     from klarret.db import db
-    from klarret.people import Employee, ensure_administrations
-    from quizzes.attempts import courses, save_answer, start_attempt, submit
+    from klarret.org.models import Employee, ensure_administrations
+    from quizzes.attempts.service import courses, save_answer, start_attempt, submit
     from quizzes.models import Answer, Attempt, Completion
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Benchmark the organisation and reports at Copenhagen's size, measured side by side in one run.
 
-It generates an HR file of 45,000 employees in 600 units (klarret.demo_org.generate_hr_csv), imports it
+It generates an HR file of 45,000 employees in 600 units (klarret.demo.org.generate_hr_csv), imports it
 with the real HR import (timed), bulk-inserts 300,000 attempts (with completions) over the five real
 courses, and then prints:
   * the HR import time;
   * the manager dashboard (GET /leder, full page) for the manager of the largest administration's top
-    unit, as a ratio to the bare SQL aggregate it needs (quizzes.status.aggregate_query on the same
+    unit, as a ratio to the bare SQL aggregate it needs (quizzes.completion.status.aggregate_query on the same
     units), the two timed alternately in the same process (target: at most 3x);
   * the peak memory (ru_maxrss, in a fresh subprocess each) of a full XLSX export against the row
     count, next to a subprocess that only reads the same rows, and one that exports a single
@@ -66,9 +66,9 @@ def load_attempts(n_attempts: int, seed: int) -> dict[str, int]:
     from sqlalchemy import select
 
     from klarret.db import db
-    from klarret.people import Employee
-    from klarret.staff_import import insert_rows
-    from quizzes.attempts import courses, pin_version
+    from klarret.org.models import Employee
+    from klarret.org.hr_import import insert_rows
+    from quizzes.attempts.service import courses, pin_version
     from quizzes.models import Attempt, Completion
 
     rng = random.Random(seed)
@@ -133,7 +133,7 @@ def largest_administration_manager() -> tuple[str, str]:
     from sqlalchemy import func, select
 
     from klarret.db import db
-    from klarret.people import Employee, Unit, UnitManager
+    from klarret.org.models import Employee, Unit, UnitManager
 
     code = db.session.execute(select(Unit.administration_code, func.count(Employee.staff_no))
                               .join(Employee, Employee.unit_id == Unit.id).where(Employee.active.is_(True))
@@ -153,9 +153,9 @@ def largest_administration_manager() -> tuple[str, str]:
 def time_dashboard(app, boss: str, rounds: int) -> dict:
     """The full /leder page vs the bare aggregate on the same units, alternately."""
     from klarret.db import db
-    from klarret.people import Employee
-    from klarret.scope import visible_unit_ids
-    from quizzes.status import aggregate_query
+    from klarret.org.models import Employee
+    from klarret.org.scope import visible_unit_ids
+    from quizzes.completion.status import aggregate_query
 
     client = app.test_client()
     with client.session_transaction() as s:
@@ -195,7 +195,7 @@ def time_municipality(app) -> float:
     from sqlalchemy import select
 
     from klarret.db import db
-    from klarret.people import Employee
+    from klarret.org.models import Employee
 
     with app.app_context():
         admin = db.session.scalar(select(Employee).order_by(Employee.staff_no).limit(1))
@@ -223,8 +223,8 @@ def child(url: str, mode: str, administration: str | None) -> None:
 
         db.session.execute(text("SELECT 1"))
         base = _vm("VmRSS")
-        from quizzes.exports import write_xlsx
-        from quizzes.status import status_rows
+        from quizzes.reports.exports import write_xlsx
+        from quizzes.completion.status import status_rows
 
         rows = status_rows(administration=administration, today=TODAY)
         t0 = time.perf_counter()
@@ -267,8 +267,8 @@ def main() -> int:
     if args.database_url:
         reset_postgres(url)
     app = make_app(url, tmp)
-    from klarret.demo_org import generate_hr_csv
-    from klarret.staff_import import run_import
+    from klarret.demo.org import generate_hr_csv
+    from klarret.org.hr_import import run_import
 
     print(f"Database: {app.config['SQLALCHEMY_DATABASE_URI'].split('@')[-1]}")
     hr = generate_hr_csv(tmp / "hr.csv", employees=args.employees, units=args.units, seed=args.seed, today=TODAY)
@@ -280,12 +280,12 @@ def main() -> int:
         from sqlalchemy import func, select
 
         from klarret.db import db
-        from klarret.people import Employee, Unit
+        from klarret.org.models import Employee, Unit
 
         n_emp = db.session.scalar(select(func.count()).select_from(Employee))
         n_units = db.session.scalar(select(func.count()).select_from(Unit))
         print(f"HR import: {n_emp:,} employees, {n_units:,} units from a {hr.stat().st_size / 1e6:.1f} MB file "
-              f"in {t_import:.1f} s (klarret.staff_import.run_import, one transaction)")
+              f"in {t_import:.1f} s (klarret.org.hr_import.run_import, one transaction)")
         t0 = time.perf_counter()
         counts = load_attempts(args.attempts, args.seed)
         print(f"Attempts: {counts['attempts']:,} attempts, {counts['completions']:,} completions bulk-inserted "

@@ -14,8 +14,8 @@ from klarret import audit
 from klarret.audit import AuditEvent
 from klarret.auth import current_user, role_required
 from klarret.db import db
-from klarret.people import ROLES, Employee
-from klarret.staff_import import FIELD_LABELS, Plan, describe, run_import
+from klarret.org.models import ROLES, Employee
+from klarret.org.hr_import import FIELD_LABELS, Plan, describe, run_import
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 SHOWN = 200  # rows per kind in the preview; the counts always cover every row

@@ -10,7 +10,8 @@ from flask_wtf.csrf import CSRFProtect
 
 import quizzes
 import search
-from klarret import admin, audit, auth, build, cli, content, db, errors, guidance, health, people, settings  # noqa: F401
+from klarret import admin, audit, auth, build, cli, db, errors, guidance, health, org, settings  # noqa: F401
+from klarret.guidance import content
 
 csrf = CSRFProtect()
 

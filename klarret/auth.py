@@ -16,7 +16,7 @@ from flask import (Blueprint, Flask, abort, flash, g, redirect, render_template,
 from sqlalchemy import func, select
 
 from klarret.db import db
-from klarret.people import Employee, UnitManager
+from klarret.org.models import Employee, UnitManager
 
 bp = Blueprint("auth", __name__)
 _hasher = PasswordHasher()

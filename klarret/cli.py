@@ -55,7 +55,7 @@ def init_app(app: Flask) -> None:
     """Register the core's commands (the features add their own in their init_app)."""
     app.cli.add_command(demo_data_command)
     app.cli.add_command(serve_command)
-    from klarret.staff_cli import staff_group
+    from klarret.org.cli import staff_group
 
     app.cli.add_command(staff_group)
 

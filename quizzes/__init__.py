@@ -12,7 +12,7 @@ from klarret import build
 
 
 def _check(html_dir: Path | None) -> list:
-    from quizzes.loader import COURSES_DIR, load_courses
+    from quizzes.courses.loader import COURSES_DIR, load_courses
 
     courses, errors = load_courses(Path(current_app.config.get("KLARRET_COURSES_DIR", COURSES_DIR)), html_dir)
     return courses, errors
@@ -58,7 +58,7 @@ def check_command(as_json: bool) -> None:
 
 def _cites_hook(found: list) -> None:
     """`klarret content report --cites`: also list the questions that link to the sections found."""
-    from quizzes.loader import load_courses
+    from quizzes.courses.loader import load_courses
 
     targets = {(r.page, r.anchor) for r in found}
     courses, _ = load_courses()
@@ -71,21 +71,23 @@ def _cites_hook(found: list) -> None:
 def init_app(app: Flask) -> None:
     """Load the course files, register the pages, the `courses` commands and the build step."""
     from quizzes import models  # noqa: F401 (tables for migrations)
-    from quizzes.loader import COURSES_DIR, load_courses
-    from quizzes.views import bp
+    from quizzes.courses.loader import COURSES_DIR, load_courses
+    from quizzes.attempts import views  # noqa: F401 (routes on quizzes.web.bp)
+    from quizzes.completion import views as completion_views  # noqa: F401
+    from quizzes.web import bp
 
     courses, errors = load_courses(Path(app.config.get("KLARRET_COURSES_DIR", COURSES_DIR)))
     for e in errors:
         app.logger.warning("Kursusfil: %s", e)
     app.extensions["klarret.courses"] = {c.id: c for c in courses}
     app.register_blueprint(bp)
-    from quizzes.dashboard import bp as reports_bp  # manager dashboard, municipality view, exports
+    from quizzes.reports.views import bp as reports_bp  # manager dashboard, municipality view, exports
 
     app.register_blueprint(reports_bp)
     app.cli.add_command(courses_group)
-    from quizzes.assignments import assignments_group
-    from quizzes.exports import report_group
-    from quizzes.reminders import remind_command
+    from quizzes.completion.assignments import assignments_group
+    from quizzes.reports.exports import report_group
+    from quizzes.reports.reminders import remind_command
 
     app.cli.add_command(report_group)
     app.cli.add_command(remind_command)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from quizzes.loader import load_courses
+from quizzes.courses.loader import load_courses
 
 COURSE = "kend-borgerraadgiveren"
 

@@ -1,0 +1,86 @@
+"""Who may see whose records: the units in a user's scope (managers, deputies, administrators).
+
+An administrator sees every unit; a manager the subtree of every unit they manage; a deputy
+(stedfortræder) additionally the subtrees of the managers who named them, for the period given.
+Everyone else sees no unit, only their own records. Subtrees are found by the unit path prefix in
+one query (works on SQLite and PostgreSQL, uses the (administration_code, path) index).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import and_, or_, select
+
+from klarret.db import db
+from klarret.org.models import Deputy, Employee, Unit, UnitManager
+
+SEP = " / "
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def subtree_ids(roots: list[Unit] | list[tuple[str, str]]) -> set[int]:
+    """Ids of the given units and everything below them, in one query."""
+    pairs = {(u.administration_code, u.path) if isinstance(u, Unit) else tuple(u) for u in roots}
+    if not pairs:
+        return set()
+    conds = []
+    for code, path in pairs:
+        if path == "":  # an administration's top unit: the whole administration
+            conds.append(Unit.administration_code == code)
+        else:
+            conds.append(and_(Unit.administration_code == code,
+                              or_(Unit.path == path,
+                                  Unit.path.like(_like_escape(path) + SEP + "%", escape="\\"))))
+    return set(db.session.scalars(select(Unit.id).where(or_(*conds))))
+
+
+def managed_units(staff_no: str) -> list[Unit]:
+    """The units the employee manages directly."""
+    return list(db.session.scalars(select(Unit).join(UnitManager, UnitManager.unit_id == Unit.id)
+                                   .where(UnitManager.staff_no == staff_no)))
+
+
+def delegating_managers(staff_no: str, today: dt.date) -> list[str]:
+    """Staff numbers of the managers who have named this employee deputy for a period covering today."""
+    return list(db.session.scalars(select(Deputy.manager_staff_no).where(
+        Deputy.deputy_staff_no == staff_no, Deputy.valid_from <= today, Deputy.valid_to >= today).distinct()))
+
+
+def visible_unit_ids(user: Employee | None, today: dt.date | None = None) -> frozenset[int]:
+    """Every unit whose people ``user`` may see in reports; empty for an ordinary employee.
+
+    Deputyship is not transitive: a deputy sees the delegating manager's own units, not the units
+    of whoever named that manager deputy.
+    """
+    if user is None:
+        return frozenset()
+    if user.role == "admin":
+        return frozenset(db.session.scalars(select(Unit.id)))
+    today = today or dt.date.today()
+    owners = [user.staff_no, *delegating_managers(user.staff_no, today)]
+    roots = list(db.session.scalars(select(Unit).join(UnitManager, UnitManager.unit_id == Unit.id)
+                                    .where(UnitManager.staff_no.in_(owners))))
+    return frozenset(subtree_ids(roots))
+
+
+def scope_roots(unit_ids: frozenset[int] | set[int]) -> list[Unit]:
+    """The highest units of a scope (those whose parent lies outside it), by administration and path."""
+    if not unit_ids:
+        return []
+    units = _units(unit_ids)
+    return sorted((u for u in units if u.parent_id not in unit_ids), key=lambda u: (u.administration_code, u.path))
+
+
+def _units(unit_ids) -> list[Unit]:
+    ids = list(unit_ids)
+    out: list[Unit] = []
+    for i in range(0, len(ids), 900):  # SQLite's bound-parameter limit on older versions
+        out.extend(db.session.scalars(select(Unit).where(Unit.id.in_(ids[i:i + 900]))))
+    return out
+
+
+__all__ = ["visible_unit_ids", "subtree_ids", "managed_units", "delegating_managers", "scope_roots"]

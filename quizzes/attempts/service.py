@@ -1,0 +1,228 @@
+"""Taking a course: start (pinned version), save answers as given, submit once, grade on the server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import secrets
+from functools import lru_cache
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from klarret.db import db
+from klarret.org.models import Employee
+from quizzes.courses.loader import Course, Question
+from quizzes.models import Answer, Attempt, AttemptGrant, Completion, CourseVersion, utcnow
+from quizzes.courses.rules import add_months
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are read aloud and typed
+
+
+class AttemptError(Exception):
+    """A request the attempt cannot accept; ``message`` is Danish, for the employee."""
+
+    status = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class AttemptClosed(AttemptError):
+    status = 409
+
+
+class AttemptLimit(AttemptError):
+    status = 409
+
+
+def courses() -> dict[str, Course]:
+    """The current course files, by id (loaded once per worker)."""
+    return current_app.extensions["klarret.courses"]
+
+
+def pin_version(course: Course) -> CourseVersion:
+    """The stored copy of this version of the course, created on first use."""
+    stmt = select(CourseVersion).where(CourseVersion.course_id == course.id, CourseVersion.version == course.version)
+    found = db.session.scalar(stmt)
+    if found is not None:
+        return found
+    try:
+        with db.session.begin_nested():
+            found = CourseVersion(course_id=course.id, version=course.version, content=course.to_json())
+            db.session.add(found)
+    except IntegrityError:  # another worker pinned the same version at the same moment
+        found = db.session.scalar(stmt)
+    return found
+
+
+@lru_cache(maxsize=64)
+def _course_of_version(version_id: int, version: str, content_key: str) -> Course:
+    row = db.session.get(CourseVersion, version_id)
+    return Course.from_json(row.content, version=row.version)
+
+
+def pinned_course(attempt: Attempt) -> Course:
+    """The course exactly as it was when the attempt started."""
+    return _course_of_version(attempt.version_id, attempt.version.version, attempt.course_id)
+
+
+def open_attempt(user: Employee, course_id: str) -> Attempt | None:
+    """The employee's unsubmitted attempt at a course, if any."""
+    return db.session.scalar(select(Attempt).where(Attempt.staff_no == user.staff_no, Attempt.course_id == course_id,
+                                                   Attempt.submitted_at.is_(None)).order_by(Attempt.id.desc()))
+
+
+def attempts_of(user: Employee, course_id: str) -> list[Attempt]:
+    """All attempts, newest first (every attempt is kept)."""
+    return list(db.session.scalars(select(Attempt).where(Attempt.staff_no == user.staff_no,
+                                                         Attempt.course_id == course_id).order_by(Attempt.id.desc())))
+
+
+def completion_of(user: Employee, course_id: str) -> Completion | None:
+    """The completion of the latest renewal cycle, if any."""
+    return db.session.scalar(select(Completion).where(Completion.staff_no == user.staff_no,
+                                                      Completion.course_id == course_id)
+                             .order_by(Completion.cycle.desc()).limit(1))
+
+
+def attempts_left(user: Employee, course: Course) -> int | None:
+    """How many more attempts may start (None: no limit); an administrator's grants add to the limit."""
+    if not course.max_attempts:
+        return None
+    used = db.session.scalar(select(func.count()).select_from(Attempt).where(
+        Attempt.staff_no == user.staff_no, Attempt.course_id == course.id))
+    extra = db.session.scalar(select(func.coalesce(func.sum(AttemptGrant.extra), 0)).where(
+        AttemptGrant.staff_no == user.staff_no, AttemptGrant.course_id == course.id))
+    return max(0, course.max_attempts + extra - used)
+
+
+def start_attempt(user: Employee, course: Course) -> Attempt:
+    """Resume the open attempt, or start a new one on the current version."""
+    existing = open_attempt(user, course.id)
+    if existing is not None:
+        return existing
+    if attempts_left(user, course) == 0 and completion_of(user, course.id) is None:
+        raise AttemptLimit("Du har brugt alle dine forsøg på dette kursus. Kontakt en administrator, "
+                           "hvis du skal have et forsøg mere.")
+    attempt = Attempt(staff_no=user.staff_no, course_id=course.id, version_id=pin_version(course).id,
+                      seed=secrets.randbelow(2**31))
+    db.session.add(attempt)
+    db.session.commit()
+    return attempt
+
+
+def shuffled(attempt: Attempt, items: list, salt: str) -> list:
+    """``items`` in this attempt's own order: random per attempt, the same on every page load."""
+    out = list(items)
+    random.Random(f"{attempt.seed}:{salt}").shuffle(out)
+    return out
+
+
+def module_questions(attempt: Attempt, course: Course, index: int) -> list[Question]:
+    return shuffled(attempt, course.modules[index].questions, f"module:{index}")
+
+
+def answers_of(attempt: Attempt) -> dict[str, list[str]]:
+    """Question id -> the option ids chosen so far."""
+    return {a.question_id: [s for s in a.selected.split(",") if s] for a in attempt.answers}
+
+
+def save_answer(attempt: Attempt, question_id: str, option_ids: list[str]) -> None:
+    """Store an answer as it is given (replacing an earlier one); refuse it after submission."""
+    if attempt.submitted_at is not None:
+        raise AttemptClosed("Forsøget er afleveret, så svarene kan ikke ændres. Start et nyt forsøg, "
+                            "hvis du vil prøve igen.")
+    question = pinned_course(attempt).question(question_id)
+    if question is None:
+        raise AttemptError(f"Spørgsmålet '{question_id}' hører ikke til dette kursus.")
+    valid = {o.id for o in question.options}
+    chosen = list(dict.fromkeys(option_ids))
+    if any(o not in valid for o in chosen):
+        raise AttemptError("Svaret indeholder en svarmulighed, der ikke hører til spørgsmålet.")
+    if question.type != "multiple" and len(chosen) > 1:
+        raise AttemptError("Vælg kun ét svar til dette spørgsmål.")
+    selected = ",".join(sorted(chosen))
+    row = db.session.get(Answer, (attempt.id, question_id))
+    if row is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(Answer(attempt_id=attempt.id, question_id=question_id, selected=selected))
+        except IntegrityError:  # the same answer saved from two tabs at once: the later one wins
+            row = db.session.get(Answer, (attempt.id, question_id))
+    if row is not None:
+        row.selected, row.answered_at = selected, utcnow()
+    # The update is conditional on the attempt still being open, so a submit in between wins.
+    still_open = db.session.execute(update(Attempt).where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
+                                    .values(seed=Attempt.seed)).rowcount
+    if not still_open:
+        db.session.rollback()
+        raise AttemptClosed("Forsøget er afleveret, så svarene kan ikke ændres.")
+    db.session.commit()
+
+
+def grade(course: Course, answers: dict[str, list[str]]) -> dict[str, bool]:
+    """Question id -> right or wrong: right only if exactly the correct options were chosen."""
+    return {q.id: set(answers.get(q.id, [])) == set(q.correct_ids) for q in course.questions}
+
+
+def submit(attempt: Attempt) -> Attempt:
+    """Grade and close the attempt once; a second submission returns the same result."""
+    if attempt.submitted_at is not None:
+        return attempt
+    course = pinned_course(attempt)
+    results = grade(course, answers_of(attempt))
+    correct, total = sum(results.values()), len(results)
+    score = (100 * correct) // total if total else 0
+    passed = score >= course.pass_mark
+    now = utcnow()
+    won = db.session.execute(
+        update(Attempt).where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
+        .values(submitted_at=now, correct=correct, total=total, score=score, passed=passed)
+    ).rowcount
+    if won:
+        for answer in attempt.answers:
+            answer.correct = results.get(answer.question_id, False)
+        if passed:
+            _record_completion(attempt, score, now)
+        db.session.commit()
+    else:
+        db.session.rollback()
+    db.session.refresh(attempt)
+    return attempt
+
+
+def _record_completion(attempt: Attempt, score: int, when: dt.datetime) -> None:
+    """The first passing attempt of a renewal cycle is its completion; other passes stay attempts only."""
+    cycle = _new_cycle(attempt.staff_no, attempt.course_id, when)
+    if cycle is None:
+        return
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+    try:
+        with db.session.begin_nested():
+            db.session.add(Completion(staff_no=attempt.staff_no, course_id=attempt.course_id, cycle=cycle,
+                                      attempt_id=attempt.id, completed_at=when, score=score, code=code))
+    except IntegrityError:
+        pass  # a concurrent submission of another attempt got there first
+
+
+def _new_cycle(staff_no: str, course_id: str, when: dt.datetime) -> int | None:
+    """The cycle a pass at ``when`` completes: 0 first; the next once the renewal window has opened."""
+    latest = db.session.execute(select(Completion.cycle, Completion.completed_at).where(
+        Completion.staff_no == staff_no, Completion.course_id == course_id)
+        .order_by(Completion.cycle.desc()).limit(1)).first()
+    if latest is None:
+        return 0
+    course = courses().get(course_id)
+    if course is None or not course.renew_months:
+        return None
+    opens = add_months(latest.completed_at.date(), course.renew_months) - dt.timedelta(days=course.soon_days)
+    return latest.cycle + 1 if when.date() >= opens else None
+
+
+def completion_by_code(code: str) -> Completion | None:
+    """A completion by its verification code (case and spaces forgiven)."""
+    clean = "".join(code.split()).upper()
+    return db.session.scalar(select(Completion).where(Completion.code == clean)) if clean else None

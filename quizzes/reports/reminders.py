@@ -1,0 +1,263 @@
+"""E-mail reminders: a course assigned, due soon, overdue; a weekly digest for managers. Each sent once.
+
+Every message has a key (staff number, course, kind, cycle) in ``reminder_sent``. The key is stored
+before the message is sent, so two runs at once cannot both send it; a failed send removes it again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import smtplib
+import ssl
+from collections import defaultdict
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from klarret.audit import record
+from klarret.db import db
+from klarret.org.models import Employee, UnitManager
+from quizzes.models import ReminderSent
+from quizzes.completion.status import StatusRow, courses_by_title, cycle_key, status_rows, subtree_unit_ids
+
+OVERDUE = ("forfalden", "udløbet")
+MONTHS = ("januar februar marts april maj juni juli august september oktober november december").split()
+SIGNATURE = "\n\nVenlig hilsen\nKlarRet – Københavns Kommune\n\nDenne e-mail er sendt automatisk og kan ikke besvares."
+
+
+@dataclass(frozen=True)
+class Message:
+    """One e-mail and the key that makes it go out once."""
+
+    to: str
+    subject: str
+    body: str
+    key: tuple[str, str, str, str]  # staff_no, course_id ("" for a digest), kind, cycle
+
+
+def smtp_settings() -> dict:
+    """SMTP settings from the environment (see README, Settings)."""
+    env = os.environ.get
+    return {"host": env("KLARRET_SMTP_HOST", "localhost"), "port": int(env("KLARRET_SMTP_PORT", "25")),
+            "user": env("KLARRET_SMTP_USER", ""), "password": env("KLARRET_SMTP_PASSWORD", ""),
+            "starttls": env("KLARRET_SMTP_STARTTLS", "").lower() in ("1", "true", "ja", "yes"),
+            "sender": env("KLARRET_MAIL_FROM", "KlarRet <klarret@localhost>"),
+            "base_url": env("KLARRET_BASE_URL", "http://127.0.0.1:5000").rstrip("/")}
+
+
+def kind_for(row: StatusRow, soon_days: int, today: dt.date) -> str | None:
+    """Which reminder a row calls for, if any: overdue, due_soon or assigned."""
+    if row.status in OVERDUE:
+        return "overdue"
+    if row.status == "udløber snart":
+        return "due_soon"
+    if row.status in ("ikke startet", "i gang") and row.due is not None and (row.due - today).days <= soon_days:
+        return "due_soon"
+    return "assigned" if row.status == "ikke startet" else None
+
+
+def _date(d: dt.date | None) -> str:
+    """A date as Danes write it in a letter: 3. marts 2027."""
+    return f"{d.day}. {MONTHS[d.month - 1]} {d.year}" if d else "–"
+
+
+def employee_message(row: StatusRow, kind: str, email: str, minutes: int, base_url: str) -> Message:
+    """The Danish plain-text e-mail for one employee and course."""
+    url = f"{base_url}/kurser/{row.course_id}"
+    title = f"»{row.course_title}«"
+    if kind == "overdue" and row.status == "udløbet":
+        subject = f"Dit kursusbevis er udløbet: {row.course_title}"
+        text = f"Dit kursusbevis for {title} udløb den {_date(row.expires)}. Tag kurset igen hurtigst muligt."
+    elif kind == "overdue":
+        subject = f"Fristen er overskredet: {row.course_title}"
+        text = f"Fristen for det obligatoriske kursus {title} var den {_date(row.due)}. Tag kurset hurtigst muligt."
+    elif kind == "due_soon" and row.status == "udløber snart":
+        subject = f"Dit kursusbevis udløber snart: {row.course_title}"
+        text = f"Dit kursusbevis for {title} udløber den {_date(row.expires)}. Tag kurset igen inden da for at forny det."
+    elif kind == "due_soon":
+        subject = f"Påmindelse: {row.course_title} skal tages senest {_date(row.due)}"
+        text = f"Husk det obligatoriske kursus {title}. Fristen er den {_date(row.due)}."
+    else:
+        subject = f"Nyt obligatorisk kursus: {row.course_title}"
+        due = f" senest den {_date(row.due)}" if row.due else ""
+        text = f"Du skal tage kurset {title} i KlarRet{due}."
+    body = (f"Kære {row.name}\n\n{text}\nKurset tager cirka {minutes} minutter. Du finder det her:\n{url}"
+            f"{SIGNATURE}")
+    return Message(email, subject, body, (row.staff_no, row.course_id, kind, cycle_key(row)))
+
+
+def digest_message(manager: tuple[str, str, str], rows: list[StatusRow], week: str, base_url: str) -> Message:
+    """A manager's weekly list of overdue people."""
+    staff_no, name, email = manager
+    lines = "\n".join(f"- {r.name} ({r.staff_no}), {r.unit_path or r.administration}: {r.course_title} – "
+                      f"{r.status}, frist {r.due.isoformat() if r.due else '–'}" for r in rows)
+    people = len({r.staff_no for r in rows})
+    body = (f"Kære {name}\n\n{people} {'medarbejder' if people == 1 else 'medarbejdere'} i dine enheder har "
+            f"overskredet fristen for et obligatorisk kursus:\n\n{lines}\n\nSe oversigten og send en påmindelse "
+            f"her:\n{base_url}/leder{SIGNATURE}")
+    return Message(email, f"Ugeoversigt: {people} med overskredet kursusfrist", body, (staff_no, "", "digest", week))
+
+
+def plan(today: dt.date | None = None, base_url: str | None = None) -> list[Message]:
+    """Every reminder due today that has not been sent: employees' first, then the managers' digests."""
+    today = today or dt.date.today()
+    base_url = base_url or smtp_settings()["base_url"]
+    courses = {c.id: c for c in courses_by_title()}
+    people = {s: (n, e) for s, n, e in db.session.execute(
+        select(Employee.staff_no, Employee.name, Employee.email).where(Employee.active.is_(True)))}
+    sent = {tuple(k) for k in db.session.execute(
+        select(ReminderSent.staff_no, ReminderSent.course_id, ReminderSent.kind, ReminderSent.cycle))}
+    out, overdue = [], defaultdict(list)
+    for row in status_rows(today=today):
+        course = courses[row.course_id]
+        kind = kind_for(row, course.soon_days, today)
+        if row.status in OVERDUE:
+            overdue[row.unit_id].append(row)
+        email = people.get(row.staff_no, ("", ""))[1]
+        if kind and email:
+            msg = employee_message(row, kind, email, course.minutes, base_url)
+            if msg.key not in sent:
+                out.append(msg)
+    year, week, _ = today.isocalendar()
+    week_key = f"{year}-W{week:02d}"
+    units_of = defaultdict(set)
+    for unit_id, staff_no in db.session.execute(select(UnitManager.unit_id, UnitManager.staff_no)):
+        units_of[staff_no].add(unit_id)
+    for staff_no, units in sorted(units_of.items()):
+        name, email = people.get(staff_no, ("", ""))
+        if not email or (staff_no, "", "digest", week_key) in sent:
+            continue
+        rows = [r for u in sorted(subtree_unit_ids(units)) for r in overdue.get(u, []) if r.staff_no != staff_no]
+        if rows:
+            out.append(digest_message((staff_no, name, email), rows, week_key, base_url))
+    return out
+
+
+class SendError(Exception):
+    """The SMTP server could not be reached or refused a message; the message is Danish."""
+
+
+def _connect(settings: dict) -> smtplib.SMTP:
+    try:
+        smtp = smtplib.SMTP(settings["host"], settings["port"], timeout=30)
+        if settings["starttls"]:
+            smtp.starttls(context=ssl.create_default_context())
+        if settings["user"]:
+            smtp.login(settings["user"], settings["password"])
+        return smtp
+    except (OSError, smtplib.SMTPException) as exc:
+        raise SendError(f"Kunne ikke forbinde til mailserveren {settings['host']}:{settings['port']} ({exc}). "
+                        "Tjek KLARRET_SMTP_HOST, KLARRET_SMTP_PORT og adgangsoplysningerne.") from exc
+
+
+def _email(msg: Message, sender: str) -> EmailMessage:
+    mail = EmailMessage()
+    mail["From"], mail["To"], mail["Subject"] = sender, msg.to, msg.subject
+    mail.set_content(msg.body)
+    return mail
+
+
+def _claim(key: tuple[str, str, str, str]) -> bool:
+    """Store the key before sending; False if another run already has it."""
+    try:
+        db.session.add(ReminderSent(staff_no=key[0], course_id=key[1], kind=key[2], cycle=key[3]))
+        db.session.commit()
+        return True
+    except IntegrityError:
+        db.session.rollback()
+        return False
+
+
+def _release(key: tuple[str, str, str, str]) -> None:
+    """Forget a claimed key whose message did not go out, so the next run sends it."""
+    db.session.execute(delete(ReminderSent).where(ReminderSent.staff_no == key[0], ReminderSent.course_id == key[1],
+                                                  ReminderSent.kind == key[2], ReminderSent.cycle == key[3]))
+    db.session.commit()
+
+
+def send(messages: list[Message], settings: dict | None = None) -> int:
+    """Send the messages over one SMTP connection, each once; return how many went out.
+
+    A refused recipient does not stop the others; they are reported together at the end."""
+    settings = settings or smtp_settings()
+    if not messages:
+        return 0
+    smtp, n, refused = _connect(settings), 0, []
+    try:
+        for msg in messages:
+            if not _claim(msg.key):
+                continue
+            try:
+                smtp.send_message(_email(msg, settings["sender"]))
+                n += 1
+            except smtplib.SMTPRecipientsRefused:
+                _release(msg.key)
+                refused.append(msg.to)
+            except (OSError, smtplib.SMTPException) as exc:
+                _release(msg.key)
+                raise SendError(f"Mailserveren afviste e-mailen til {msg.to} ({exc}). {n} e-mails blev sendt; "
+                                "kør 'klarret remind' igen, når fejlen er rettet.") from exc
+    finally:
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            pass
+    if refused:
+        shown = ", ".join(sorted(set(refused))[:10])
+        raise SendError(f"{n} e-mails blev sendt, men mailserveren afviste {len(refused)}: {shown}. Ret "
+                        "adresserne i HR-systemet; de får påmindelsen ved næste kørsel.")
+    return n
+
+
+def send_reminder_now(staff_no: str, course_id: str, actor: str, today: dt.date | None = None) -> Message:
+    """Send one employee a reminder about one course at once (the dashboard's button); audited.
+
+    Allowed once a day per person and course, so a double click sends one e-mail."""
+    today = today or dt.date.today()
+    row = next(status_rows(staff_nos=[staff_no], course_id=course_id, today=today, include_excluded=True), None)
+    if row is None:
+        raise ValueError("Medarbejderen skal ikke tage dette kursus, så der er intet at minde om.")
+    if row.status in ("bestået", "fritaget", "ikke bestået"):
+        raise ValueError(f"Kurset har status '{row.status}', så en påmindelse giver ikke mening.")
+    email = db.session.scalar(select(Employee.email).where(Employee.staff_no == staff_no))
+    if not email:
+        raise ValueError("Medarbejderen har ingen e-mailadresse i KlarRet. Ret den i HR-systemet.")
+    settings = smtp_settings()
+    course = {c.id: c for c in courses_by_title()}[course_id]
+    kind = "overdue" if row.status in OVERDUE else "due_soon"
+    msg = employee_message(row, kind, email, course.minutes, settings["base_url"])
+    msg = Message(msg.to, msg.subject, msg.body, (staff_no, course_id, "manual", today.isoformat()))
+    if send([msg], settings) == 0:
+        raise ValueError("Der er allerede sendt en påmindelse om dette kursus i dag.")
+    record(actor, "reminder.send", f"{staff_no}/{course_id}", status=row.status)
+    db.session.commit()
+    return msg
+
+
+@click.command("remind")
+@with_appcontext
+@click.option("--dry-run", is_flag=True, help="Vis, hvem der ville få en e-mail, uden at sende noget.")
+def remind_command(dry_run: bool) -> None:
+    """Send påmindelser om obligatoriske kurser og ledernes ugeoversigt (hver e-mail én gang)."""
+    from quizzes.completion.assignments import record_assignments
+
+    if not dry_run:
+        record_assignments()
+    messages = plan()
+    if dry_run:
+        for m in messages:
+            click.echo(f"{m.key[2]:9} {m.to:40} {m.subject}")
+        click.echo(f"{len(messages)} e-mails ville blive sendt (prøvekørsel: intet er sendt).")
+        return
+    try:
+        n = send(messages)
+    except SendError as exc:
+        raise click.ClickException(str(exc)) from None
+    record("cli", "reminders.send", count=n)
+    db.session.commit()
+    click.echo(f"Sendte {n} e-mails ({sum(m.key[2] == 'digest' for m in messages)} ugeoversigter til ledere).")

@@ -1,0 +1,293 @@
+"""Report pages: the manager dashboard (/leder), deputies, exports, the municipality view (/kommune)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy import func, or_, select
+
+from klarret import audit
+from klarret.auth import current_user, login_required, role_required
+from klarret.db import db
+from klarret.export import RECORDS_FILE, export_dir, iter_records
+from klarret.org.models import Administration, Deputy, Employee, Unit
+from klarret.org.scope import delegating_managers, managed_units, scope_roots, subtree_ids, visible_unit_ids
+from quizzes.reports import figures as reports
+from quizzes.attempts.service import courses
+from quizzes.completion.status import STATUSES, status_rows
+
+bp = Blueprint("reports", "quizzes", template_folder="templates")
+MAX_DEPUTY_DAYS = 366
+_titles: dict[str, tuple[float, dict[str, str]]] = {}
+
+
+def _today() -> dt.date:
+    return current_app.config.get("KLARRET_TODAY") or dt.date.today()
+
+
+def _scope() -> frozenset[int]:
+    """The units the logged-in user may report on; 403 for someone who manages nothing."""
+    scope = visible_unit_ids(current_user(), _today())
+    if not scope:
+        abort(403)
+    return scope
+
+
+def _filters() -> tuple[str | None, str | None]:
+    course_id = request.args.get("kursus") or None
+    status = request.args.get("status") or None
+    if course_id is not None and course_id not in courses():
+        course_id = None
+    if status is not None and status not in STATUSES:
+        status = None
+    return course_id, status
+
+
+def _unit_in_scope(unit_id: int, scope: frozenset[int]) -> Unit:
+    """A unit of the user's scope; any other id is 'not found', so ids outside reveal nothing."""
+    unit = db.session.get(Unit, unit_id) if unit_id in scope else None
+    if unit is None:
+        abort(404)
+    return unit
+
+
+def _common(**extra) -> dict:
+    course_id, status = _filters()
+    course_choices = sorted(((c.id, c.title) for c in courses().values()), key=lambda c: c[1])
+    return {"course_id": course_id, "status": status, "statuses": STATUSES, "course_choices": course_choices,
+            "today": _today(), **extra}
+
+
+@bp.get("/leder")
+@login_required
+def leader():
+    """The manager's overview: what needs action first, and completion per unit."""
+    scope = _scope()
+    course_id, status = _filters()
+    roots = scope_roots(scope)
+    user = current_user()
+    data = reports.dashboard(scope, reports.shown_units(roots, scope), today=_today(), course_id=course_id,
+                             status=status, everyone=user.role == "admin")
+    delegations = db.session.execute(
+        select(Employee.name, Deputy.valid_to).join(Employee, Employee.staff_no == Deputy.manager_staff_no)
+        .where(Deputy.deputy_staff_no == user.staff_no, Deputy.valid_from <= _today(), Deputy.valid_to >= _today())
+    ).all()
+    return render_template("quizzes/reports/dashboard.html", data=data, roots=roots, delegations=delegations,
+                           manages=bool(managed_units(user.staff_no)), **_common())
+
+
+@bp.get("/leder/enhed/<int:unit_id>")
+@login_required
+def unit_page(unit_id: int):
+    """One unit: its sub-units rolled up, and the people placed directly in it."""
+    scope = _scope()
+    unit = _unit_in_scope(unit_id, scope)
+    course_id, status = _filters()
+    sub = frozenset(subtree_ids([unit])) & scope
+    children = list(db.session.scalars(select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.name)))
+    data = reports.dashboard(sub, [unit, *children], today=_today(), course_id=course_id, status=status,
+                             people_of=unit.id)
+    trail = []
+    node = unit.parent
+    while node is not None and node.id in scope:
+        trail.insert(0, node)
+        node = node.parent
+    return render_template("quizzes/reports/unit.html", unit=unit, data=data, trail=trail, **_common())
+
+
+def _back() -> str:
+    target = request.form.get("next", "")
+    return target if target.startswith("/leder") and not target.startswith("//") else url_for("reports.leader")
+
+
+@bp.post("/leder/paamind")
+@login_required
+def remind():
+    """Send an overdue employee a reminder now (the manager's button)."""
+    scope = _scope()
+    staff_no, course_id = request.form.get("medarbejder", ""), request.form.get("kursus", "")
+    person = db.session.get(Employee, staff_no)
+    if person is None or person.unit_id not in scope or course_id not in courses():
+        abort(404)
+    rows = list(status_rows(staff_nos=[staff_no], course_id=course_id, today=_today()))
+    if not rows or rows[0].status not in ("forfalden", "udløbet"):
+        flash(f"{person.name} er ikke forfalden med kurset, så der er ikke sendt en påmindelse.")
+        return redirect(_back())
+    from quizzes.reports.reminders import SendError, send_reminder_now
+
+    try:
+        send_reminder_now(staff_no, course_id, current_user().staff_no, today=_today())
+    except (ValueError, SendError) as exc:
+        flash(f"Påmindelsen til {person.name} blev ikke sendt: {exc}")
+        return redirect(_back())
+    flash(f"Påmindelsen om »{rows[0].course_title}« er sendt til {person.name}.")
+    return redirect(_back())
+
+
+def _export(kind: str):
+    from quizzes.reports import exports
+
+    scope = _scope()
+    course_id, status = _filters()
+    ids: frozenset[int] | set[int] | None = None if current_user().role == "admin" else scope
+    unit_arg = request.args.get("enhed")
+    if unit_arg:
+        if not unit_arg.isdigit():
+            abort(404)
+        ids = frozenset(subtree_ids([_unit_in_scope(int(unit_arg), scope)])) & scope
+    rows = reports.filtered_rows(ids, course_id=course_id, status=status, today=_today())
+    name = f"klarret-status-{_today().isoformat()}.{kind}"
+    respond = exports.csv_response if kind == "csv" else exports.xlsx_response
+    return respond(rows, name, current_user().staff_no, unit=unit_arg, course=course_id, status=status,
+                   units_in_scope=len(ids) if ids is not None else "alle")
+
+
+@bp.get("/leder/eksport.csv")
+@login_required
+def export_csv():
+    """Every row in scope as CSV (semicolons, UTF-8 with BOM), streamed."""
+    return _export("csv")
+
+
+@bp.get("/leder/eksport.xlsx")
+@login_required
+def export_xlsx():
+    """Every row in scope as an Excel workbook, streamed."""
+    return _export("xlsx")
+
+
+# --- deputies ------------------------------------------------------------------------------------
+def _parse_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+@bp.route("/leder/stedfortraedere", methods=["GET", "POST"])
+@login_required
+def deputies():
+    """A manager names a colleague deputy (stedfortræder) for a period, and sees and revokes them."""
+    user = current_user()
+    if not managed_units(user.staff_no):
+        abort(403)
+    errors: dict[str, str] = {}
+    form = {"kollega": request.form.get("kollega", "").strip(), "fra": request.form.get("fra", ""),
+            "til": request.form.get("til", "")}
+    if request.method == "POST":
+        key = form["kollega"]
+        colleague = db.session.scalar(select(Employee).where(
+            or_(Employee.staff_no == key, func.lower(Employee.email) == key.lower()))) if key else None
+        if not key:
+            errors["kollega"] = "Skriv kollegaens medarbejdernummer eller e-mailadresse."
+        elif colleague is None or not colleague.active:
+            errors["kollega"] = f"Vi fandt ingen aktiv medarbejder med »{key}«. Tjek nummeret eller adressen."
+        elif colleague.staff_no == user.staff_no:
+            errors["kollega"] = "Du kan ikke være stedfortræder for dig selv. Vælg en kollega."
+        start, end = _parse_date(form["fra"]), _parse_date(form["til"])
+        if start is None:
+            errors["fra"] = "Skriv startdatoen som en dato, fx 2026-12-01."
+        if end is None:
+            errors["til"] = "Skriv slutdatoen som en dato, fx 2026-12-31."
+        if start and end:
+            if end < start:
+                errors["til"] = "Slutdatoen skal ligge efter startdatoen."
+            elif end < _today():
+                errors["til"] = "Slutdatoen er passeret. Vælg en dato fra i dag og frem."
+            elif (end - start).days > MAX_DEPUTY_DAYS:
+                errors["til"] = "En stedfortræder kan højst udpeges for et år ad gangen."
+        if not errors:
+            db.session.add(Deputy(manager_staff_no=user.staff_no, deputy_staff_no=colleague.staff_no,
+                                  valid_from=start, valid_to=end))
+            audit.record(user.staff_no, "deputy.grant", colleague.staff_no, valid_from=start.isoformat(),
+                         valid_to=end.isoformat())
+            db.session.commit()
+            flash(f"{colleague.name} er stedfortræder fra {start.isoformat()} til {end.isoformat()}.")
+            return redirect(url_for("reports.deputies"))
+    rows = db.session.execute(
+        select(Deputy, Employee.name).join(Employee, Employee.staff_no == Deputy.deputy_staff_no)
+        .where(Deputy.manager_staff_no == user.staff_no, Deputy.valid_to >= _today()).order_by(Deputy.valid_from)
+    ).all()
+    return render_template("quizzes/reports/deputies.html", rows=rows, errors=errors, form=form,
+                           today=_today()), (400 if errors else 200)
+
+
+@bp.post("/leder/stedfortraedere/<int:deputy_id>/tilbagekald")
+@login_required
+def revoke_deputy(deputy_id: int):
+    """End a deputyship now (only the manager who gave it can)."""
+    user = current_user()
+    row = db.session.get(Deputy, deputy_id)
+    if row is None or row.manager_staff_no != user.staff_no:
+        abort(404)
+    audit.record(user.staff_no, "deputy.revoke", row.deputy_staff_no, valid_from=row.valid_from.isoformat(),
+                 valid_to=row.valid_to.isoformat())
+    db.session.delete(row)
+    db.session.commit()
+    flash("Stedfortræderen er fjernet og kan ikke længere se dine enheder.")
+    return redirect(url_for("reports.deputies"))
+
+
+@bp.app_context_processor
+def _report_nav() -> dict:
+    """Links to the report pages for those who may see them (the menu in base.html)."""
+
+    def report_nav() -> list[tuple[str, str]]:
+        user = current_user()
+        if user is None:
+            return []
+        if user.role == "admin":
+            return [(url_for("reports.leader"), "Medarbejdernes kurser"), (url_for("reports.municipality"),
+                                                                           "Hele kommunen")]
+        links = []
+        if managed_units(user.staff_no) or delegating_managers(user.staff_no, _today()):
+            links.append((url_for("reports.leader"), "Mine medarbejdere"))
+        if user.role == "editor":
+            links.append((url_for("reports.knowledge_gaps"), "Videnshuller"))
+        return links
+
+    return {"report_nav": report_nav}
+
+
+# --- the municipality view ------------------------------------------------------------------------
+def page_titles() -> dict[str, str]:
+    """Page id -> title, from the export (re-read after a new build)."""
+    path = Path(export_dir(current_app.config["KLARRET_HTML_DIR"])) / RECORDS_FILE
+    try:
+        mtime = os.stat(path).st_mtime
+    except FileNotFoundError:
+        return {}
+    if str(path) not in _titles or _titles[str(path)][0] != mtime:
+        _titles[str(path)] = (mtime, {r.page: r.title for r in iter_records(path) if r.kind == "page"})
+    return _titles[str(path)][1]
+
+
+@bp.get("/kommune")
+@role_required("admin")
+def municipality():
+    """Completion per administration and course, and month by month, for the whole municipality."""
+    data = reports.municipality(_today(), courses())
+    return render_template("quizzes/reports/municipality.html", data=data, today=_today(), empty=reports.Tally())
+
+
+@bp.get("/kommune/videnshuller")
+@role_required("admin", "editor")
+def knowledge_gaps():
+    """Where people answer wrong first: per topic page and administration."""
+    from quizzes.attempts.views import guidance_url
+
+    admins, gaps = reports.knowledge_gaps()
+    titles = page_titles()
+    lines = []
+    for page_id, cells in gaps.items():
+        total = reports.GapCell(sum(c.people for c in cells.values()), sum(c.answers for c in cells.values()),
+                                sum(c.wrong for c in cells.values()))
+        row = [total, *(cells.get(code) for code in admins)]
+        lines.append((page_id, titles.get(page_id, page_id), guidance_url(page_id), row, total))
+    lines.sort(key=lambda line: (-(line[4].wrong_pct if line[4].wrong_pct is not None else -1), line[1]))
+    names = dict(db.session.execute(select(Administration.code, Administration.name)).all())
+    return render_template("quizzes/reports/gaps.html", admins=admins, lines=lines, min_group=reports.MIN_GROUP,
+                           names=names)

@@ -1,0 +1,106 @@
+"""The guidance's content checks: every topic complete, spelling, plain language, the report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from klarret.guidance.content import LIX_LIMIT, SECTIONS, TOPICS, build_report, citing, lix, page_text
+from klarret.export import RECORDS_FILE, export_dir, iter_records
+from klarret.settings import SOURCE_DIR
+from tests.conftest import require
+
+WORDS_DIR = Path(__file__).parent / "content" / "words"
+
+
+@pytest.fixture(scope="module")
+def report(guidance_build):
+    return {p.page: p for p in build_report(guidance_build / "html", SOURCE_DIR)}
+
+
+@pytest.fixture(scope="module")
+def records(guidance_build):
+    return list(iter_records(export_dir(guidance_build / "html") / RECORDS_FILE))
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_every_topic_is_complete(report, topic):
+    assert topic in report, f"the catalogue's topic '{topic}' has no page"
+    p = report[topic]
+    missing = [name for key, name in SECTIONS.items() if key not in p.sections]
+    assert not missing, f"{topic}: missing sections {missing}"
+    assert p.cases >= 2, f"{topic}: {p.cases} case examples (at least 2)"
+    assert p.citations >= 1, f"{topic}: no legal citation"
+    assert p.summary, f"{topic}: no summary in the front matter"
+    dt.date.fromisoformat(p.reviewed)
+
+
+@pytest.mark.parametrize("page", ["index", "ordliste", "om-klarret", "tilgaengelighed"])
+def test_root_pages_exist(report, page):
+    assert page in report
+
+
+def test_at_least_seventy_cases_and_ten_from_the_annual_report(report):
+    assert sum(p.cases for p in report.values()) >= 70
+    assert sum(p.report_cases for p in report.values()) >= 10
+
+
+def test_glossary_has_forty_terms_with_variants(records):
+    terms = [r for r in records if r.kind == "term"]
+    assert len(terms) >= 40
+    without = [t.title for t in terms if not t.variants]
+    assert not without, f"terms without variants: {without}"
+    pages = {r.page for r in records if r.kind == "page"}
+    assert all(t.page in pages for t in terms)
+
+
+def test_lix_of_every_topic_page(report, capsys):
+    lines = [f"{p.page:28} LIX {p.lix:5}" for p in report.values()]
+    print("\n".join(lines))
+    too_hard = {p.page: p.lix for p in report.values() if p.is_topic and p.lix > LIX_LIMIT}
+    assert not too_hard, f"topic pages above LIX {LIX_LIMIT}: {too_hard}"
+
+
+def test_lix_counts_sentences_the_danish_way():
+    value, words, sentences = lix("Efter fvl. § 19, stk. 2, nr. 1, skal du fx høre parten. Gør det nu!")
+    assert (words, sentences) == (12, 2)  # "§" and numbers are not words; "fvl.", "stk." end nothing
+    assert value == pytest.approx(12 / 2)
+    value, words, _ = lix("Sagsbehandleren skal partshøre. Hun gør det.")
+    assert value == pytest.approx(6 / 2 + 100 * 2 / 6)
+
+
+def test_spelling_with_hunspell(records, tmp_path):
+    hunspell = shutil.which("hunspell")
+    require(hunspell is not None and Path("/usr/share/hunspell/da_DK.dic").exists(),
+            "hunspell with Debian's Danish dictionary is not installed (make system-deps)")
+    words = sorted({w.strip() for f in WORDS_DIR.glob("*.txt") for w in f.read_text().splitlines()
+                    if w.strip() and not w.startswith("#")})
+    personal = tmp_path / "klarret-words.dic"
+    personal.write_text("\n".join(words) + "\n", encoding="utf-8")
+    unknown = {}
+    for page, text in page_text(records).items():
+        # Numbers and number ranges ("FOB 2015-19", "§§ 3-6") are not words to spell-check.
+        text = re.sub(r"\d+(?:\s?[-–/.]\s?\d+)*", " ", text)
+        out = subprocess.run([hunspell, "-d", "da_DK", "-p", str(personal), "-l"], input=text,
+                             capture_output=True, text=True, check=True).stdout.split()
+        if out:
+            unknown[page] = sorted(set(out))
+    assert not unknown, f"unknown words (fix them, or add real terms to tests/guidance/content/words/): {unknown}"
+
+
+def test_cites_finds_sections_inside_ranges(guidance_build):
+    found = citing(guidance_build / "html", "fvl", "19")
+    pages = {r.page for r in found}
+    assert "partshoering" in pages
+    assert all(any(c.law == "fvl" and c.covers("19") for c in r.citations) for r in found)
+
+
+def test_uncertain_marks_are_reported(report):
+    marks = [u for p in report.values() for u in p.uncertain]
+    assert marks, "the uncertain facts of the catalogue are marked <!-- usikker: ... --> for review"
+    assert all(m and not re.search(r"-->", m) for m in marks)

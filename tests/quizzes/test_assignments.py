@@ -1,0 +1,280 @@
+"""Assignment rules, statuses around their boundaries, renewal cycles, exemptions and grants."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from tests.quizzes.status_fixtures import attempt, org_app, person, row_of  # noqa: F401
+
+D = dt.date
+
+
+def statuses(staff_no: str, today: dt.date) -> dict[str, str]:
+    from quizzes.completion.status import status_rows
+
+    return {r.course_id: r.status for r in status_rows(staff_nos=[staff_no], today=today)}
+
+
+# --- who is assigned ---
+def test_rules_for_administration_unit_subtree_managers_and_new_employees(org_app):
+    with org_app.app_context():
+        person("1", "SOF", "Center A / Team 1", D(2026, 1, 1))
+        person("2", "SOF", "Center AB", D(2026, 1, 1))  # a name that starts like "Center A": not below it
+        person("3", "BIF", "Jobcenter", D(2026, 1, 1), manages="Jobcenter")
+        person("4", "BIF", "Jobcenter", D(2026, 6, 20))  # new on 2026-07-01 (within 30 days)
+        person("5", "SOF", "Center A", D(2026, 1, 1))
+        today = D(2026, 7, 1)
+        assert set(statuses("1", today)) == {"basis", "sof", "team"}
+        assert set(statuses("2", today)) == {"basis", "sof"}
+        assert set(statuses("3", today)) == {"basis", "leder"}
+        assert set(statuses("4", today)) == {"basis", "ny"}
+        assert set(statuses("5", today)) == {"basis", "sof", "team"}
+        assert "valg" not in statuses("1", today), "a course without rules is optional, not in the reports"
+        # After the 30-day window the new-employee course is gone, unless its assignment was recorded.
+        assert "ny" not in statuses("4", D(2026, 7, 21))
+        from quizzes.completion.assignments import record_assignments
+
+        assert record_assignments(today) == 12
+        assert record_assignments(today) == 0
+        assert "ny" in statuses("4", D(2026, 7, 21))
+
+
+def test_due_dates_from_start_assignment_or_fixed_date(org_app):
+    from klarret.db import db
+    from quizzes.models import Assignment
+
+    with org_app.app_context():
+        person("1", start=D(2026, 1, 1))
+        assert row_of("1", "basis", D(2026, 1, 5)).due == D(2026, 1, 31)
+        assert row_of("1", "sof", D(2026, 1, 5)).due == D(2027, 1, 31), "fixed frist_dato"
+        db.session.add(Assignment(staff_no="1", course_id="basis", assigned_on=D(2026, 3, 1)))
+        db.session.commit()
+        assert row_of("1", "basis", D(2026, 3, 5)).due == D(2026, 3, 31), "assigned after the start: counts from then"
+        person("2", start=D(2026, 5, 1))
+        db.session.add(Assignment(staff_no="2", course_id="basis", assigned_on=D(2026, 4, 1)))
+        db.session.commit()
+        assert row_of("2", "basis", D(2026, 5, 5)).due == D(2026, 5, 31), "start after the assignment: from the start"
+
+
+def test_leavers_and_excluded_people(org_app):
+    with org_app.app_context():
+        person("1")
+        person("2", active=False)
+        person("3", excluded=True)
+        assert row_of("2", "basis", D(2026, 2, 1)) is None
+        assert row_of("3", "basis", D(2026, 2, 1)) is None
+        assert row_of("3", "basis", D(2026, 2, 1), include_excluded=True).status == "forfalden"
+        assert row_of("2", "basis", D(2026, 2, 1), include_excluded=True) is None, "leavers never"
+
+
+def test_scopes(org_app):
+    from klarret.db import db
+    from klarret.org.models import Unit
+    from quizzes.completion.status import aggregate_query, status_rows
+
+    with org_app.app_context():
+        person("1", "SOF", "Center A / Team 1")
+        person("2", "SOF", "Center B")
+        person("3", "BIF", "Jobcenter")
+        attempt("1", "basis", D(2026, 1, 10))
+        center_a = db.session.scalar(select(Unit.id).where(Unit.path == "Center A"))
+        today = D(2026, 1, 10)
+        assert {r.staff_no for r in status_rows(unit_ids=[center_a], today=today)} == {"1"}, "subtree"
+        assert {r.staff_no for r in status_rows(administration="SOF", today=today)} == {"1", "2"}
+        assert {r.course_id for r in status_rows(course_id="basis", today=today)} == {"basis"}
+        assert len(list(status_rows(course_id="basis", today=today))) == 3
+        facts = db.session.execute(aggregate_query(administration="SOF")).all()
+        assert [(f.staff_no, f.course_id, f.attempts, f.open) for f in facts] == [("1", "basis", 1, 0)]
+        r = next(status_rows(staff_nos=["1"], course_id="basis", today=today))
+        assert (r.administration, r.unit_path, r.course_title) == ("SOF", "Center A / Team 1", "Basis")
+
+
+# --- statuses ---
+def test_not_started_then_overdue_at_the_boundary(org_app):
+    with org_app.app_context():
+        person("1", start=D(2026, 1, 1))  # basis due 2026-01-31
+        assert row_of("1", "basis", D(2026, 1, 31)).status == "ikke startet"
+        assert row_of("1", "basis", D(2026, 2, 1)).status == "forfalden"
+
+
+def test_in_progress_and_overdue_takes_precedence(org_app):
+    with org_app.app_context():
+        person("1", start=D(2026, 1, 1))
+        attempt("1", "basis", None)  # open
+        assert row_of("1", "basis", D(2026, 1, 31)).status == "i gang"
+        assert row_of("1", "basis", D(2026, 2, 1)).status == "forfalden"
+
+
+def test_failed_with_no_retakes_left_until_a_grant(org_app):
+    from quizzes.completion.assignments import grant_attempts
+    from klarret.audit import AuditEvent
+    from klarret.db import db
+
+    with org_app.app_context():
+        person("1", start=D(2026, 1, 1))
+        attempt("1", "basis", D(2026, 1, 10))
+        assert row_of("1", "basis", D(2026, 1, 11)).status == "i gang", "one retake left"
+        attempt("1", "basis", D(2026, 1, 12))
+        assert row_of("1", "basis", D(2026, 1, 13)).status == "ikke bestået"
+        assert row_of("1", "basis", D(2026, 3, 1)).status == "ikke bestået", "precedes forfalden"
+        grant_attempts("1", "basis", 1, actor="admin")
+        assert row_of("1", "basis", D(2026, 1, 13)).status == "i gang"
+        assert row_of("1", "basis", D(2026, 3, 1)).status == "forfalden"
+        assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.target == "1/basis")) == "attempts.grant"
+        from quizzes.attempts.service import attempts_left, courses
+        from klarret.org.models import Employee
+
+        assert attempts_left(db.session.get(Employee, "1"), courses()["basis"]) == 1
+
+
+def test_passed_expiring_soon_and_expired_around_the_window(org_app):
+    with org_app.app_context():
+        person("1", start=D(2026, 1, 1))
+        attempt("1", "basis", D(2026, 2, 10), passed=True, score=90)  # late: still counts
+        r = row_of("1", "basis", D(2026, 2, 11))
+        assert (r.status, r.completed, r.expires, r.score, r.due) == ("bestået", D(2026, 2, 10), D(2027, 2, 10), 90,
+                                                                      D(2027, 2, 10))
+        assert row_of("1", "basis", D(2027, 1, 10)).status == "bestået"  # window opens 30 days before: 2027-01-11
+        assert row_of("1", "basis", D(2027, 1, 11)).status == "udløber snart"
+        assert row_of("1", "basis", D(2027, 2, 9)).status == "udløber snart"
+        assert row_of("1", "basis", D(2027, 2, 10)).status == "udløbet"
+
+
+def test_renewal_cycle_counts_the_first_pass_in_the_cycle(org_app):
+    from klarret.db import db
+    from quizzes.models import Completion
+
+    with org_app.app_context():
+        person("1", start=D(2026, 1, 1))
+        attempt("1", "basis", D(2026, 1, 20), passed=True, score=70)
+        attempt("1", "basis", D(2026, 6, 1), passed=True, score=100)  # before the window: no new cycle
+        r = row_of("1", "basis", D(2026, 7, 1))
+        assert (r.completed, r.score) == (D(2026, 1, 20), 70), "the first pass of the cycle is reported"
+        attempt("1", "basis", D(2026, 12, 25), passed=False)
+        attempt("1", "basis", D(2027, 1, 2), passed=True, score=80)  # inside the window (opens 2026-12-21)
+        attempt("1", "basis", D(2027, 1, 3), passed=True, score=100)
+        r = row_of("1", "basis", D(2027, 1, 5))
+        assert (r.status, r.completed, r.expires, r.score) == ("bestået", D(2027, 1, 2), D(2028, 1, 2), 80)
+        cycles = db.session.execute(select(Completion.cycle, Completion.score).where(Completion.staff_no == "1")
+                                    .order_by(Completion.cycle)).all()
+        assert [tuple(c) for c in cycles] == [(0, 70), (1, 80)]
+
+
+def test_a_course_without_renewal_keeps_its_first_completion(org_app):
+    with org_app.app_context():
+        person("1", start=D(2026, 1, 1))
+        attempt("1", "sof", D(2026, 1, 5), passed=True, score=60)
+        attempt("1", "sof", D(2029, 1, 5), passed=True, score=100)
+        r = row_of("1", "sof", D(2030, 1, 1))
+        assert (r.status, r.completed, r.expires, r.score, r.due) == ("bestået", D(2026, 1, 5), None, 60,
+                                                                      D(2027, 1, 31))
+
+
+def test_exemption_comes_first_and_can_be_revoked(org_app):
+    from klarret.audit import AuditEvent
+    from klarret.db import db
+    from quizzes.completion.assignments import exempt, revoke_exemption
+
+    with org_app.app_context():
+        person("1", start=D(2026, 1, 1))
+        exempt("1", "basis", "Langtidssygemeldt", actor="admin")
+        assert row_of("1", "basis", D(2026, 6, 1)).status == "fritaget"
+        assert revoke_exemption("1", "basis", actor="admin") == 1
+        assert row_of("1", "basis", D(2026, 6, 1)).status == "forfalden"
+        actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+        assert actions == ["exemption.grant", "exemption.revoke"]
+
+
+def test_every_status_is_one_of_the_documented(org_app):
+    from quizzes.completion.status import STATUSES, status_rows
+
+    with org_app.app_context():
+        person("1")
+        person("2", manages="Center A")
+        seen = {r.status for r in status_rows(today=D(2026, 3, 1))}
+        assert seen <= set(STATUSES) and "forfalden" in seen
+
+
+def test_my_page_shows_mandatory_and_optional_courses(org_app):
+    from klarret.db import db
+    from klarret.org.models import Employee
+    from quizzes.completion.assignments import overview
+
+    with org_app.app_context():
+        person("1", start=D(2026, 1, 1), excluded=True)
+        attempt("1", "valg", D(2026, 1, 3), passed=True, score=100)
+        rows = overview(db.session.get(Employee, "1"), today=D(2026, 1, 10))
+        assert [(r.course.id, r.mandatory, r.status.status) for r in rows] == [
+            ("basis", True, "ikke startet"), ("team", True, "ikke startet"), ("sof", True, "ikke startet"),
+            ("ny", True, "ikke startet"), ("leder", False, "ikke startet"), ("valg", False, "bestået")]
+        assert rows[-1].code and len(rows[-1].code) == 10
+
+
+def test_effective_date_moves_the_first_due_date_for_those_already_employed(org_app, tmp_path):
+    from klarret.db import db
+    from tests.quizzes.status_fixtures import write_courses
+    from quizzes.courses.loader import load_courses
+
+    courses, errors = load_courses(write_courses(tmp_path / "eff", {
+        "ny-regel": 'title = "Ny regel"\n[[tildeling]]\nhvem = "alle"\nfrist_dage = 30\ngaelder_fra = 2026-09-01\n'}))
+    assert errors == []
+    with org_app.app_context():
+        org_app.extensions["klarret.courses"]["ny-regel"] = courses[0]
+        person("1", start=D(2020, 1, 1))
+        person("2", start=D(2026, 10, 1))
+        assert row_of("1", "ny-regel", D(2026, 9, 2)).due == D(2026, 10, 1), "from gaelder_fra, not 2020"
+        assert row_of("2", "ny-regel", D(2026, 10, 2)).due == D(2026, 10, 31), "started later: from the start"
+        del org_app.extensions["klarret.courses"]["ny-regel"]
+        db.session.rollback()
+
+
+def test_my_page_shows_status_dates_and_certificate(org_app):
+    from klarret.auth import hash_password
+    from klarret.db import db
+    from tests.quizzes.test_attempts import login, token  # noqa: F401 (token is used by login)
+
+    with org_app.app_context():
+        p = person("1", start=dt.date.today() - dt.timedelta(days=400), email="p1@kk.dk")
+        p.password_hash = hash_password("hemmelig-kode")
+        db.session.commit()
+        attempt("1", "basis", dt.date.today() - dt.timedelta(days=3), passed=True, score=100)
+    c = org_app.test_client()
+    login(c, "p1@kk.dk", "hemmelig-kode")
+    html = c.get("/min-side").get_data(as_text=True)
+    basis = html[html.index(">Basis<"):].split("</tr>")[0]
+    from quizzes.courses.rules import add_months
+
+    expires = add_months(dt.date.today() - dt.timedelta(days=3), 12)
+    assert "Obligatorisk" in basis and "bestået" in basis and expires.isoformat() in basis and "Se bevis" in basis
+    team = html[html.index(">Center A<"):].split("</tr>")[0]
+    assert "forfalden" in team
+    assert "Frivilligt" in html[html.index(">Valgfrit<"):].split("</tr>")[0]
+
+
+def test_cli_exempt_revoke_grant_with_danish_errors(org_app):
+    from klarret.audit import AuditEvent
+    from klarret.db import db
+
+    with org_app.app_context():
+        person("007")
+    run = org_app.test_cli_runner().invoke
+    r = run(args=["assignments", "exempt", "007", "basis", "--reason", "Orlov", "--by", "000001"])
+    assert r.exit_code == 0, r.output
+    with org_app.app_context():
+        assert row_of("007", "basis", D(2026, 6, 1)).status == "fritaget"
+    assert run(args=["assignments", "exempt", "007", "basis"]).exit_code == 2, "a reason is required"
+    r = run(args=["assignments", "exempt", "7", "basis", "--reason", "x"])
+    assert r.exit_code == 2 and "Ukendt medarbejdernummer '7'" in r.output
+    r = run(args=["assignments", "grant", "007", "findes-ikke", "1"])
+    assert r.exit_code == 2 and "Ukendt kursus 'findes-ikke'" in r.output
+    assert run(args=["assignments", "grant", "007", "basis", "0"]).exit_code == 2
+    assert run(args=["assignments", "grant", "007", "basis", "2"]).exit_code == 0
+    r = run(args=["assignments", "revoke", "007", "basis"])
+    assert r.exit_code == 0 and "1 fritagelse(r) ophævet." in r.output
+    with org_app.app_context():
+        assert row_of("007", "basis", D(2026, 6, 1)).status == "forfalden"
+        events = db.session.execute(select(AuditEvent.actor, AuditEvent.action).order_by(AuditEvent.id)).all()
+        assert [tuple(e) for e in events] == [("000001", "exemption.grant"), ("cli", "attempts.grant"),
+                                              ("cli", "exemption.revoke")]
