@@ -167,6 +167,13 @@ def save_answer(attempt: Attempt, question_id: str, option_ids: list[str]) -> No
     db.session.commit()
 
 
+def shows_key(course: Course, attempt: Attempt, left: int | None) -> bool:
+    """Whether the result page may show the correct options (the course's ``vis_svar``)."""
+    if course.show_answers == "altid" or attempt.passed:
+        return True
+    return course.show_answers == "efter-sidste-forsoeg" and left == 0
+
+
 def grade(course: Course, answers: dict[str, list[str]]) -> dict[str, bool]:
     """Question id -> right or wrong: right only if exactly the correct options were chosen."""
     return {q.id: set(answers.get(q.id, [])) == set(q.correct_ids) for q in course.questions}

@@ -14,7 +14,7 @@ from quizzes.courses.links import page_urls
 from quizzes.web import bp
 from quizzes.attempts.service import (AttemptError, answers_of, attempts_left, attempts_of, completion_by_code,
                               completion_of, courses, module_questions, pinned_course, save_answer,
-                              shuffled, start_attempt, submit)
+                              shows_key, shuffled, start_attempt, submit)
 from quizzes.models import Attempt
 
 _md = MarkdownIt("commonmark", {"html": False})
@@ -154,9 +154,11 @@ def result(attempt_id: int):
     answers = answers_of(attempt)
     marks = {a.question_id: a.correct for a in attempt.answers}
     user = current_user()
+    current = courses().get(course.id)
+    left = attempts_left(user, current) if current else 0
     return render_template("quizzes/result.html", attempt=attempt, course=course, answers=answers, marks=marks,
-                           completion=completion_of(user, course.id), left=attempts_left(user, courses()[course.id])
-                           if course.id in courses() else 0, guidance_url=guidance_url)
+                           completion=completion_of(user, course.id), left=left, guidance_url=guidance_url,
+                           show_key=shows_key(current or course, attempt, left))
 
 
 @bp.route("/bevis", methods=["GET"])
