@@ -12,6 +12,7 @@ import quizzes
 import search
 from klarret import admin, audit, auth, build, cli, db, errors, guidance, health, org, settings  # noqa: F401
 from klarret.guidance import content
+from klarret.personal_data import MaskingFilter
 
 csrf = CSRFProtect()
 
@@ -26,6 +27,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     app.extensions["klarret.build_steps"] = []
     app.extensions["klarret.health"] = {}
+    app.logger.addFilter(MaskingFilter())  # error lines quote requests: no CPR numbers in them
     db.init_app(app)
     csrf.init_app(app)
     health.init_app(app)
