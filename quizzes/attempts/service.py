@@ -145,7 +145,7 @@ def save_answer(attempt: Attempt, question_id: str, option_ids: list[str]) -> No
         raise AttemptClosed(HANDED_IN)
     question = pinned_course(attempt).question(question_id)
     if question is None:
-        raise AttemptError(f"Spørgsmålet '{question_id}' hører ikke til dette kursus.")
+        raise AttemptError(f"Spørgsmålet '{question_id[:64]}' hører ikke til dette kursus.")
     valid = {o.id for o in question.options}
     chosen = list(dict.fromkeys(option_ids))
     if any(o not in valid for o in chosen):

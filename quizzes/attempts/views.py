@@ -109,7 +109,9 @@ def module(attempt_id: int, index: int):
 def api_answer(attempt_id: int):
     """Save one answer as it is given (the module page calls this on every change)."""
     attempt = _own_attempt(attempt_id)
-    data = request.get_json(silent=True) or {}
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):  # a list, a string or broken JSON is no answer
+        data = {}
     qid, options = data.get("question"), data.get("options")
     if not isinstance(qid, str) or not isinstance(options, list) or not all(isinstance(o, str) for o in options):
         raise danish(BadRequest, "Svaret skal have et spørgsmål og en liste af svarmuligheder.")
