@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFProtect
 
 import quizzes
 import search
-from klarret import admin, audit, auth, build, cli, db, errors, guidance, health, org, routing, settings  # noqa: F401
+from klarret import admin, audit, auth, build, cli, db, errors, guidance, health, openapi, org, routing, settings  # noqa: F401
 from klarret.guidance import content
 from klarret.personal_data import MaskingFilter
 
@@ -37,6 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     health.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
+    openapi.init_app(app)
     build.init_app(app)
     search.init_app(app)
     quizzes.init_app(app)

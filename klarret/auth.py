@@ -15,7 +15,10 @@ from flask import (Blueprint, Flask, abort, flash, g, redirect, render_template,
                    url_for)
 from sqlalchemy import func, select
 
+from werkzeug.exceptions import Unauthorized
+
 from klarret.db import db
+from klarret.errors import danish
 from klarret.org.models import Employee, UnitManager
 
 bp = Blueprint("auth", __name__)
@@ -65,6 +68,9 @@ def login_required(view: Callable) -> Callable:
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
         if current_user() is None:
+            if request.path.startswith("/api/"):  # a script cannot follow a login page: say so in JSON
+                raise danish(Unauthorized, "Du er ikke logget ind længere. Log ind igen i en ny fane, og prøv så "
+                                           "igen; det, du har skrevet på siden, er ikke væk.")
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         return view(*args, **kwargs)
 

@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntit
 
 MESSAGES = {
     400: ("Forkert forespørgsel", "Forespørgslen kunne ikke forstås. Gå tilbage og prøv igen."),
+    401: ("Log ind", "Du skal være logget ind for at bruge denne side. Log ind, og prøv igen."),
     403: ("Ingen adgang", "Du har ikke adgang til denne side. Kontakt din leder, hvis du mener, du burde have."),
     404: ("Siden findes ikke", "Vi kunne ikke finde siden. Prøv at søge, eller gå til forsiden."),
     405: ("Metoden er ikke tilladt", "Siden kan ikke bruges på denne måde."),

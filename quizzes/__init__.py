@@ -9,6 +9,7 @@ import click
 from flask import Flask, current_app
 
 from klarret import build
+from klarret.openapi import add_paths as add_api_paths
 
 
 def _check(html_dir: Path | None) -> list:
@@ -81,6 +82,9 @@ def init_app(app: Flask) -> None:
         app.logger.warning("Kursusfil: %s", e)
     app.extensions["klarret.courses"] = {c.id: c for c in courses}
     app.register_blueprint(bp)
+    from quizzes.attempts.openapi import PATHS as api_paths
+
+    add_api_paths(app, api_paths)
     from quizzes.reports.views import bp as reports_bp  # manager dashboard, municipality view, exports
 
     app.register_blueprint(reports_bp)

@@ -13,6 +13,7 @@ import click
 from flask import Flask, current_app
 
 from klarret import build, health
+from klarret.openapi import add_paths as add_api_paths
 
 T = TypeVar("T", int, float)
 
@@ -71,6 +72,7 @@ def init_app(app: Flask) -> None:
     from search.engine import CACHE_SIZE, Engine, IndexMissing
     from search.report import bp as report_bp
     from search.report import search_cli
+    from search.openapi import PATHS as api_paths
     from search.views import bp, click_ping
 
     # A negative cache size failed every search; zero or negative seconds made the log writer spin.
@@ -82,6 +84,7 @@ def init_app(app: Flask) -> None:
     app.extensions["klarret.search"] = engine
     app.extensions["klarret.search_log"] = SearchLogger(app, seconds=seconds)
     app.register_blueprint(bp)
+    add_api_paths(app, api_paths)
     app.register_error_handler(IndexMissing, _index_missing)
     if "csrf" in app.extensions:  # a link ping is a bare POST: it cannot carry a CSRF token
         app.extensions["csrf"].exempt(click_ping)
