@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from klarret.db import db
 from klarret.org.models import Employee, UnitManager
+from klarret.urls import is_local_url
 
 bp = Blueprint("auth", __name__)
 _hasher = PasswordHasher()
@@ -90,7 +91,7 @@ def role_required(*roles: str) -> Callable:
 
 def _safe_next(target: str | None) -> str:
     # Only local paths: never redirect to another site after login.
-    if target and target.startswith("/") and not target.startswith("//"):
+    if is_local_url(target):
         return target
     return url_for("quizzes.my_page") if "quizzes.my_page" in _endpoints() else "/"
 
