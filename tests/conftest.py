@@ -54,10 +54,9 @@ def basic_build(tmp_path_factory) -> Path:
 
 
 def database_urls() -> list[str]:
-    urls = ["sqlite"]
-    if os.environ.get("KLARRET_TEST_DATABASE_URL") or IN_CI:
-        urls.append("postgresql")
-    return urls
+    """SQLite and PostgreSQL, both always collected: ``database_url`` skips the PostgreSQL cases with a
+    reason when no test database is set, and fails them when CI=true."""
+    return ["sqlite", "postgresql"]
 
 
 @pytest.fixture(params=database_urls())
@@ -66,7 +65,8 @@ def database_url(request, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'klarret.db'}"
     url = os.environ.get("KLARRET_TEST_DATABASE_URL")
-    require(bool(url), "KLARRET_TEST_DATABASE_URL is not set")
+    require(bool(url), "PostgreSQL case: KLARRET_TEST_DATABASE_URL is not set "
+                       "(e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)")
     reset_postgres(url)
     return url
 
