@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import Any
 
-import sqlalchemy as sa
 from flask import Flask
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Values per "IN (...)": below the 999 bound parameters older SQLite versions allow in one statement.
 MAX_IN_VALUES = 900
-T = TypeVar("T")
 
 
 class Base(DeclarativeBase):
@@ -43,9 +41,9 @@ def init_app(app: Flask) -> None:
     migrate.init_app(app, db)
 
 
-def chunks(values: Iterable[T], size: int = MAX_IN_VALUES) -> Iterator[Sequence[T]]:
+def chunks(values: Iterable[Any], size: int = MAX_IN_VALUES) -> Iterator[list[Any]]:
     """``values`` in lists of at most ``size``, so each ``column.in_(chunk)`` stays under SQLite's limit."""
-    batch: list[T] = []
+    batch: list[Any] = []
     for value in values:
         batch.append(value)
         if len(batch) == size:
@@ -57,10 +55,10 @@ def chunks(values: Iterable[T], size: int = MAX_IN_VALUES) -> Iterator[Sequence[
 
 def reset_postgres(url: str) -> None:
     """Drop every table of the PostgreSQL database at ``url`` (tests and benchmarks only: it empties it)."""
-    engine = sa.create_engine(url)
+    engine = create_engine(url)
     try:
         with engine.begin() as conn:
-            conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
-            conn.execute(sa.text("CREATE SCHEMA public"))
+            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
     finally:
         engine.dispose()
