@@ -26,6 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
 
+from klarret.db import reset_postgres  # noqa: E402
+
 
 def make_app(url: str, tmp: Path):
     from flask_migrate import upgrade
@@ -118,14 +120,6 @@ def bench(url: str, label: str, employees: int, rounds: int) -> None:
           f"{answers}/{expected * len(questions)}: {'no lost or duplicated attempt' if ok else 'MISMATCH'}")
     if not ok:
         raise SystemExit(1)
-
-
-def reset_postgres(url: str) -> None:
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(sa.text("CREATE SCHEMA public"))
-    engine.dispose()
 
 
 def main() -> None:

@@ -33,6 +33,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from klarret.db import reset_postgres  # noqa: E402
+
 TODAY = dt.date(2026, 11, 29)
 
 
@@ -49,16 +52,6 @@ def make_app(url: str, tmp: Path, migrate: bool = True):
         with app.app_context():
             upgrade()
     return app
-
-
-def reset_postgres(url: str) -> None:
-    import sqlalchemy as sa
-
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(sa.text("CREATE SCHEMA public"))
-    engine.dispose()
 
 
 def load_attempts(n_attempts: int, seed: int) -> dict[str, int]:

@@ -20,6 +20,7 @@ from werkzeug.exceptions import Unauthorized
 from klarret.db import db
 from klarret.errors import danish
 from klarret.org.models import Employee, UnitManager
+from klarret.urls import is_local_url
 
 bp = Blueprint("auth", __name__)
 _hasher = PasswordHasher()
@@ -96,7 +97,7 @@ def role_required(*roles: str) -> Callable:
 
 def _safe_next(target: str | None) -> str:
     # Only local paths: never redirect to another site after login.
-    if target and target.startswith("/") and not target.startswith("//"):
+    if is_local_url(target):
         return target
     return url_for("quizzes.my_page") if "quizzes.my_page" in _endpoints() else "/"
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# Values per "IN (...)": below the 999 bound parameters older SQLite versions allow in one statement.
+MAX_IN_VALUES = 900
 
 
 class Base(DeclarativeBase):
@@ -52,3 +55,26 @@ def init_app(app: Flask) -> None:
     """Bind the database and migrations to the app."""
     db.init_app(app)
     migrate.init_app(app, db)
+
+
+def chunks(values: Iterable[Any], size: int = MAX_IN_VALUES) -> Iterator[list[Any]]:
+    """``values`` in lists of at most ``size``, so each ``column.in_(chunk)`` stays under SQLite's limit."""
+    batch: list[Any] = []
+    for value in values:
+        batch.append(value)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def reset_postgres(url: str) -> None:
+    """Drop every table of the PostgreSQL database at ``url`` (tests and benchmarks only: it empties it)."""
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    finally:
+        engine.dispose()

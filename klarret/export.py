@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from klarret import legal
+
 EXPORT_DIR = "export"
 RECORDS_FILE = "records.jsonl"
 LAWS_FILE = "laws.json"
@@ -30,16 +32,7 @@ class Citation:
 
     def covers(self, par: str) -> bool:
         """Whether this citation's paragraph (or range) includes paragraph ``par``."""
-        if self.par_to is None:
-            return self.par == par
-        lo, hi, p = _par_key(self.par), _par_key(self.par_to), _par_key(par)
-        return lo <= p <= hi
-
-
-def _par_key(par: str) -> tuple[int, str]:
-    num = "".join(ch for ch in par if ch.isdigit())
-    letter = "".join(ch for ch in par if ch.isalpha())
-    return (int(num) if num else 0, letter)
+        return legal.covers(self.par, self.par_to, par)
 
 
 @dataclass

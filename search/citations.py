@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from klarret.export import Citation
-from klarret.legal import format_citation
+from klarret.legal import expand_range, format_citation, normal_par, par_token
 
-MAX_RANGE = 60  # a cited range wider than this is indexed by its ends only
 # A paragraph number, maybe with a letter ("9 b", "9b"); "i" before a word is the preposition.
 _P = r"\d{1,4}(?:\s?(?!i\s+\w)[a-zæøå](?![a-zæøå\d]))?"
 _PROV = rf"""(?P<par>{_P})(?:\s*(?:-|–|til)\s*(?P<par_to>{_P}))?
@@ -59,25 +58,12 @@ class QueryCitation:
 
     def label(self, laws: dict[str, dict[str, Any]]) -> str:
         """How the guidance writes it: "forvaltningslovens § 19, stk. 2"."""
-        par = lambda p: re.sub(r"(\d)([a-zæøå])$", r"\1 \2", p)  # noqa: E731 - "9b" -> "9 b"
-        cit = Citation(self.law or "", par(self.par), self.par_to and par(self.par_to), self.stk, self.nr)
+        cit = Citation(self.law or "", normal_par(self.par), self.par_to and normal_par(self.par_to), self.stk,
+                       self.nr)
         if self.law is None:
             return format_citation("", [cit], [""]).strip()
         info = laws[self.law]
         return format_citation(info.get("genitive") or info["name"], [cit], [""], eu=bool(info.get("eu")))
-
-
-def _norm_par(par: str) -> str:
-    return re.sub(r"\s+", "", par).lower()
-
-
-def expand_range(par: str, par_to: str | None) -> list[str]:
-    """The paragraphs of a range ("19"-"21" -> 19, 20, 21); its ends only if it is not numeric or too wide."""
-    if par_to is None or par_to == par:
-        return [par]
-    if par.isdigit() and par_to.isdigit() and 0 < int(par_to) - int(par) <= MAX_RANGE:
-        return [str(p) for p in range(int(par), int(par_to) + 1)]
-    return [par, par_to]
 
 
 def index_tokens(citations: Iterable[Citation]) -> list[str]:
@@ -85,7 +71,7 @@ def index_tokens(citations: Iterable[Citation]) -> list[str]:
     out: list[str] = []
     for c in citations:
         out.append(c.law)
-        for par in expand_range(_norm_par(c.par), c.par_to and _norm_par(c.par_to)):
+        for par in expand_range(par_token(c.par), c.par_to and par_token(c.par_to)):
             out += [f"{c.law}:{par}", f"§{par}"]
             if c.stk is not None:
                 out.append(f"{c.law}:{par}:{c.stk}")
@@ -97,7 +83,7 @@ def index_tokens(citations: Iterable[Citation]) -> list[str]:
 def law_tokens(citations: Iterable[Citation]) -> list[str]:
     """Paragraph-level tokens only (``law:§``), for the field of the rules a page explains."""
     return [f"{c.law}:{par}" for c in citations
-            for par in expand_range(_norm_par(c.par), c.par_to and _norm_par(c.par_to))]
+            for par in expand_range(par_token(c.par), c.par_to and par_token(c.par_to))]
 
 
 class CitationParser:
@@ -132,7 +118,7 @@ class CitationParser:
                 continue
             nr = m["nr"] or (m["litra"].lower() if m["litra"] else None)
             stk = int(m["stk"]) if m["stk"] else None
-            out.append(QueryCitation(law, _norm_par(m["par"]), m["par_to"] and _norm_par(m["par_to"]),
+            out.append(QueryCitation(law, par_token(m["par"]), m["par_to"] and par_token(m["par_to"]),
                                      stk, nr if stk is not None or nr is None else None))
         return out
 

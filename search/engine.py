@@ -229,7 +229,8 @@ def _result(o: Opened, page: str, g: dict, stems: frozenset[str]) -> dict[str, A
     records = [o.stored[n] for n in g["records"][:4]]
     page_doc = o.stored[g["page_doc"]] if g["page_doc"] is not None else None
     best = records[0] if records else page_doc
-    assert best is not None
+    if best is None:  # a group is made by a matching record or page: this would be an indexing bug
+        raise LookupError(f"search result for page {page!r} has neither a record nor a page document")
     breadcrumb = json.loads(best["breadcrumb"])
     fallback = (page_doc or {}).get("summary_text", "")
     return {

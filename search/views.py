@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request
 from werkzeug.exceptions import BadRequest
 
 from klarret.errors import danish
+from klarret.urls import is_local_url
 from search.analytics import BENCH_HEADER, new_search_id
 
 bp = Blueprint("search", __name__, template_folder="templates")
@@ -78,16 +77,9 @@ def page():
     return render_template("search/results.html", q=q, result=result, chapter=chapter, kind=kind)
 
 
-def local_url(url: str) -> bool:
-    """Whether ``url`` is a path on this site (never another host: no open redirect)."""
-    parts = urlsplit(url)
-    return url.startswith("/") and not url.startswith("//") and "\\" not in url and not parts.scheme \
-        and not parts.netloc
-
-
 def _record_click() -> str:
     url = request.args.get("u", "")
-    if not local_url(url):
+    if not is_local_url(url):
         raise danish(BadRequest, "Linket peger ikke på en side i KlarRet. Gå tilbage og vælg resultatet igen.")
     search_id = request.args.get("s", "")
     try:

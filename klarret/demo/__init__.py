@@ -103,5 +103,4 @@ def _load_staff(today: dt.date) -> None:
     if courses:
         from klarret.demo.activity import load_activity
 
-        managers = {r["staff_no"] for r in rows}
-        load_activity(rng, staff, managers, courses, today)
+        load_activity(rng, staff, units, courses, today)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterable
 
 from sqlalchemy import func, select, text
 
@@ -16,7 +17,9 @@ from klarret.db import db
 from klarret.demo.org import Person
 from klarret.org.write import insert_rows
 from quizzes.attempts.service import CODE_ALPHABET, pin_version
+from quizzes.completion.status import rule_test, unit_managers
 from quizzes.courses.loader import Course
+from quizzes.courses.rules import Rule
 from quizzes.models import Answer, Attempt, Completion
 
 # The share of a course's audience who have started it (optional courses: a few volunteers).
@@ -24,27 +27,32 @@ TAKE_RATE = {"alle": 0.85, "forvaltning": 0.75, "enhed": 0.75, "nye": 0.6, "lede
 ADMIN_EAGERNESS = {"ØKF": 1.05, "KFF": 0.95, "BUF": 0.85, "SUF": 0.8, "SOF": 1.0, "TMF": 0.9, "BIF": 1.0}
 
 
-def _audience(course: Course, p: Person, managers: set[str], today: dt.date) -> tuple[str, dt.date | None] | None:
-    """Which of the course's assignment rules (``[[tildeling]]``) makes it mandatory for ``p``, and
-    since when; ("valgfri", None) for an optional course; None if the person is outside every rule."""
-    rules = getattr(course, "rules", None) or []
-    if not rules:
-        return "valgfri", None
-    for rule in rules:
-        who = rule.who
-        if who == "alle" or (who == "ledere" and p.staff_no in managers) \
-                or (who == "forvaltning" and p.administration in rule.administrations) \
-                or (who == "nye" and (today - p.start_date).days <= 365) \
-                or (who == "enhed" and any(code == p.administration and (not path or p.unit_path == path
-                                                                         or p.unit_path.startswith(path + " / "))
-                                           for code, path in rule.units)):
-            return who, rule.effective
-    return None
+# (staff number, administration code, unit id, start date): what the assignment rules look at.
+Who = tuple[str, str, "int | None", "dt.date | None"]
 
 
-def load_activity(rng: random.Random, staff: list[Person], managers: set[str], courses: dict[str, Course],
-                  today: dt.date) -> None:
-    """Insert attempts, answers and completions for ``staff`` (bulk; a few seconds for 2,000 people)."""
+def assignments(people: Iterable[Who], courses: dict[str, Course], today: dt.date) -> dict[tuple[str, str], Rule]:
+    """Per (staff number, course id) with a mandatory course, the first of its rules that assigns it,
+    decided by the status engine's own rule tests (``quizzes.completion.status.rule_test``)."""
+    managers = unit_managers()
+    tests = {cid: [(rule, rule_test(rule, managers, today)) for rule in c.rules] for cid, c in courses.items()}
+    out: dict[tuple[str, str], Rule] = {}
+    for staff_no, admin, unit_id, start in people:
+        for cid, rules in tests.items():
+            rule = next((r for r, test in rules if test(admin, unit_id, staff_no, start, None)), None)
+            if rule is not None:
+                out[staff_no, cid] = rule
+    return out
+
+
+def load_activity(rng: random.Random, staff: list[Person], units: dict[tuple[str, str], int],
+                  courses: dict[str, Course], today: dt.date) -> None:
+    """Insert attempts, answers and completions for ``staff`` (bulk; a few seconds for 2,000 people).
+
+    Who takes a mandatory course follows the real assignment rules (``assignments``); a course without
+    rules is optional and taken by a few volunteers."""
+    mandatory = assignments(((p.staff_no, p.administration, units[p.administration, p.unit_path], p.start_date)
+                             for p in staff), courses, today)
     versions = {cid: pin_version(c).id for cid, c in sorted(courses.items())}
     pages = sorted({q.page for c in courses.values() for q in c.questions})
     # Each administration is weaker on a few topics: that is what the knowledge-gap view should reveal.
@@ -59,10 +67,10 @@ def load_activity(rng: random.Random, staff: list[Person], managers: set[str], c
     for p in staff:
         sloppiness = rng.uniform(0.6, 1.4)
         for cid, course in sorted(courses.items()):
-            found = _audience(course, p, managers, today)
-            if found is None:
-                continue
-            audience, effective = found
+            rule = mandatory.get((p.staff_no, cid))
+            if course.rules and rule is None:
+                continue  # outside every rule of a mandatory course
+            audience, effective = (rule.who, rule.effective) if rule is not None else ("valgfri", None)
             newcomer = (today - p.start_date).days < 90
             rate = TAKE_RATE.get(audience, 0.75) * ADMIN_EAGERNESS[p.administration] * (0.4 if newcomer else 1)
             if rng.random() > rate:

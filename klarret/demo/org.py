@@ -12,6 +12,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from klarret.dates import short_date
 from klarret.org.models import ADMINISTRATIONS
 
 CENTRES = {
@@ -156,7 +157,7 @@ def generate_hr_csv(path: str | Path, employees: int = 45000, units: int = 600, 
     today = today or dt.date.today()
     staff = people(rng, employees, unit_trees(rng, units), today, first_staff_no=1, domain="kk.example")
     path = Path(path)
-    fmt = lambda d: d.strftime("%d-%m-%Y") if d else ""  # noqa: E731
+    fmt = lambda d: short_date(d) if d else ""  # noqa: E731
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh, delimiter=";")
         w.writerow(HEADER)

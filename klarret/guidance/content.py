@@ -12,7 +12,7 @@ import click
 from flask import Flask, current_app
 
 from klarret.export import RECORDS_FILE, Record, export_dir, iter_records, read_laws
-from klarret.legal import ReferenceError, parse_reference
+from klarret.legal import CitationError, parse_reference
 
 # The 34 topics of the catalogue (page id = file stem), each a page with the same five sections.
 TOPICS = (
@@ -182,7 +182,7 @@ def _print_cites(html: Path, cites: str) -> None:
         raise click.ClickException(f"Ukendt lov '{law}'. Kendte love: {', '.join(sorted(laws))}.")
     try:
         found = citing(html, law, ref.replace("§", "").strip())
-    except ReferenceError:
+    except CitationError:
         raise click.ClickException(f"Kan ikke læse '{ref}' som en paragraf. Skriv fx --cites \"fvl 19\".") from None
     click.echo(f"{len(found)} steder citerer {laws[law]['genitive']} § {ref.replace('§', '').strip()}:")
     for r in found:

@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, select, update
 
 from klarret import audit
 from klarret.db import db
+from klarret.dates import short_date
 from klarret.org.write import ancestors, create_units, insert_rows, unit_ids
 from klarret.org.models import ADMINISTRATIONS, Employee, UnitManager
 from klarret.org.hr_parse import ParsedFile, RowError, StaffFileError, read_staff_file
@@ -80,7 +81,7 @@ def describe(value: object) -> str:
     if isinstance(value, bool):
         return "ja" if value else "nej"
     if isinstance(value, dt.date):
-        return value.strftime("%d-%m-%Y")
+        return short_date(value)
     if isinstance(value, tuple):
         return f"{value[0]}: {value[1]}" if value[1] else f"{value[0]} (hele forvaltningen)"
     return str(value)

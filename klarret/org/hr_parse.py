@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from klarret.dates import short_date
 from klarret.org.models import ADMINISTRATIONS, admin_code
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -166,7 +167,7 @@ def _text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, (dt.datetime, dt.date)):
-        return value.strftime("%d-%m-%Y")
+        return short_date(value)
     return str(value).strip()
 
 
@@ -283,7 +284,7 @@ def parse_rows(table: Iterable[list], mapping: dict[str, list[str]] | None = Non
                 parsed_dates.append(None)
         start, end = parsed_dates
         if start and end and end < start:
-            err("slutdato", f"slutdatoen {end:%d-%m-%Y} ligger før startdatoen {start:%d-%m-%Y}.")
+            err("slutdato", f"slutdatoen {short_date(end)} ligger før startdatoen {short_date(start)}.")
         unit_path, too_long = path_of(cells["enhed"])
         manages = []
         for text in cells.get("leder_for", "").split(";") if cells.get("leder_for") else []:

@@ -12,7 +12,7 @@ import datetime as dt
 
 from sqlalchemy import and_, or_, select
 
-from klarret.db import db
+from klarret.db import chunks, db
 from klarret.org.models import Deputy, Employee, Unit, UnitManager
 
 SEP = " / "
@@ -76,11 +76,7 @@ def scope_roots(unit_ids: frozenset[int] | set[int]) -> list[Unit]:
 
 
 def _units(unit_ids) -> list[Unit]:
-    ids = list(unit_ids)
-    out: list[Unit] = []
-    for i in range(0, len(ids), 900):  # SQLite's bound-parameter limit on older versions
-        out.extend(db.session.scalars(select(Unit).where(Unit.id.in_(ids[i:i + 900]))))
-    return out
+    return [u for chunk in chunks(unit_ids) for u in db.session.scalars(select(Unit).where(Unit.id.in_(chunk)))]
 
 
 __all__ = ["visible_unit_ids", "subtree_ids", "managed_units", "delegating_managers", "scope_roots"]

@@ -28,7 +28,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 from sphinx_design.shared import create_component
 
-from klarret.legal import ReferenceError
+from klarret.legal import CitationError
 from klarret.sphinxext.citations import known_laws_hint, make_citation_node
 
 PARTS = ("Situation", "Spørgsmål", "Vurdering", "Resultat")
@@ -123,7 +123,7 @@ class CaseDirective(SphinxDirective):
                 raise self.error(f"Ukendt lov '{law}' i :hjemmel: '{item}'. {known_laws_hint(laws)}")
             try:
                 node = make_citation_node(laws, law, ref)
-            except ReferenceError:
+            except CitationError:
                 raise self.error(
                     f"Ugyldig henvisning i :hjemmel: '{item}'. Skriv fx 'fvl 19, stk. 2, nr. 1'."
                 ) from None

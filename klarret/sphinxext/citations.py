@@ -13,7 +13,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
 from klarret.export import Citation
-from klarret.legal import EU_EXAMPLES, EXAMPLES, ReferenceError, format_citation, parse_reference
+from klarret.legal import EU_EXAMPLES, EXAMPLES, CitationError, format_citation, parse_reference
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ class law_citation(nodes.reference):  # noqa: N801 - docutils node naming
 
 
 def make_citation_node(laws: dict[str, Any], law: str, text: str, rawtext: str = "") -> law_citation:
-    """Parse ``text`` as a reference into law ``law``; raise ReferenceError if malformed."""
+    """Parse ``text`` as a reference into law ``law``; raise CitationError if malformed."""
     info = laws[law]
     cits, pkts = parse_reference(law, text)
     label = format_citation(info["genitive"], cits, pkts, eu=bool(info.get("eu")))
@@ -44,7 +44,7 @@ def _law_role(law: str, laws: dict[str, Any]):
     def role(name, rawtext, text, lineno, inliner, options=None, content=None):
         try:
             node = make_citation_node(laws, law, text, rawtext)
-        except ReferenceError:
+        except CitationError:
             examples = EU_EXAMPLES if laws[law].get("eu") else EXAMPLES
             msg = inliner.reporter.error(
                 f"Ugyldig lovhenvisning {rawtext}: '{text}' kan ikke læses som en paragraf. "

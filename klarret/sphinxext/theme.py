@@ -10,9 +10,9 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.jinja2glue import SphinxFileSystemLoader
 
+from klarret.dates import long_date
+
 HERE = Path(__file__).parent
-MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
-          "oktober", "november", "december")
 
 
 def danish_date(value: str) -> str:
@@ -21,7 +21,7 @@ def danish_date(value: str) -> str:
         d = dt.date.fromisoformat(str(value))
     except ValueError:
         return str(value)
-    return f"{d.day}. {MONTHS[d.month - 1]} {d.year}"
+    return long_date(d)
 
 
 def add_theme_files(app: Sphinx) -> None:

@@ -8,7 +8,7 @@ assignments), then one loop over plain tuples. Never one query per employee.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 
 from flask import current_app
@@ -97,8 +97,17 @@ def aggregate_query(*, unit_ids: Collection[int] | None = None, administration: 
                    staff_nos=staff_nos, include_excluded=include_excluded)
 
 
-def _matcher(rule: Rule, managers: set[str], today: dt.date):
-    """A test (admin, unit_id, staff_no, start, recorded) -> bool for one rule."""
+RuleTest = Callable[[str, "int | None", str, "dt.date | None", "dt.date | None"], bool]
+
+
+def unit_managers() -> set[str]:
+    """The staff numbers of everyone who manages a unit (the audience of hvem = "ledere")."""
+    return set(db.session.scalars(select(UnitManager.staff_no).distinct()))
+
+
+def rule_test(rule: Rule, managers: set[str], today: dt.date) -> RuleTest:
+    """Whom one assignment rule makes the course mandatory for on ``today``: a test
+    (administration code, unit id, staff number, start date, recorded assignment date) -> bool."""
     if rule.who == "alle":
         return lambda a, u, s, st, rec: True
     if rule.who == "forvaltning":
@@ -133,8 +142,8 @@ def rows(*, unit_ids: Collection[int] | None = None, administration: str | None 
 def _plan(course_id: str | None, today: dt.date) -> list:
     """Per course: (rule test, fixed due date, days to due, effective date) per rule, and the renewal settings."""
     courses = [c for c in courses_by_title() if course_id is None or c.id == course_id]
-    managers = set(db.session.scalars(select(UnitManager.staff_no).distinct()))
-    return [(c, [(_matcher(r, managers, today), r.due_date,
+    managers = unit_managers()
+    return [(c, [(rule_test(r, managers, today), r.due_date,
                   None if r.due_days is None else dt.timedelta(days=r.due_days), r.effective) for r in c.rules],
              c.renew_months, dt.timedelta(days=c.soon_days)) for c in courses]
 

@@ -14,7 +14,7 @@ from typing import Iterable, Iterator
 
 from sqlalchemy import case, func, select
 
-from klarret.db import db
+from klarret.db import chunks, db
 from klarret.org.models import Administration, Employee, Unit
 from quizzes.models import Answer, Attempt, Completion, CourseVersion
 from quizzes.courses.rules import NEW_EMPLOYEE_DAYS, add_months
@@ -144,8 +144,8 @@ def dashboard(scope: Iterable[int], shown: list[Unit], *, today: dt.date, course
 
 def roll_up(per_unit: dict[int | None, Tally], scope: frozenset[int]) -> dict[int, Tally]:
     """Each unit's tally including everything below it (only units in ``scope`` are walked)."""
-    parents = dict(db.session.execute(select(Unit.id, Unit.parent_id).where(Unit.id.in_(sorted(scope)))).all()) \
-        if len(scope) <= 900 else {i: p for i, p in db.session.execute(select(Unit.id, Unit.parent_id)) if i in scope}
+    parents = {i: p for chunk in chunks(sorted(scope))
+               for i, p in db.session.execute(select(Unit.id, Unit.parent_id).where(Unit.id.in_(chunk)))}
     out: dict[int, Tally] = defaultdict(Tally)
     for unit_id, tally in per_unit.items():
         node = unit_id

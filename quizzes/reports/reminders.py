@@ -20,13 +20,13 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from klarret.audit import record
+from klarret.dates import long_date
 from klarret.db import db
 from klarret.org.models import Employee, UnitManager
 from quizzes.models import ReminderSent
 from quizzes.completion.status import StatusRow, courses_by_title, cycle_key, status_rows, subtree_unit_ids
 
 OVERDUE = ("forfalden", "udløbet")
-MONTHS = ("januar februar marts april maj juni juli august september oktober november december").split()
 SIGNATURE = "\n\nVenlig hilsen\nKlarRet – Københavns Kommune\n\nDenne e-mail er sendt automatisk og kan ikke besvares."
 
 
@@ -63,7 +63,7 @@ def kind_for(row: StatusRow, soon_days: int, today: dt.date) -> str | None:
 
 def _date(d: dt.date | None) -> str:
     """A date as Danes write it in a letter: 3. marts 2027."""
-    return f"{d.day}. {MONTHS[d.month - 1]} {d.year}" if d else "–"
+    return long_date(d) if d else "–"
 
 
 def employee_message(row: StatusRow, kind: str, email: str, minutes: int, base_url: str) -> Message:

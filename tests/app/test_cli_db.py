@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import func, select
 
@@ -37,6 +38,7 @@ def test_migrations_match_the_models(db_app):
     assert diff == [], "a model changed without a migration: run 'klarret db migrate'"
 
 
+@pytest.mark.slow
 def test_demo_data_is_idempotent(db_app):
     from klarret.db import db
     from klarret.demo import load_demo_data
@@ -50,6 +52,7 @@ def test_demo_data_is_idempotent(db_app):
         assert db.session.get(Employee, "000101").unit.path == "Center for Udsatte Voksne / Team Nord"
 
 
+@pytest.mark.slow
 def test_cli_steps_and_exit_statuses(tmp_path):
     env = {"KLARRET_INSTANCE_PATH": str(tmp_path / "instance"),
            "KLARRET_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",

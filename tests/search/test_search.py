@@ -70,10 +70,14 @@ def test_glossary_term_shown_as_definition(client):
 
 
 def test_misspelling_is_corrected(client):
+    # Results for the word as typed: they are shown, with "Mente du partshøring?".
     body = client.get("/api/search", query_string={"q": "partshørring"}).get_json()
-    assert body["corrected_from"] == "partshørring" or body["suggestion"]
-    if body["corrected_from"]:
-        assert body["results"][0]["page"] == "partshoering"
+    assert (body["suggestion"], body["corrected_from"]) == ("partshøring", None)
+    assert body["results"][0]["page"] == "partshoering"
+    # Nothing for the word as typed: the corrected query is run, and the answer says so.
+    body = client.get("/api/search", query_string={"q": "begrundelsse"}).get_json()
+    assert (body["query"], body["corrected_from"], body["suggestion"]) == ("begrundelse", "begrundelsse", None)
+    assert body["results"][0]["page"] == "begrundelse"
 
 
 def test_snippet_is_escaped_with_only_mark(basic_client):

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from klarret.export import RECORDS_FILE, export_dir, iter_records
-from klarret.legal import ReferenceError, format_citation, parse_reference
+from klarret.legal import CitationError, covers, expand_range, format_citation, normal_par, par_token, parse_reference
 from tests.conftest import build_guidance
 
 
@@ -42,13 +42,31 @@ def test_eu_reference():
 
 @pytest.mark.parametrize("bad", ["", "stk. 2", "19, stk", "nitten", "19,, stk. 2", "§", "19 stk. 2 nr"])
 def test_malformed_references_are_rejected(bad):
-    with pytest.raises(ReferenceError):
+    with pytest.raises(CitationError):
         parse_reference("fvl", bad)
 
 
 def test_range_covers_paragraph_inside():
     cit = parse_reference("fvl", "19-21")[0][0]
     assert cit.covers("20") and cit.covers("19") and not cit.covers("22")
+
+
+def test_one_normal_form_for_the_build_and_search():
+    # The build writes "9 b"; search indexes and parses the token "9b"; both are the same paragraph.
+    assert [normal_par(p) for p in ("9b", "9 B", " 9  b ", "19")] == ["9 b", "9 b", "9 b", "19"]
+    assert [par_token(p) for p in ("9 b", "9B", "19")] == ["9b", "9b", "19"]
+    assert parse_reference("fvl", "9b")[0][0].par == "9 b"
+    with pytest.raises(CitationError):
+        normal_par("b9")
+
+
+def test_ranges_are_ordered_and_expanded_in_one_place():
+    assert covers("9", "10", "9 b") and covers("9 a", "9 c", "9b") and not covers("9 a", "9 c", "9 d")
+    assert covers("9 b", None, "9b") and not covers("9 b", None, "9")
+    assert expand_range("19", "21") == ["19", "20", "21"]
+    assert expand_range("9b", "12") == ["9b", "12"]  # a letter at an end: only the ends
+    assert expand_range("1", "99") == ["1", "99"]  # wider than MAX_RANGE
+    assert expand_range("19", None) == expand_range("19", "19") == ["19"]
 
 
 # --- the export ---
