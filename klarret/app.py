@@ -29,6 +29,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["klarret.health"] = {}
     routing.init_app(app)  # first: routes bind their converters when they are added
     # Nothing but the HR upload (which raises its own limit) needs a body over 1 MB.
+    # The CSRF token lives as long as the session: a course page left open for hours must still save.
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None (no limit)
         app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
     app.logger.addFilter(MaskingFilter())  # error lines quote requests: no CPR numbers in them

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, RequestEntityTooLarge
 
 MESSAGES = {
     400: ("Forkert forespørgsel", "Forespørgslen kunne ikke forstås. Gå tilbage og prøv igen."),
@@ -51,8 +52,15 @@ def refuse_oversized() -> None:
         raise RequestEntityTooLarge()
 
 
+def handle_csrf(exc: CSRFError):
+    """A missing or foreign CSRF token: 400, saying what to do (the page is old, or the person logged out)."""
+    return handle_http(danish(BadRequest, "Siden kunne ikke bekræftes, fordi den er åbnet i en anden session, "
+                                          "eller fordi du er logget ud. Genindlæs siden, og prøv igen."))
+
+
 def init_app(app: Flask) -> None:
     """Register the handlers and the body-size check."""
     app.before_request(refuse_oversized)
+    app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(Exception, handle_unexpected)
