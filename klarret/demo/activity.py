@@ -14,6 +14,7 @@ from sqlalchemy import func, select, text
 
 from klarret.db import db
 from klarret.demo.org import Person
+from klarret.org.paths import UnitPath
 from klarret.org.write import insert_rows
 from quizzes.attempts.service import CODE_ALPHABET, pin_version
 from quizzes.courses.loader import Course
@@ -35,9 +36,8 @@ def _audience(course: Course, p: Person, managers: set[str], today: dt.date) -> 
         if who == "alle" or (who == "ledere" and p.staff_no in managers) \
                 or (who == "forvaltning" and p.administration in rule.administrations) \
                 or (who == "nye" and (today - p.start_date).days <= 365) \
-                or (who == "enhed" and any(code == p.administration and (not path or p.unit_path == path
-                                                                         or p.unit_path.startswith(path + " / "))
-                                           for code, path in rule.units)):
+                or (who == "enhed" and any(UnitPath.below(p.administration, p.unit_path).is_within(unit)
+                                           for unit in rule.units)):
             return who, rule.effective
     return None
 

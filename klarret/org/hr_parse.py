@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from klarret.org import paths as unit_paths
 from klarret.org.models import ADMINISTRATIONS, admin_code
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -21,7 +22,6 @@ REQUIRED = ("medarbejdernummer", "navn", "forvaltning", "enhed")
 _DMY = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_PATH_SPLIT = re.compile(r"\s+/\s+")
 
 
 class StaffFileError(Exception):
@@ -193,11 +193,6 @@ def parse_date(value: object) -> dt.date | None:
         raise ValueError(f"datoen '{text}' findes ikke. Ret den i HR-udtrækket.") from None
 
 
-def normalise_path(path: str) -> str:
-    """A unit path with single spaces around each " / " and no empty parts."""
-    return " / ".join(p.strip() for p in _PATH_SPLIT.split(path.strip()) if p.strip())
-
-
 def _header_index(header: list, mapping: dict[str, list[str]], errors: list[RowError]) -> dict[str, int]:
     names = {_text(h).casefold(): i for i, h in reversed(list(enumerate(header)))}
     found: dict[str, int] = {}
@@ -233,8 +228,8 @@ def parse_rows(table: Iterable[list], mapping: dict[str, list[str]] | None = Non
 
     def path_of(raw_path: str) -> tuple[str, bool]:
         if raw_path not in paths:
-            norm = normalise_path(raw_path)
-            paths[raw_path] = (norm, len(norm) > 1000 or any(len(p) > 200 for p in norm.split(" / ")))
+            norm = unit_paths.normalise(raw_path)
+            paths[raw_path] = (norm, not unit_paths.fits(norm))
         return paths[raw_path]
 
     for rownum, raw in enumerate(it, start=2):
