@@ -18,7 +18,7 @@ SEP = " / "
 MAX_PART = 200  # Unit.name
 MAX_PATH = 1000  # Unit.path
 # A separating slash stands alone: whitespace or the start/end of the text on both sides.
-_SPLIT = re.compile(r"(?:^|\s+)/(?:\s+|$)")
+_SPLIT = re.compile(r"\s*(?<!\S)/(?!\S)\s*")
 
 
 class UnitPathError(ValueError):
