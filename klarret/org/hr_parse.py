@@ -224,14 +224,6 @@ def parse_rows(table: Iterable[list], mapping: dict[str, list[str]] | None = Non
     seen: dict[str, int] = {}
     emails: dict[str, int] = {}
     dates: dict[str, dt.date | None] = {}
-    paths: dict[str, tuple[str, bool]] = {}  # raw path -> (normalised, too long); units repeat a lot
-
-    def path_of(raw_path: str) -> tuple[str, bool]:
-        if raw_path not in paths:
-            norm = unit_paths.normalise(raw_path)
-            paths[raw_path] = (norm, not unit_paths.fits(norm))
-        return paths[raw_path]
-
     for rownum, raw in enumerate(it, start=2):
         n = len(raw)
         cells = {k: (_text(raw[i]) if i < n else "") for k, i in idx.items()}
@@ -279,14 +271,9 @@ def parse_rows(table: Iterable[list], mapping: dict[str, list[str]] | None = Non
         start, end = parsed_dates
         if start and end and end < start:
             err("slutdato", f"slutdatoen {end:%d-%m-%Y} ligger før startdatoen {start:%d-%m-%Y}.")
-        unit_path, too_long = path_of(cells["enhed"])
-        manages = []
-        for text in cells.get("leder_for", "").split(";") if cells.get("leder_for") else []:
-            if text.strip():
-                path, long_ = path_of(text)
-                manages.append(path)
-                too_long = too_long or long_
-        if too_long:
+        unit_path = unit_paths.normalise(cells["enhed"])
+        manages = [unit_paths.normalise(t) for t in cells.get("leder_for", "").split(";") if t.strip()]
+        if not all(map(unit_paths.fits, (unit_path, *manages))):
             err("enhed", "enhedens sti er for lang (højst 200 tegn pr. enhed og 1000 i alt).")
         if admin is not None and staff_no and name:
             rows.append(StaffRow(rownum, staff_no, name[:200], email, admin, unit_path,

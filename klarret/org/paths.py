@@ -9,6 +9,7 @@ is also how the HR file's ``enhed`` column writes it.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -30,11 +31,13 @@ def split(path: str) -> tuple[str, ...]:
     return tuple(p for p in (q.strip() for q in _SPLIT.split(path.strip())) if p)
 
 
+@functools.lru_cache(maxsize=65536)  # an HR file repeats each unit many times
 def normalise(path: str) -> str:
     """A path below the administration in its one spelling: "A  /B /  C" -> "A /B / C"."""
     return SEP.join(split(path))
 
 
+@functools.lru_cache(maxsize=65536)
 def fits(path: str) -> bool:
     """Whether a stored path fits the database (each part at most 200 characters, 1000 in all)."""
     return len(path) <= MAX_PATH and all(len(p) <= MAX_PART for p in split(path))
