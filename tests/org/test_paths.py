@@ -63,3 +63,15 @@ def test_parts_must_be_normalised():
 def test_fits_the_database():
     assert paths.fits("A / " + "b" * 200) and not paths.fits("b" * 201)
     assert not paths.fits(" / ".join(["x" * 150] * 7))
+
+
+def test_the_hr_file_uses_the_same_syntax():
+    from klarret.org.hr_parse import parse_rows
+
+    header = ["medarbejdernummer", "navn", "forvaltning", "enhed", "leder_for"]
+    parsed = parse_rows([header, ["1", "A", "SOF", " Center X  /  Team 24/7 ", "Center X ;Center X /Team 24/7"],
+                         ["2", "B", "SOF", "Center X / " + "y" * 201, ""]])
+    assert parsed.rows[0].unit_path == "Center X / Team 24/7"
+    assert parsed.rows[0].manages == ["Center X", "Center X /Team 24/7"]  # no spaces around: part of the name
+    assert [str(e) for e in parsed.errors] == [
+        "Række 3, kolonne 'enhed': enhedens sti er for lang (højst 200 tegn pr. enhed og 1000 i alt)."]
