@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from klarret.org import paths
@@ -75,3 +77,14 @@ def test_the_hr_file_uses_the_same_syntax():
     assert parsed.rows[0].manages == ["Center X", "Center X /Team 24/7"]  # no spaces around: part of the name
     assert [str(e) for e in parsed.errors] == [
         "Række 3, kolonne 'enhed': enhedens sti er for lang (højst 200 tegn pr. enhed og 1000 i alt)."]
+
+
+def test_only_paths_writes_the_separator():
+    """The separator has one home: a new `" / "` literal elsewhere is a second, diverging parser."""
+    root = Path(__file__).resolve().parents[2]
+    files = [p for pkg in ("klarret", "search", "quizzes") for p in (root / pkg).rglob("*.py")
+             if p != root / "klarret" / "org" / "paths.py"]
+    found = [f"{p.relative_to(root)}:{n}" for p in files
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+             if '" / "' in line or "' / '" in line]
+    assert found == []
