@@ -33,7 +33,7 @@ def split(path: str) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=65536)  # an HR file repeats each unit many times
 def normalise(path: str) -> str:
-    """A path below the administration in its one spelling: "A  /B /  C" -> "A /B / C"."""
+    """A path below the administration in its one spelling: "  A  /  B /C " -> "A / B /C"."""
     return SEP.join(split(path))
 
 
