@@ -2,59 +2,25 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 
 from klarret import build
 from klarret.openapi import add_paths as add_api_paths
 
 
-def _check(html_dir: Path | None) -> list:
-    from quizzes.courses.loader import COURSES_DIR, load_courses
-
-    courses, errors = load_courses(Path(current_app.config.get("KLARRET_COURSES_DIR", COURSES_DIR)), html_dir)
-    return courses, errors
-
-
 def _build_step(html_dir: Path) -> None:
-    courses, errors = _check(html_dir)
+    from quizzes.courses.cli import check_files
+
+    courses, errors = check_files(html_dir)
     for e in errors:
         click.echo(f"  FEJL {e}", err=True)
     if errors:
         raise click.ClickException(f"{len(errors)} fejl i kursusfilerne. Ret dem (fil og spørgsmål står ovenfor) "
                                    "og kør 'klarret courses check'.")
     click.echo(f"  {len(courses)} kurser og {sum(len(c.questions) for c in courses)} spørgsmål er i orden.")
-
-
-@click.group("courses")
-def courses_group() -> None:
-    """Kursusfilerne (e-læring)."""
-
-
-@courses_group.command("check")
-@click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON.")
-def check_command(as_json: bool) -> None:
-    """Tjek kursusfilerne mod vejledningens eksport (sider og ankre)."""
-    html = Path(current_app.config["KLARRET_HTML_DIR"])
-    try:
-        courses, errors = _check(html)
-    except FileNotFoundError as exc:
-        raise click.ClickException(str(exc)) from None
-    for e in errors:
-        click.echo(f"FEJL {e}", err=True)
-    if as_json:
-        click.echo(json.dumps({"courses": [{"id": c.id, "title": c.title, "version": c.version,
-                                            "modules": len(c.modules), "questions": len(c.questions)}
-                                           for c in courses]}, ensure_ascii=False))
-    else:
-        for c in courses:
-            click.echo(f"{c.id}: {len(c.modules)} moduler, {len(c.questions)} spørgsmål, "
-                       f"{sum(q.case_based for q in c.questions)} sagsbaserede, version {c.version}")
-    if errors:
-        raise SystemExit(1)
 
 
 def _cites_hook(found: list) -> None:
@@ -88,6 +54,8 @@ def init_app(app: Flask) -> None:
     from quizzes.reports.views import bp as reports_bp  # manager dashboard, municipality view, exports
 
     app.register_blueprint(reports_bp)
+    from quizzes.courses.cli import courses_group
+
     app.cli.add_command(courses_group)
     from quizzes.completion.assignments import assignments_group
     from quizzes.reports.exports import report_group

@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from klarret.auth import hash_password
 from klarret.db import db
 from klarret.demo.org import people, unit_trees
-from klarret.org.models import Employee, Unit, UnitManager, ensure_administrations, unit_by_path
+from klarret.org.models import Employee, Unit, UnitManager, ensure_administrations
+from klarret.org.write import unit_by_path
 
 DEMO_UNITS = {
     "SOF": ["Center for Udsatte Voksne / Team Nord", "Center for Udsatte Voksne / Team Syd",

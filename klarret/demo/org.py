@@ -14,6 +14,7 @@ from pathlib import Path
 
 from klarret.dates import short_date
 from klarret.org.models import ADMINISTRATIONS
+from klarret.org.paths import UnitPath
 
 CENTRES = {
     "ØKF": ["Koncernservice", "Borgerrådgiveren", "Center for Byudvikling", "Koncern-IT", "Center for Økonomi",
@@ -90,11 +91,11 @@ def unit_trees(rng: random.Random, units: int) -> dict[str, list[str]]:
             for name in names:
                 if used >= budget:
                     break
-                unit = f"{centre} / {name}"
-                paths.append(unit)
+                unit = UnitPath(code, (centre, name))
+                paths.append(unit.path)
                 used += 1
                 for team in rng.sample(TEAMS, min(len(TEAMS), rng.randint(2, 4), max(0, budget - used))):
-                    paths.append(f"{unit} / {team}")
+                    paths.append(UnitPath(code, (*unit.parts, team)).path)
                     used += 1
         trees[code] = paths
     return trees
@@ -133,11 +134,12 @@ def people(rng: random.Random, employees: int, trees: dict[str, list[str]], toda
     for code, paths in trees.items():
         staff: list[Person] = [person(code, "", "Administrerende direktør", "")]
         for path in paths:
-            depth = path.count(" / ")
+            depth = UnitPath.below(code, path).depth - 1
             if depth < 2 or len(staff) < budget[code] * 0.4:
                 title = ("Centerchef", "Enhedschef", "Teamleder")[min(depth, 2)]
                 staff.append(person(code, path, title, path))
-        leaves = [p for p in paths if not any(q.startswith(p + " / ") for q in paths)] or [""]
+        parents = {UnitPath.below(code, p).parent.path for p in paths}
+        leaves = [p for p in paths if p not in parents] or [""]
         while len(staff) < budget[code]:
             staff.append(person(code, rng.choice(leaves), rng.choice(TITLES[code])))
         out.extend(staff[: budget[code]] if len(staff) > budget[code] else staff)

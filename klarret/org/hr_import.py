@@ -18,7 +18,8 @@ from sqlalchemy import bindparam, select, update
 from klarret import audit
 from klarret.db import db
 from klarret.dates import short_date
-from klarret.org.write import ancestors, create_units, insert_rows, unit_ids
+from klarret.org.paths import UnitPath
+from klarret.org.write import create_units, insert_rows, unit_ids
 from klarret.org.models import ADMINISTRATIONS, Employee, UnitManager
 from klarret.org.hr_parse import ParsedFile, RowError, StaffFileError, read_staff_file
 
@@ -109,7 +110,7 @@ def make_plan(parsed: ParsedFile, today: dt.date | None = None, progress: Progre
     wanted_units: set[tuple[str, str]] = set()
     in_file = {r.staff_no for r in parsed.rows}
     for code, path in {(r.administration, r.unit_path) for r in parsed.rows}:
-        wanted_units.update((code, a) for a in ancestors(path))
+        wanted_units.update((code, a.path) for a in UnitPath.below(code, path).ancestors())
     for row in parsed.rows:
         target = {"name": row.name, "unit": (row.administration, row.unit_path),
                   "active": row.end_date is None or row.end_date >= today}
@@ -174,7 +175,8 @@ def _plan_managers(plan: Plan, parsed: ParsedFile, wanted_units: set, unit_of: d
         for text in row.manages:
             path = _manager_target(row.administration, text)
             target.add((row.staff_no, row.administration, path))
-            wanted_units.update((row.administration, a) for a in ancestors(path))
+            unit = UnitPath.below(row.administration, path)
+            wanted_units.update((row.administration, a.path) for a in unit.ancestors())
     plan.managers_added = sorted(target - current)
     plan.managers_removed = sorted(current - target)
 

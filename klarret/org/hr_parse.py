@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from klarret.dates import short_date
+from klarret.org import paths as unit_paths
 from klarret.org.models import ADMINISTRATIONS, admin_code
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -22,7 +23,6 @@ REQUIRED = ("medarbejdernummer", "navn", "forvaltning", "enhed")
 _DMY = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_PATH_SPLIT = re.compile(r"\s+/\s+")
 
 
 class StaffFileError(Exception):
@@ -194,11 +194,6 @@ def parse_date(value: object) -> dt.date | None:
         raise ValueError(f"datoen '{text}' findes ikke. Ret den i HR-udtrækket.") from None
 
 
-def normalise_path(path: str) -> str:
-    """A unit path with single spaces around each " / " and no empty parts."""
-    return " / ".join(p.strip() for p in _PATH_SPLIT.split(path.strip()) if p.strip())
-
-
 def _header_index(header: list, mapping: dict[str, list[str]], errors: list[RowError]) -> dict[str, int]:
     names = {_text(h).casefold(): i for i, h in reversed(list(enumerate(header)))}
     found: dict[str, int] = {}
@@ -230,14 +225,6 @@ def parse_rows(table: Iterable[list], mapping: dict[str, list[str]] | None = Non
     seen: dict[str, int] = {}
     emails: dict[str, int] = {}
     dates: dict[str, dt.date | None] = {}
-    paths: dict[str, tuple[str, bool]] = {}  # raw path -> (normalised, too long); units repeat a lot
-
-    def path_of(raw_path: str) -> tuple[str, bool]:
-        if raw_path not in paths:
-            norm = normalise_path(raw_path)
-            paths[raw_path] = (norm, len(norm) > 1000 or any(len(p) > 200 for p in norm.split(" / ")))
-        return paths[raw_path]
-
     for rownum, raw in enumerate(it, start=2):
         n = len(raw)
         cells = {k: (_text(raw[i]) if i < n else "") for k, i in idx.items()}
@@ -285,14 +272,9 @@ def parse_rows(table: Iterable[list], mapping: dict[str, list[str]] | None = Non
         start, end = parsed_dates
         if start and end and end < start:
             err("slutdato", f"slutdatoen {short_date(end)} ligger før startdatoen {short_date(start)}.")
-        unit_path, too_long = path_of(cells["enhed"])
-        manages = []
-        for text in cells.get("leder_for", "").split(";") if cells.get("leder_for") else []:
-            if text.strip():
-                path, long_ = path_of(text)
-                manages.append(path)
-                too_long = too_long or long_
-        if too_long:
+        unit_path = unit_paths.normalise(cells["enhed"])
+        manages = [unit_paths.normalise(t) for t in cells.get("leder_for", "").split(";") if t.strip()]
+        if not all(map(unit_paths.fits, (unit_path, *manages))):
             err("enhed", "enhedens sti er for lang (højst 200 tegn pr. enhed og 1000 i alt).")
         if admin is not None and staff_no and name:
             rows.append(StaffRow(rownum, staff_no, name[:200], email, admin, unit_path,

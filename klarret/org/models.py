@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint, select
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from klarret.db import db
@@ -39,7 +39,7 @@ class Unit(db.Model):
     administration_code: Mapped[str] = mapped_column(ForeignKey("administration.code"), index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    # The unit's path below the administration, parts joined by " / " (as in the HR file).
+    # The unit's path below the administration, as klarret.org.paths writes it (as in the HR file).
     path: Mapped[str] = mapped_column(String(1000))
 
     parent: Mapped["Unit | None"] = relationship(remote_side=[id], back_populates="children")
@@ -103,21 +103,3 @@ def ensure_administrations() -> None:
             db.session.add(Administration(code=code, name=name))
             db.session.add(Unit(administration_code=code, name=name, path=""))
     db.session.flush()
-
-
-def unit_by_path(code: str, path: str) -> Unit:
-    """The unit at ``path`` below administration ``code``, creating it and its parents as needed."""
-    top = db.session.scalar(select(Unit).where(Unit.administration_code == code, Unit.path == ""))
-    if top is None:
-        raise LookupError(f"Ukendt forvaltning '{code}'.")
-    node, walked = top, []
-    for part in [p.strip() for p in path.split(" / ") if p.strip()]:
-        walked.append(part)
-        sub = " / ".join(walked)
-        child = db.session.scalar(select(Unit).where(Unit.administration_code == code, Unit.path == sub))
-        if child is None:
-            child = Unit(administration_code=code, parent=node, name=part, path=sub)
-            db.session.add(child)
-            db.session.flush()
-        node = child
-    return node

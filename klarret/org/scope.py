@@ -9,32 +9,32 @@ one query (works on SQLite and PostgreSQL, uses the (administration_code, path) 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from sqlalchemy import and_, or_, select
 
 from klarret.db import chunks, db
 from klarret.org.models import Deputy, Employee, Unit, UnitManager
-
-SEP = " / "
+from klarret.org.paths import UnitPath
 
 
 def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def subtree_ids(roots: list[Unit] | list[tuple[str, str]]) -> set[int]:
+def subtree_ids(roots: Iterable[Unit | UnitPath]) -> set[int]:
     """Ids of the given units and everything below them, in one query."""
-    pairs = {(u.administration_code, u.path) if isinstance(u, Unit) else tuple(u) for u in roots}
-    if not pairs:
+    paths = {r if isinstance(r, UnitPath) else UnitPath.of(r) for r in roots}
+    if not paths:
         return set()
     conds = []
-    for code, path in pairs:
-        if path == "":  # an administration's top unit: the whole administration
-            conds.append(Unit.administration_code == code)
+    for root in paths:
+        if not root.parts:  # an administration's top unit: the whole administration
+            conds.append(Unit.administration_code == root.administration)
         else:
-            conds.append(and_(Unit.administration_code == code,
-                              or_(Unit.path == path,
-                                  Unit.path.like(_like_escape(path) + SEP + "%", escape="\\"))))
+            conds.append(and_(Unit.administration_code == root.administration,
+                              or_(Unit.path == root.path,
+                                  Unit.path.like(_like_escape(root.descendant_prefix) + "%", escape="\\"))))
     return set(db.session.scalars(select(Unit.id).where(or_(*conds))))
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import insert, select
 
 from klarret.db import db
-from klarret.org.models import Unit, ensure_administrations
+from klarret.org.models import ADMINISTRATIONS, Unit, ensure_administrations
+from klarret.org.paths import UnitPath
 
 
 def insert_rows(model, rows: list[dict]) -> None:
@@ -37,18 +38,19 @@ def create_units(wanted: "list[tuple[str, str]] | set[tuple[str, str]]") -> dict
     """Create the missing units among ``wanted`` (and their parents), level by level; return all ids."""
     ensure_administrations()
     units = unit_ids()
-    missing = {(c, a) for c, p in wanted for a in ancestors(p) if (c, a) not in units}
-    for depth in sorted({p.count(" / ") for _c, p in missing}):
-        level = sorted((c, p) for c, p in missing if p.count(" / ") == depth)
+    missing = {a for c, p in wanted for a in UnitPath.below(c, p).ancestors() if (c, a.path) not in units}
+    for depth in sorted({u.depth for u in missing}):
+        level = sorted(u for u in missing if u.depth == depth)
         # Parents were created at the previous depth (or existed), so their ids are known now.
-        db.session.execute(insert(Unit), [{"administration_code": c, "name": p.rsplit(" / ", 1)[-1], "path": p,
-                                           "parent_id": units[(c, p.rsplit(" / ", 1)[0] if " / " in p else "")]}
-                                          for c, p in level])
+        db.session.execute(insert(Unit), [{"administration_code": u.administration, "name": u.name, "path": u.path,
+                                           "parent_id": units[(u.administration, u.parent.path)]} for u in level])
         units = unit_ids()
     return units
 
 
-def ancestors(path: str) -> list[str]:
-    """"A / B / C" -> ["A", "A / B", "A / B / C"]."""
-    parts = path.split(" / ") if path else []
-    return [" / ".join(parts[:n]) for n in range(1, len(parts) + 1)]
+def unit_by_path(code: str, path: str) -> Unit:
+    """The unit at ``path`` below administration ``code``, creating it and its parents as needed."""
+    if code not in ADMINISTRATIONS:
+        raise LookupError(f"Ukendt forvaltning '{code}'.")
+    unit = UnitPath.below(code, path)
+    return db.session.get(Unit, create_units({(code, unit.path)})[(code, unit.path)])

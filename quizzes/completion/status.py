@@ -35,7 +35,7 @@ class StatusRow:
     name: str
     administration: str  # code, e.g. "SOF" ("" without a unit)
     unit_id: int | None
-    unit_path: str  # below the administration, parts joined by " / " ("" = the top unit)
+    unit_path: str  # below the administration, as Unit.path ("" = the top unit)
     course_id: str
     course_title: str
     status: str  # one of STATUSES

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from klarret.org.models import ADMINISTRATIONS, admin_code
+from klarret.org.paths import UnitPath, UnitPathError
 
 WHO = ("alle", "forvaltning", "enhed", "ledere", "nye")
 NEW_EMPLOYEE_DAYS = 90
@@ -31,7 +32,7 @@ class Rule:
 
     who: str
     administrations: tuple[str, ...] = ()
-    units: tuple[tuple[str, str], ...] = ()  # (administration code, path below it with " / "; "" = all)
+    units: tuple[UnitPath, ...] = ()  # hvem = "enhed": these units and everything below them
     new_days: int = NEW_EMPLOYEE_DAYS
     due_days: int | None = None
     due_date: dt.date | None = None
@@ -45,11 +46,6 @@ def add_months(day: dt.date, months: int) -> dt.date:
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def normalise_path(path: str) -> str:
-    """A unit path with its parts joined by " / " (the HR file's separator), whatever spacing was used."""
-    return " / ".join(p.strip() for p in path.split("/") if p.strip())
 
 
 def _positive_int(table: dict, key: str, err: Callable[[str], None], minimum: int = 1) -> int | None:
@@ -84,7 +80,7 @@ def parse_rule(table: Any, err: Callable[[str], None]) -> Rule | None:
         err(f"hvem = {who!r} er ukendt; brug en af {', '.join(WHO)}.")
         return None
     administrations: list[str] = []
-    units: list[tuple[str, str]] = []
+    units: list[UnitPath] = []
     if who == "forvaltning":
         values = table.get("forvaltninger")
         if not isinstance(values, list) or not values:
@@ -102,12 +98,10 @@ def parse_rule(table: Any, err: Callable[[str], None]) -> Rule | None:
         if not isinstance(values, list) or not values:
             err("hvem = \"enhed\" kræver enheder = [\"SOF/Center for Udsatte Voksne\", …].")
         for v in values or []:
-            head, _, rest = (v if isinstance(v, str) else "").partition("/")
-            code = admin_code(head)
-            if code is None:
-                err(f"enheden {v!r} skal starte med forvaltningens kode, fx \"SOF/Center for Udsatte Voksne\".")
-            else:
-                units.append((code, normalise_path(rest)))
+            try:
+                units.append(UnitPath.parse(v))
+            except UnitPathError as exc:
+                err(str(exc))
     elif "enheder" in table:
         err("enheder bruges kun med hvem = \"enhed\".")
     if "nye_dage" in table and who != "nye":

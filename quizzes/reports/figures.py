@@ -16,6 +16,7 @@ from sqlalchemy import case, func, select
 
 from klarret.db import chunks, db
 from klarret.org.models import Administration, Employee, Unit
+from klarret.org.paths import UnitPath
 from quizzes.models import Answer, Attempt, Completion, CourseVersion
 from quizzes.courses.rules import NEW_EMPLOYEE_DAYS, add_months
 from quizzes.completion.status import StatusRow, status_rows
@@ -134,8 +135,9 @@ def dashboard(scope: Iterable[int], shown: list[Unit], *, today: dt.date, course
     total = Tally()
     for t in per_unit.values():
         total.merge(t)
-    base = min((u.path.count(" / ") + (u.path != "") for u in shown), default=0)
-    lines = [UnitLine(u, rolled.get(u.id, Tally()), u.path.count(" / ") + (u.path != "") - base) for u in shown]
+    depth = {u.id: UnitPath.of(u).depth for u in shown}
+    base = min(depth.values(), default=0)
+    lines = [UnitLine(u, rolled.get(u.id, Tally()), depth[u.id] - base) for u in shown]
     people.sort(key=lambda r: (r.name, r.course_title))
     return Dashboard(overdue=actions["overdue"][:ACTION_LIMIT], due_soon=actions["due_soon"][:ACTION_LIMIT],
                      new_not_started=actions["new"][:ACTION_LIMIT],

@@ -7,20 +7,19 @@ import os
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 
-from klarret import audit
 from klarret.auth import current_user, login_required, role_required
 from klarret.db import db
 from klarret.export import RECORDS_FILE, export_dir, iter_records
-from klarret.org.models import Administration, Deputy, Employee, Unit
+from klarret.org import deputies as org_deputies
+from klarret.org.models import Administration, Employee, Unit
 from klarret.org.scope import delegating_managers, managed_units, scope_roots, subtree_ids, visible_unit_ids
 from quizzes.reports import figures as reports
 from quizzes.attempts.service import courses
 from quizzes.completion.status import STATUSES, status_rows
 
 bp = Blueprint("reports", "quizzes", template_folder="templates")
-MAX_DEPUTY_DAYS = 366
 _titles: dict[str, tuple[float, dict[str, str]]] = {}
 
 
@@ -71,10 +70,7 @@ def leader():
     user = current_user()
     data = reports.dashboard(scope, reports.shown_units(roots, scope), today=_today(), course_id=course_id,
                              status=status, everyone=user.role == "admin")
-    delegations = db.session.execute(
-        select(Employee.name, Deputy.valid_to).join(Employee, Employee.staff_no == Deputy.manager_staff_no)
-        .where(Deputy.deputy_staff_no == user.staff_no, Deputy.valid_from <= _today(), Deputy.valid_to >= _today())
-    ).all()
+    delegations = org_deputies.serving(user.staff_no, _today())
     return render_template("quizzes/reports/dashboard.html", data=data, roots=roots, delegations=delegations,
                            manages=bool(managed_units(user.staff_no)), **_common())
 
@@ -159,14 +155,7 @@ def export_xlsx():
     return _export("xlsx")
 
 
-# --- deputies ------------------------------------------------------------------------------------
-def _parse_date(text: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        return None
-
-
+# --- deputies (the rules are in klarret.org.deputies) ----------------------------------------------
 @bp.route("/leder/stedfortraedere", methods=["GET", "POST"])
 @login_required
 def deputies():
@@ -178,55 +167,23 @@ def deputies():
     form = {"kollega": request.form.get("kollega", "").strip(), "fra": request.form.get("fra", ""),
             "til": request.form.get("til", "")}
     if request.method == "POST":
-        key = form["kollega"]
-        colleague = db.session.scalar(select(Employee).where(
-            or_(Employee.staff_no == key, func.lower(Employee.email) == key.lower()))) if key else None
-        if not key:
-            errors["kollega"] = "Skriv kollegaens medarbejdernummer eller e-mailadresse."
-        elif colleague is None or not colleague.active:
-            errors["kollega"] = f"Vi fandt ingen aktiv medarbejder med »{key}«. Tjek nummeret eller adressen."
-        elif colleague.staff_no == user.staff_no:
-            errors["kollega"] = "Du kan ikke være stedfortræder for dig selv. Vælg en kollega."
-        start, end = _parse_date(form["fra"]), _parse_date(form["til"])
-        if start is None:
-            errors["fra"] = "Skriv startdatoen som en dato, fx 2026-12-01."
-        if end is None:
-            errors["til"] = "Skriv slutdatoen som en dato, fx 2026-12-31."
-        if start and end:
-            if end < start:
-                errors["til"] = "Slutdatoen skal ligge efter startdatoen."
-            elif end < _today():
-                errors["til"] = "Slutdatoen er passeret. Vælg en dato fra i dag og frem."
-            elif (end - start).days > MAX_DEPUTY_DAYS:
-                errors["til"] = "En stedfortræder kan højst udpeges for et år ad gangen."
+        nomination = org_deputies.check(user.staff_no, form["kollega"], form["fra"], form["til"], _today())
+        errors = nomination.errors
         if not errors:
-            db.session.add(Deputy(manager_staff_no=user.staff_no, deputy_staff_no=colleague.staff_no,
-                                  valid_from=start, valid_to=end))
-            audit.record(user.staff_no, "deputy.grant", colleague.staff_no, valid_from=start.isoformat(),
-                         valid_to=end.isoformat())
-            db.session.commit()
-            flash(f"{colleague.name} er stedfortræder fra {start.isoformat()} til {end.isoformat()}.")
+            org_deputies.grant(user.staff_no, nomination)
+            flash(f"{nomination.deputy.name} er stedfortræder fra {nomination.valid_from.isoformat()} til "
+                  f"{nomination.valid_to.isoformat()}.")
             return redirect(url_for("reports.deputies"))
-    rows = db.session.execute(
-        select(Deputy, Employee.name).join(Employee, Employee.staff_no == Deputy.deputy_staff_no)
-        .where(Deputy.manager_staff_no == user.staff_no, Deputy.valid_to >= _today()).order_by(Deputy.valid_from)
-    ).all()
-    return render_template("quizzes/reports/deputies.html", rows=rows, errors=errors, form=form,
-                           today=_today()), (400 if errors else 200)
+    return render_template("quizzes/reports/deputies.html", rows=org_deputies.named_by(user.staff_no, _today()),
+                           errors=errors, form=form, today=_today()), (400 if errors else 200)
 
 
 @bp.post("/leder/stedfortraedere/<int:deputy_id>/tilbagekald")
 @login_required
 def revoke_deputy(deputy_id: int):
     """End a deputyship now (only the manager who gave it can)."""
-    user = current_user()
-    row = db.session.get(Deputy, deputy_id)
-    if row is None or row.manager_staff_no != user.staff_no:
+    if not org_deputies.revoke(current_user().staff_no, deputy_id):
         abort(404)
-    audit.record(user.staff_no, "deputy.revoke", row.deputy_staff_no, valid_from=row.valid_from.isoformat(),
-                 valid_to=row.valid_to.isoformat())
-    db.session.delete(row)
-    db.session.commit()
     flash("Stedfortræderen er fjernet og kan ikke længere se dine enheder.")
     return redirect(url_for("reports.deputies"))
 

@@ -91,7 +91,8 @@ def matrix_app(basic_build, database_url, tmp_path, monkeypatch):
     """The report organisation, CSRF off (the matrix is about roles), reminders recorded not e-mailed."""
     import quizzes.reports.reminders
     from klarret.db import db
-    from klarret.org.models import Deputy, unit_by_path
+    from klarret.org.models import Deputy
+    from klarret.org.write import unit_by_path
 
     monkeypatch.setattr(quizzes.reports.reminders, "send_reminder_now", lambda *a, **k: None)
     courses = tmp_path / "courses"

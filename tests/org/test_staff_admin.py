@@ -20,7 +20,8 @@ def people(db_app):
     """An administrator and an ordinary employee with passwords (no demo data: it is slow to load)."""
     from klarret.auth import hash_password
     from klarret.db import db
-    from klarret.org.models import Employee, ensure_administrations, unit_by_path
+    from klarret.org.models import Employee, ensure_administrations
+    from klarret.org.write import unit_by_path
 
     with db_app.app_context():
         ensure_administrations()
@@ -216,7 +217,8 @@ def _leaver(db, staff_no, end, unit):
 def test_purge_anonymises_old_leavers_and_keeps_their_results(people, monkeypatch):
     from klarret.audit import AuditEvent
     from klarret.db import db
-    from klarret.org.models import Employee, UnitManager, unit_by_path
+    from klarret.org.models import Employee, UnitManager
+    from klarret.org.write import unit_by_path
     from quizzes.models import Attempt, Completion
 
     today = dt.date.today()

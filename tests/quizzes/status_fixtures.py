@@ -71,7 +71,8 @@ def person(staff_no: str, admin: str = "SOF", path: str = "Center A / Team 1", s
            excluded: bool = False, name: str | None = None):
     """Add an employee (and the units they need); returns the Employee."""
     from klarret.db import db
-    from klarret.org.models import Employee, UnitManager, unit_by_path
+    from klarret.org.models import Employee, UnitManager
+    from klarret.org.write import unit_by_path
 
     emp = Employee(staff_no=staff_no, name=name or f"Person {staff_no}", email=email,
                    unit=unit_by_path(admin, path), start_date=start or dt.date(2026, 1, 1), active=active,

@@ -101,7 +101,8 @@ def build_org() -> None:
     """The organisation above, its attempts, answers and completions (inside an app context)."""
     from klarret.auth import hash_password
     from klarret.db import db
-    from klarret.org.models import Deputy, Employee, UnitManager, ensure_administrations, unit_by_path
+    from klarret.org.models import Deputy, Employee, UnitManager, ensure_administrations
+    from klarret.org.write import unit_by_path
     from quizzes.attempts.service import courses, pin_version
     from quizzes.models import Answer, Attempt, Completion, Exemption
 
@@ -181,7 +182,7 @@ def login(client, staff_no: str) -> None:
 
 
 def unit_id(code: str, path: str) -> int:
-    from klarret.org.models import unit_by_path
+    from klarret.org.write import unit_by_path
 
     return unit_by_path(code, path).id
 
@@ -207,7 +208,8 @@ def test_visible_units_per_role(org_app):
         assert names("ed") == set()
         assert visible_unit_ids(db.session.get(Employee, "d1"), dt.date(2027, 1, 1)) == frozenset()
         # LIKE wildcards in a unit's name are literal: "Hold_1" is not a prefix of "HoldX1".
-        from klarret.org.models import UnitManager, unit_by_path
+        from klarret.org.models import UnitManager
+        from klarret.org.write import unit_by_path
 
         for path in ("Hold_1 / Under", "HoldX1 / Under", "Hold%2 / Under", "Hold%2x / Under"):
             unit_by_path("SOF", path)

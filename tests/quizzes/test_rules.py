@@ -20,9 +20,11 @@ def load_one(tmp_path: Path, header: str):
 
 
 def test_loader_reads_rules_and_keeps_audience(tmp_path):
-    courses, errors = load_one(tmp_path, '[[tildeling]]\nhvem = "enhed"\nenheder = ["sof / Center A/ Team 1"]\n')
+    courses, errors = load_one(tmp_path, '[[tildeling]]\nhvem = "enhed"\nenheder = ["sof / Center A  /  Team 1", '
+                                          '"Socialforvaltningen/Center A / Team 24/7"]\n')
     assert errors == []
-    assert courses[0].rules[0].units == (("SOF", "Center A / Team 1"),)
+    # Only a slash with spaces around it separates units: "Team 24/7" is one unit (decision 9).
+    assert [str(u) for u in courses[0].rules[0].units] == ["SOF/Center A / Team 1", "SOF/Center A / Team 24/7"]
     courses, errors = load_one(tmp_path, 'audience = "nye"\n')
     assert errors == [] and courses[0].rules[0].who == "nye" and courses[0].rules[0].due_days == 90
     courses, errors = load_one(tmp_path, 'audience = "valgfri"\n')
