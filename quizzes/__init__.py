@@ -6,15 +6,15 @@ import json
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 
-from klarret import build
+from klarret import build, settings
 
 
 def _check(html_dir: Path | None) -> list:
     from quizzes.courses.loader import COURSES_DIR, load_courses
 
-    courses, errors = load_courses(Path(current_app.config.get("KLARRET_COURSES_DIR", COURSES_DIR)), html_dir)
+    courses, errors = load_courses(settings.current().courses_dir or COURSES_DIR, html_dir)
     return courses, errors
 
 
@@ -37,7 +37,7 @@ def courses_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON.")
 def check_command(as_json: bool) -> None:
     """Tjek kursusfilerne mod vejledningens eksport (sider og ankre)."""
-    html = Path(current_app.config["KLARRET_HTML_DIR"])
+    html = settings.current().html_dir
     try:
         courses, errors = _check(html)
     except FileNotFoundError as exc:
@@ -76,7 +76,7 @@ def init_app(app: Flask) -> None:
     from quizzes.completion import views as completion_views  # noqa: F401
     from quizzes.web import bp
 
-    courses, errors = load_courses(Path(app.config.get("KLARRET_COURSES_DIR", COURSES_DIR)))
+    courses, errors = load_courses(settings.of(app).courses_dir or COURSES_DIR)
     for e in errors:
         app.logger.warning("Kursusfil: %s", e)
     app.extensions["klarret.courses"] = {c.id: c for c in courses}

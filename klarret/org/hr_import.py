@@ -15,7 +15,7 @@ from typing import Callable
 
 from sqlalchemy import bindparam, select, update
 
-from klarret import audit
+from klarret import audit, clock
 from klarret.db import db
 from klarret.org.write import ancestors, create_units, insert_rows, unit_ids
 from klarret.org.models import ADMINISTRATIONS, Employee, UnitManager
@@ -93,7 +93,7 @@ def _manager_target(code: str, text: str) -> str:
 
 def make_plan(parsed: ParsedFile, today: dt.date | None = None, progress: Progress | None = None) -> Plan:
     """Compare the file with the database; reads only (a few set-based queries)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     plan = Plan(rows=len(parsed.rows), administrations=sorted(parsed.administrations), errors=list(parsed.errors))
     if plan.errors:
         return plan

@@ -11,10 +11,11 @@ from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from klarret import clock
 from klarret.db import db
 from klarret.org.models import Employee
 from quizzes.courses.loader import Course, Question
-from quizzes.models import Answer, Attempt, AttemptGrant, Completion, CourseVersion, utcnow
+from quizzes.models import Answer, Attempt, AttemptGrant, Completion, CourseVersion
 from quizzes.courses.rules import add_months
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are read aloud and typed
@@ -153,7 +154,7 @@ def save_answer(attempt: Attempt, question_id: str, option_ids: list[str]) -> No
         except IntegrityError:  # the same answer saved from two tabs at once: the later one wins
             row = db.session.get(Answer, (attempt.id, question_id))
     if row is not None:
-        row.selected, row.answered_at = selected, utcnow()
+        row.selected, row.answered_at = selected, clock.now()
     # The update is conditional on the attempt still being open, so a submit in between wins.
     still_open = db.session.execute(update(Attempt).where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
                                     .values(seed=Attempt.seed)).rowcount
@@ -177,7 +178,7 @@ def submit(attempt: Attempt) -> Attempt:
     correct, total = sum(results.values()), len(results)
     score = (100 * correct) // total if total else 0
     passed = score >= course.pass_mark
-    now = utcnow()
+    now = clock.now()
     won = db.session.execute(
         update(Attempt).where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
         .values(submitted_at=now, correct=correct, total=total, score=score, passed=passed)
