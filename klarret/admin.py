@@ -132,10 +132,11 @@ def audit_log():
     if action:
         query, count = query.where(AuditEvent.action == action), count.where(AuditEvent.action == action)
     total = db.session.scalar(count) or 0
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(page, pages)  # a page past the end shows the last one (and never overflows the offset)
     events = db.session.scalars(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
                                 .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
     actions = sorted(set(db.session.scalars(select(AuditEvent.action).distinct())) | set(ACTION_LABELS))
-    pages = max(1, -(-total // PER_PAGE))
     # Names of the people on this page, in one query (the log itself stores only staff numbers).
     names = dict(db.session.execute(select(Employee.staff_no, Employee.name).where(
         Employee.staff_no.in_({e.actor for e in events} | {e.target for e in events}))).all())

@@ -9,8 +9,9 @@ from flask_wtf.csrf import CSRFProtect
 
 import quizzes
 import search
-from klarret import admin, audit, auth, build, cli, db, errors, guidance, health, mail, org, settings  # noqa: F401
+from klarret import admin, audit, auth, build, cli, db, errors, guidance, health, mail, org, routing, settings  # noqa: F401
 from klarret.guidance import content
+from klarret.personal_data import MaskingFilter
 
 csrf = CSRFProtect()
 
@@ -26,6 +27,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     app.extensions["klarret.build_steps"] = []
     app.extensions["klarret.health"] = {}
+    routing.init_app(app)  # first: routes bind their converters when they are added
+    # Nothing but the HR upload (which raises its own limit) needs a body over 1 MB.
+    if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None (no limit)
+        app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+    app.logger.addFilter(MaskingFilter())  # error lines quote requests: no CPR numbers in them
     db.init_app(app)
     csrf.init_app(app)
     health.init_app(app)

@@ -46,6 +46,7 @@ def serve_command(host: str, port: int | None, workers: int | None) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
             self.cfg.set("accesslog", "-")
+            self.cfg.set("logger_class", "klarret.access_log.AccessLogger")  # no search queries in the log
             self.cfg.set("timeout", 60)
 
         def load(self) -> Flask:

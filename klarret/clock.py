@@ -18,6 +18,6 @@ def today() -> dt.date:
 
 def now() -> dt.datetime:
     """Now in UTC as a naive datetime (as the database stores it), on KLARRET_TODAY's day if set."""
-    real = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    real = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     fixed = settings.current().today
     return dt.datetime.combine(fixed, real.time()) if fixed else real

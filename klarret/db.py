@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 from flask_migrate import Migrate
@@ -29,6 +30,22 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=5000"):
             cur.execute(f"PRAGMA {pragma}")
         cur.close()
+
+
+def lock_row(model: type[Base], key: Any) -> Any:
+    """Claim one row for the rest of the transaction, so a read-then-write cannot interleave with another.
+
+    PostgreSQL locks the row (SELECT … FOR UPDATE); SQLite has no row locks, so the transaction takes
+    the database's write lock at once (BEGIN IMMEDIATE; readers go on under WAL). Call it before the
+    transaction has written anything. Returns the row, freshly read, or None.
+    """
+    conn = db.session.connection()
+    if conn.dialect.name == "sqlite":
+        driver = conn.connection.driver_connection
+        if not driver.in_transaction:  # the driver opens transactions lazily, on the first write
+            driver.execute("BEGIN IMMEDIATE")
+        return db.session.get(model, key, populate_existing=True)
+    return db.session.get(model, key, with_for_update=True, populate_existing=True)
 
 
 def init_app(app: Flask) -> None:

@@ -110,6 +110,7 @@ class Settings:
     staff_columns: Path | None = _setting("KLARRET_STAFF_COLUMNS", None, Path)
     retention_years: int = _setting("KLARRET_RETENTION_YEARS", 5, _number(int, lambda n: n >= 1),
                                     "et helt antal år (mindst 1)")
+    # A negative cache size failed every search; zero or negative seconds made the log writer spin.
     search_cache: int = _setting("KLARRET_SEARCH_CACHE", 1000, _number(int, lambda n: n >= 0),
                                  "et helt antal svar (0 slår cachen fra)")
     search_log_seconds: float = _setting("KLARRET_SEARCH_LOG_SECONDS", 5.0,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint)
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from klarret import clock
@@ -27,6 +27,9 @@ class Attempt(db.Model):
     """One try at a course; answers are saved as given and graded once, on submission."""
 
     __tablename__ = "attempt"
+    # One open attempt per person and course: concurrent starts must resume the same attempt.
+    __table_args__ = (Index("uq_attempt_open", "staff_no", "course_id", unique=True,
+                            sqlite_where=text("submitted_at IS NULL"), postgresql_where=text("submitted_at IS NULL")),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     staff_no: Mapped[str] = mapped_column(ForeignKey("employee.staff_no"), index=True)
     course_id: Mapped[str] = mapped_column(String(64), index=True)

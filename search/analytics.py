@@ -11,7 +11,6 @@ from __future__ import annotations
 import atexit
 import logging
 import os
-import re
 import threading
 import uuid
 from typing import Any
@@ -21,19 +20,13 @@ from sqlalchemy import insert
 
 from klarret import clock
 from klarret.db import db
+from klarret.personal_data import mask
 
 BENCH_HEADER = "X-KlarRet-Bench"
 FLUSH_SECONDS = 5.0
 FLUSH_SIZE = 200
 MAX_QUEUE = 50_000  # beyond this (database down for long) new entries are dropped, not kept forever
-CPR = re.compile(r"(?<!\d)\d{6}[-\s]?\d{4}(?!\d)")
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 log = logging.getLogger(__name__)
-
-
-def mask(text: str) -> str:
-    """The query with CPR numbers and e-mail addresses replaced, so they are never stored."""
-    return CPR.sub("[cpr-nummer]", EMAIL.sub("[e-mail]", text))
 
 
 def new_search_id() -> str:

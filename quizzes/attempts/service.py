@@ -8,11 +8,11 @@ import secrets
 from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from klarret import clock
-from klarret.db import db
+from klarret.db import db, lock_row
 from klarret.org.models import Employee
 from quizzes.courses.loader import Course, Question
 from quizzes.models import Answer, Attempt, AttemptGrant, Completion, CourseVersion
@@ -29,6 +29,10 @@ class AttemptError(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+HANDED_IN = ("Forsøget er allerede afleveret, så svaret blev ikke gemt. Genindlæs siden for at se "
+             "resultatet, og start et nyt forsøg, hvis du vil prøve igen.")
 
 
 class AttemptClosed(AttemptError):
@@ -110,7 +114,12 @@ def start_attempt(user: Employee, course: Course) -> Attempt:
                            "hvis du skal have et forsøg mere.")
     attempt = Attempt(staff_no=user.staff_no, course_id=course.id, version_id=pin_version(course).id,
                       seed=secrets.randbelow(2**31))
-    db.session.add(attempt)
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+    except IntegrityError:  # a concurrent start (another tab, a double click) created it first: resume that
+        db.session.commit()
+        return open_attempt(user, course.id)
     db.session.commit()
     return attempt
 
@@ -134,11 +143,10 @@ def answers_of(attempt: Attempt) -> dict[str, list[str]]:
 def save_answer(attempt: Attempt, question_id: str, option_ids: list[str]) -> None:
     """Store an answer as it is given (replacing an earlier one); refuse it after submission."""
     if attempt.submitted_at is not None:
-        raise AttemptClosed("Forsøget er afleveret, så svarene kan ikke ændres. Start et nyt forsøg, "
-                            "hvis du vil prøve igen.")
+        raise AttemptClosed(HANDED_IN)
     question = pinned_course(attempt).question(question_id)
     if question is None:
-        raise AttemptError(f"Spørgsmålet '{question_id}' hører ikke til dette kursus.")
+        raise AttemptError(f"Spørgsmålet '{question_id[:64]}' hører ikke til dette kursus.")
     valid = {o.id for o in question.options}
     chosen = list(dict.fromkeys(option_ids))
     if any(o not in valid for o in chosen):
@@ -146,22 +154,25 @@ def save_answer(attempt: Attempt, question_id: str, option_ids: list[str]) -> No
     if question.type != "multiple" and len(chosen) > 1:
         raise AttemptError("Vælg kun ét svar til dette spørgsmål.")
     selected = ",".join(sorted(chosen))
+    # Claim the attempt first: a submission holding it makes this save wait, then find it handed in.
+    db.session.commit()
+    claimed = lock_row(Attempt, attempt.id)
+    if claimed is None or claimed.submitted_at is not None:
+        db.session.rollback()
+        raise AttemptClosed(HANDED_IN)
     row = db.session.get(Answer, (attempt.id, question_id))
     if row is None:
-        try:
-            with db.session.begin_nested():
-                db.session.add(Answer(attempt_id=attempt.id, question_id=question_id, selected=selected))
-        except IntegrityError:  # the same answer saved from two tabs at once: the later one wins
-            row = db.session.get(Answer, (attempt.id, question_id))
-    if row is not None:
+        db.session.add(Answer(attempt_id=attempt.id, question_id=question_id, selected=selected))
+    else:
         row.selected, row.answered_at = selected, clock.now()
-    # The update is conditional on the attempt still being open, so a submit in between wins.
-    still_open = db.session.execute(update(Attempt).where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
-                                    .values(seed=Attempt.seed)).rowcount
-    if not still_open:
-        db.session.rollback()
-        raise AttemptClosed("Forsøget er afleveret, så svarene kan ikke ændres.")
     db.session.commit()
+
+
+def shows_key(course: Course, attempt: Attempt, left: int | None) -> bool:
+    """Whether the result page may show the correct options (the course's ``vis_svar``)."""
+    if course.show_answers == "altid" or attempt.passed:
+        return True
+    return course.show_answers == "efter-sidste-forsoeg" and left == 0
 
 
 def grade(course: Course, answers: dict[str, list[str]]) -> dict[str, bool]:
@@ -173,24 +184,28 @@ def submit(attempt: Attempt) -> Attempt:
     """Grade and close the attempt once; a second submission returns the same result."""
     if attempt.submitted_at is not None:
         return attempt
-    course = pinned_course(attempt)
-    results = grade(course, answers_of(attempt))
+    # Claim the attempt, then read and grade inside the same transaction: a save either committed
+    # before the claim (and is graded) or waits and is refused (409), never stored but ungraded.
+    db.session.commit()
+    claimed = lock_row(Attempt, attempt.id)
+    if claimed is None or claimed.submitted_at is not None:  # another tab handed it in first
+        db.session.rollback()
+        db.session.refresh(attempt)
+        return attempt
+    db.session.refresh(claimed, ["answers"])
+    course = pinned_course(claimed)
+    results = grade(course, answers_of(claimed))
     correct, total = sum(results.values()), len(results)
     score = (100 * correct) // total if total else 0
     passed = score >= course.pass_mark
     now = clock.now()
-    won = db.session.execute(
-        update(Attempt).where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
-        .values(submitted_at=now, correct=correct, total=total, score=score, passed=passed)
-    ).rowcount
-    if won:
-        for answer in attempt.answers:
-            answer.correct = results.get(answer.question_id, False)
-        if passed:
-            _record_completion(attempt, score, now)
-        db.session.commit()
-    else:
-        db.session.rollback()
+    claimed.submitted_at, claimed.correct, claimed.total, claimed.score, claimed.passed = (
+        now, correct, total, score, passed)
+    for answer in claimed.answers:
+        answer.correct = results.get(answer.question_id, False)
+    if passed:
+        _record_completion(claimed, score, now)
+    db.session.commit()
     db.session.refresh(attempt)
     return attempt
 

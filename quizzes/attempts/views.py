@@ -14,7 +14,7 @@ from quizzes.courses.links import page_urls
 from quizzes.web import bp
 from quizzes.attempts.service import (AttemptError, answers_of, attempts_left, attempts_of, completion_by_code,
                               completion_of, courses, module_questions, pinned_course, save_answer,
-                              shuffled, start_attempt, submit)
+                              shows_key, shuffled, start_attempt, submit)
 from quizzes.models import Attempt
 
 _md = MarkdownIt("commonmark", {"html": False})
@@ -109,7 +109,9 @@ def module(attempt_id: int, index: int):
 def api_answer(attempt_id: int):
     """Save one answer as it is given (the module page calls this on every change)."""
     attempt = _own_attempt(attempt_id)
-    data = request.get_json(silent=True) or {}
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):  # a list, a string or broken JSON is no answer
+        data = {}
     qid, options = data.get("question"), data.get("options")
     if not isinstance(qid, str) or not isinstance(options, list) or not all(isinstance(o, str) for o in options):
         raise danish(BadRequest, "Svaret skal have et spørgsmål og en liste af svarmuligheder.")
@@ -154,9 +156,11 @@ def result(attempt_id: int):
     answers = answers_of(attempt)
     marks = {a.question_id: a.correct for a in attempt.answers}
     user = current_user()
+    current = courses().get(course.id)
+    left = attempts_left(user, current) if current else 0
     return render_template("quizzes/result.html", attempt=attempt, course=course, answers=answers, marks=marks,
-                           completion=completion_of(user, course.id), left=attempts_left(user, courses()[course.id])
-                           if course.id in courses() else 0, guidance_url=guidance_url)
+                           completion=completion_of(user, course.id), left=left, guidance_url=guidance_url,
+                           show_key=shows_key(current or course, attempt, left))
 
 
 @bp.route("/bevis", methods=["GET"])

@@ -17,6 +17,9 @@ COURSES_DIR = Path(__file__).parent
 TYPES = ("single", "multiple", "truefalse")
 AUDIENCES = ("alle", "nye", "ledere", "valgfri")
 TRUE_FALSE = (("sand", "Sandt"), ("falsk", "Falsk"))
+# When a result page shows the correct options: by default after a pass or after the last allowed
+# attempt, so an empty submission cannot be used to read the key.
+SHOW_ANSWERS = ("efter-sidste-forsoeg", "efter-bestaaet", "altid")
 
 
 @dataclass
@@ -69,6 +72,8 @@ class Course:
     version: str = ""
     # Who must take it and when (not content: a rule change gives no new version).
     rules: list[Rule] = field(default_factory=list)
+    # When the result page shows the correct options (not content either).
+    show_answers: str = SHOW_ANSWERS[0]
 
     @property
     def mandatory(self) -> bool:
@@ -97,6 +102,7 @@ class Course:
         data.pop("source")
         data.pop("version")
         data.pop("rules")
+        data.pop("show_answers")
         return data
 
     @classmethod
@@ -157,9 +163,13 @@ def parse_course(path: Path, errors: list[CourseError]) -> Course | None:
         modules.append(Module(mid, _text(m, "title"), _text(m, "intro"), list(m.get("reading", [])), questions))
     if not modules:
         err("", "kurset har ingen moduler.")
+    show_answers = data.get("vis_svar", SHOW_ANSWERS[0])
+    if show_answers not in SHOW_ANSWERS:
+        err("", f"vis_svar '{show_answers}' er ukendt; brug en af {', '.join(SHOW_ANSWERS)}.")
+        show_answers = SHOW_ANSWERS[0]
     course = Course(_text(data, "id"), _text(data, "title"), _text(data, "description"), pass_mark,
                     int(data.get("minutes", 0) or 0), int(data.get("max_attempts", 0) or 0), audience,
-                    modules, source=name, rules=parse_rules(data, err))
+                    modules, source=name, rules=parse_rules(data, err), show_answers=show_answers)
     course.version = version_of(course.to_json())
     return course
 

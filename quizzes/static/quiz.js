@@ -14,7 +14,14 @@
       headers: {"Content-Type": "application/json", "X-CSRFToken": token},
       body: JSON.stringify({question: fieldset.dataset.question, options: chosen})
     }).then(function (r) {
-      status.textContent = r.ok ? "Dit svar er gemt." : "Svaret blev ikke gemt. Prøv igen, eller tryk på knappen nederst.";
+      if (r.ok) { status.textContent = "Dit svar er gemt."; return; }
+      // 409: the attempt was handed in (e.g. in another tab); the server's Danish message says what to do.
+      return r.json().then(function (body) {
+        status.textContent = (body && body.error && body.error.message) ||
+          "Svaret blev ikke gemt. Prøv igen, eller tryk på knappen nederst.";
+      }, function () {
+        status.textContent = "Svaret blev ikke gemt. Prøv igen, eller tryk på knappen nederst.";
+      });
     }).catch(function () {
       status.textContent = "Svaret blev ikke gemt (ingen forbindelse). Det gemmes, når du trykker på knappen nederst.";
     });

@@ -1,17 +1,16 @@
 """mail outbox (KLARRET_MAIL=outbox)
 
 Revision ID: d1mail000001
-Revises: b1report0001
+Revises: d1attempt001
 Create Date: 2026-12-02 15:00:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'd1mail000001'
-down_revision = 'b1report0001'
+down_revision = 'd1attempt001'
 branch_labels = None
 depends_on = None
 
