@@ -54,6 +54,8 @@ demo-data: install
 serve: install
 	$(BIN)/klarret serve --port $(PORT)
 
+# The demo stores e-mails (reminders, digests) for administrators to read at /admin/post, instead of sending them.
+run: export KLARRET_MAIL ?= outbox
 run: install
 	@echo "==> Bygger vejledningen, eksporten og søgeindekset"
 	$(BIN)/klarret build

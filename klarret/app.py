@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from flask import Flask
@@ -10,7 +9,7 @@ from flask_wtf.csrf import CSRFProtect
 
 import quizzes
 import search
-from klarret import admin, audit, auth, build, cli, db, errors, guidance, health, openapi, org, routing, settings  # noqa: F401
+from klarret import admin, audit, auth, build, cli, db, errors, guidance, health, mail, openapi, org, routing, settings  # noqa: F401
 from klarret.guidance import content
 from klarret.personal_data import MaskingFilter
 
@@ -19,10 +18,11 @@ csrf = CSRFProtect()
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Create the KlarRet web app; ``test_config`` overrides settings (tests)."""
-    instance = os.environ.get("KLARRET_INSTANCE_PATH") or str(settings.ROOT / "instance")
+    # Loaded and checked once, before anything else: a bad value stops start-up here.
+    config = settings.with_secret_key(settings.load(overrides=test_config))
     # App-wide static files under their own prefix, apart from the guidance served from "/".
-    app = Flask(__name__, instance_path=instance, static_url_path="/_klarret")
-    app.config.from_mapping(settings.load(app.instance_path))
+    app = Flask(__name__, instance_path=str(config.instance_path), static_url_path="/_klarret")
+    settings.init_app(app, config)
     if test_config:
         app.config.update(test_config)
     app.extensions["klarret.build_steps"] = []
@@ -45,6 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     quizzes.init_app(app)
     cli.init_app(app)
     admin.init_app(app)
+    mail.init_app(app)
     content.init_app(app)
     # Last: the guidance is served from "/", so every other route must be known first.
     guidance.init_app(app)

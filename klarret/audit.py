@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
+from klarret import clock
 from klarret.db import db
 
 
@@ -31,7 +32,7 @@ def _append_only(mapper, connection, target) -> None:
 
 def record(actor: str, action: str, target: str = "", **details: Any) -> AuditEvent:
     """Add an audit event to the current transaction (committed with the change it describes)."""
-    ev = AuditEvent(at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), actor=actor, action=action,
+    ev = AuditEvent(at=clock.now(), actor=actor, action=action,
                     target=target, details=details)
     db.session.add(ev)
     return ev

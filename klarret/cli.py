@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-
 import click
 from flask import Flask
 from flask.cli import FlaskGroup
@@ -12,8 +9,12 @@ from flask.cli import FlaskGroup
 
 def _create_app() -> Flask:
     from klarret.app import create_app
+    from klarret.settings import SettingsError
 
-    return create_app()
+    try:
+        return create_app()
+    except SettingsError as exc:  # a bad setting: the Danish message alone, not a traceback
+        raise click.ClickException(str(exc)) from None
 
 
 @click.command("demo-data")
@@ -27,14 +28,18 @@ def demo_data_command() -> None:
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adresse at lytte på.")
-@click.option("--port", type=int, default=lambda: int(os.environ.get("PORT", 5000)),
+@click.option("--port", type=click.IntRange(1, 65535), default=None,
               show_default="5000 eller $PORT", help="Port at lytte på.")
-@click.option("--workers", type=int,
-              default=lambda: int(os.environ.get("KLARRET_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 8))),
-              show_default="2 × kerner + 1, højst 8", help="Antal arbejdsprocesser.")
-def serve_command(host: str, port: int, workers: int) -> None:
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              show_default="$KLARRET_WORKERS, ellers 2 × kerner + 1, højst 8", help="Antal arbejdsprocesser.")
+def serve_command(host: str, port: int | None, workers: int | None) -> None:
     """Start KlarRet med en produktions-WSGI-server (gunicorn)."""
     from gunicorn.app.base import BaseApplication
+
+    from klarret import settings
+
+    port = port or settings.current().port
+    workers = workers or settings.current().workers
 
     class Server(BaseApplication):
         def load_config(self) -> None:

@@ -1,40 +1,215 @@
-"""Settings from the environment (prefix KLARRET_), with defaults for the embedded set-up."""
+"""The one settings object: every setting KlarRet reads from the environment, typed and checked once.
+
+``create_app`` loads it (``load``) and keeps it on the app; code reads it with ``current()``. This is
+the only module that reads ``os.environ`` (a test checks). A bad value stops start-up with a Danish
+message naming the variable. Settings without an environment variable (the folders derived from
+``KLARRET_BUILD_DIR``, the course folder) can still be set through ``create_app(test_config)``.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import math
+import multiprocessing
 import os
 import secrets
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from flask import Flask, current_app, has_app_context
+
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIR = Path(__file__).resolve().parent / "vejledning"
+EXTENSION = "klarret.settings"
+TRUE, FALSE = ("1", "true", "ja", "yes", "on"), ("0", "false", "nej", "no", "off")
+# Flask's own names for two settings, as tests pass them to create_app.
+ALIASES = {"SQLALCHEMY_DATABASE_URI": "KLARRET_DATABASE_URL", "SECRET_KEY": "KLARRET_SECRET_KEY"}
 
 
-def _secret_key(instance: Path) -> str:
-    """KLARRET_SECRET_KEY, or a random key kept in instance/ so sessions survive a restart."""
-    if os.environ.get("KLARRET_SECRET_KEY"):
-        return os.environ["KLARRET_SECRET_KEY"]
-    path = instance / "secret_key"
+class SettingsError(ValueError):
+    """A setting has a value KlarRet cannot use; the message is Danish and names the variable."""
+
+
+class _Bad(Exception):
+    """Raised by a parser; ``load`` turns it into a SettingsError naming the variable."""
+
+
+def _number(cast: Callable[[str], Any], ok: Callable[[Any], bool]) -> Callable[[str], Any]:
+    def parse(raw: str) -> Any:
+        try:
+            value = cast(raw)
+        except ValueError:
+            raise _Bad from None
+        if not ok(value):
+            raise _Bad
+        return value
+
+    return parse
+
+
+def _bool(raw: str) -> bool:
+    if raw.lower() in TRUE:
+        return True
+    if raw.lower() in FALSE:
+        return False
+    raise _Bad
+
+
+def _choice(*options: str) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        if raw.lower() not in options:
+            raise _Bad
+        return raw.lower()
+
+    return parse
+
+
+def _date(raw: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise _Bad from None
+
+
+def _url(raw: str) -> str:
+    if not raw.startswith(("http://", "https://")):
+        raise _Bad
+    return raw.rstrip("/")
+
+
+def _text(raw: str) -> str:
+    return raw
+
+
+def _setting(key: str, default: Any, parse: Callable[[str], Any], what: str = "", *, env: bool = True,
+             secret: bool = False) -> Any:
+    """A field of Settings: its variable (or config key), default, parser and what a good value is."""
+    return dataclasses.field(default=default, repr=not secret,
+                             metadata={"key": key, "parse": parse, "what": what, "env": env})
+
+
+_port = _number(int, lambda n: 0 < n < 65536)
+PORT_WHAT = "et portnummer (1-65535)"
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """Every KlarRet setting with its type and default (the README's settings table lists them)."""
+
+    instance_path: Path = _setting("KLARRET_INSTANCE_PATH", ROOT / "instance", lambda r: Path(r).resolve())
+    database_url: str = _setting("KLARRET_DATABASE_URL", "", _text)  # "": SQLite in the instance folder
+    secret_key: str = _setting("KLARRET_SECRET_KEY", "", _text, secret=True)  # "": kept in the instance folder
+    build_dir: Path = _setting("KLARRET_BUILD_DIR", ROOT / "build", Path)
+    html_dir: Path | None = _setting("KLARRET_HTML_DIR", None, Path, env=False)  # None: build_dir/html
+    index_dir: Path | None = _setting("KLARRET_INDEX_DIR", None, Path, env=False)  # None: build_dir/index
+    source_dir: Path = _setting("KLARRET_SOURCE_DIR", SOURCE_DIR, Path, env=False)
+    conf_dir: Path = _setting("KLARRET_CONF_DIR", ROOT, Path, env=False)
+    courses_dir: Path | None = _setting("KLARRET_COURSES_DIR", None, Path, env=False)  # None: quizzes' own
+    staff_columns: Path | None = _setting("KLARRET_STAFF_COLUMNS", None, Path)
+    retention_years: int = _setting("KLARRET_RETENTION_YEARS", 5, _number(int, lambda n: n >= 1),
+                                    "et helt antal år (mindst 1)")
+    # A negative cache size failed every search; zero or negative seconds made the log writer spin.
+    search_cache: int = _setting("KLARRET_SEARCH_CACHE", 1000, _number(int, lambda n: n >= 0),
+                                 "et helt antal svar (0 slår cachen fra)")
+    search_log_seconds: float = _setting("KLARRET_SEARCH_LOG_SECONDS", 5.0,
+                                         _number(float, lambda n: 0 < n and math.isfinite(n)),
+                                         "et antal sekunder over 0")
+    mail: str = _setting("KLARRET_MAIL", "smtp", _choice("smtp", "outbox"),
+                         "'smtp' (send med mailserveren) eller 'outbox' (gem e-mails i databasen)")
+    smtp_host: str = _setting("KLARRET_SMTP_HOST", "localhost", _text)
+    smtp_port: int = _setting("KLARRET_SMTP_PORT", 25, _port, PORT_WHAT)
+    smtp_user: str = _setting("KLARRET_SMTP_USER", "", _text)
+    smtp_password: str = _setting("KLARRET_SMTP_PASSWORD", "", _text, secret=True)
+    smtp_starttls: bool = _setting("KLARRET_SMTP_STARTTLS", False, _bool, "1 eller 0 (ja eller nej)")
+    mail_from: str = _setting("KLARRET_MAIL_FROM", "KlarRet <klarret@localhost>", _text)
+    base_url: str = _setting("KLARRET_BASE_URL", "http://127.0.0.1:5000", _url,
+                             "en adresse, der begynder med http:// eller https://")
+    today: dt.date | None = _setting("KLARRET_TODAY", None, _date, "en dato skrevet ÅÅÅÅ-MM-DD, fx 2027-03-01")
+    port: int = _setting("PORT", 5000, _port, PORT_WHAT)
+    workers: int = _setting("KLARRET_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 8),
+                            _number(int, lambda n: n >= 1), "et helt antal arbejdsprocesser (mindst 1)")
+
+    def flask_config(self) -> dict[str, Any]:
+        """The keys Flask and its extensions read from app.config (and the folders, for older readers)."""
+        return {"SQLALCHEMY_DATABASE_URI": self.database_url, "SECRET_KEY": self.secret_key,
+                "KLARRET_BUILD_DIR": self.build_dir, "KLARRET_HTML_DIR": self.html_dir,
+                "KLARRET_INDEX_DIR": self.index_dir, "KLARRET_SOURCE_DIR": self.source_dir,
+                "KLARRET_CONF_DIR": self.conf_dir}
+
+
+FIELDS = {f.metadata["key"]: f for f in dataclasses.fields(Settings)}
+VARIABLES = [key for key, f in FIELDS.items() if f.metadata["env"]]  # read from the environment
+
+
+def _parse(key: str, value: Any) -> Any:
+    """One setting from its raw value (a string, or an already typed value from test_config)."""
+    f = FIELDS[key]
+    raw = "" if value is None else str(value).strip()
+    if raw == "":
+        return f.default
+    try:
+        return f.metadata["parse"](raw)
+    except _Bad:
+        what = f.metadata["what"] or "en gyldig værdi"
+        raise SettingsError(f"{key} skal være {what}, ikke '{value}'. Ret eller fjern indstillingen, "
+                            "og start igen.") from None
+
+
+def _derived(values: dict[str, Any]) -> dict[str, Any]:
+    """Fill the defaults that follow from other settings."""
+    if not values["database_url"]:
+        values["database_url"] = f"sqlite:///{values['instance_path'] / 'klarret.db'}"
+    values["html_dir"] = values["html_dir"] or values["build_dir"] / "html"
+    values["index_dir"] = values["index_dir"] or values["build_dir"] / "index"
+    return values
+
+
+def load(environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None) -> Settings:
+    """The settings from the environment, then ``overrides`` (create_app's test_config) on top."""
+    environ = os.environ if environ is None else environ
+    given: dict[str, Any] = {k: environ[k] for k in VARIABLES if k in environ}
+    for key, value in (overrides or {}).items():
+        key = ALIASES.get(key, key)
+        if key in FIELDS:
+            given[key] = value
+    values = {f.name: _parse(key, given.get(key)) for key, f in FIELDS.items()}
+    return Settings(**_derived(values))
+
+
+def with_secret_key(settings: Settings) -> Settings:
+    """KLARRET_SECRET_KEY, or a random key kept in the instance folder so sessions survive a restart."""
+    if settings.secret_key:
+        return settings
+    path = settings.instance_path / "secret_key"
     if not path.exists():
-        instance.mkdir(parents=True, exist_ok=True)
+        settings.instance_path.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
-    return path.read_text().strip()
+    return dataclasses.replace(settings, secret_key=path.read_text().strip())
 
 
-def load(instance_path: str | Path) -> dict[str, Any]:
-    """The app's configuration from KLARRET_* environment variables."""
-    instance = Path(instance_path)
-    build_dir = Path(os.environ.get("KLARRET_BUILD_DIR", ROOT / "build"))
-    return {
-        "SQLALCHEMY_DATABASE_URI": os.environ.get(
-            "KLARRET_DATABASE_URL", f"sqlite:///{instance / 'klarret.db'}"
-        ),
-        "SECRET_KEY": _secret_key(instance),
-        "KLARRET_BUILD_DIR": build_dir,
-        "KLARRET_HTML_DIR": build_dir / "html",
-        "KLARRET_INDEX_DIR": build_dir / "index",
-        "KLARRET_SOURCE_DIR": SOURCE_DIR,
-        "KLARRET_CONF_DIR": ROOT,
-    }
+def init_app(app: Flask, settings: Settings) -> None:
+    """Keep the settings on the app and give Flask its keys."""
+    app.extensions[EXTENSION] = settings
+    app.config.from_mapping(settings.flask_config())
+
+
+def of(app: Flask) -> Settings:
+    """The settings ``create_app`` loaded for ``app`` (for init_app functions, before a request)."""
+    return app.extensions[EXTENSION]
+
+
+def current() -> Settings:
+    """The current app's settings; outside an app (a helper called on its own) the environment's."""
+    if has_app_context() and EXTENSION in current_app.extensions:
+        return current_app.extensions[EXTENSION]
+    return load()
+
+
+def override(app: Flask, values: Mapping[str, Any]) -> Settings:
+    """Change some of a running app's settings, checked as at start-up (tests: by variable name)."""
+    changes = {FIELDS[ALIASES.get(k, k)].name: _parse(ALIASES.get(k, k), v) for k, v in values.items()}
+    app.extensions[EXTENSION] = dataclasses.replace(app.extensions[EXTENSION], **changes)
+    return app.extensions[EXTENSION]

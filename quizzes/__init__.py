@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask import Flask
 
-from klarret import build
+from klarret import build, settings
 from klarret.openapi import add_paths as add_api_paths
 
 
@@ -43,7 +43,7 @@ def init_app(app: Flask) -> None:
     from quizzes.completion import views as completion_views  # noqa: F401
     from quizzes.web import bp
 
-    courses, errors = load_courses(Path(app.config.get("KLARRET_COURSES_DIR", COURSES_DIR)))
+    courses, errors = load_courses(settings.of(app).courses_dir or COURSES_DIR)
     for e in errors:
         app.logger.warning("Kursusfil: %s", e)
     app.extensions["klarret.courses"] = {c.id: c for c in courses}

@@ -7,11 +7,8 @@ import datetime as dt
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from klarret import clock
 from klarret.db import db
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 class CourseVersion(db.Model):
@@ -23,7 +20,7 @@ class CourseVersion(db.Model):
     course_id: Mapped[str] = mapped_column(String(64), index=True)
     version: Mapped[str] = mapped_column(String(32))
     content: Mapped[dict] = mapped_column(JSON)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=clock.now)
 
 
 class Attempt(db.Model):
@@ -38,7 +35,7 @@ class Attempt(db.Model):
     course_id: Mapped[str] = mapped_column(String(64), index=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("course_version.id"))
     seed: Mapped[int] = mapped_column(Integer)  # shuffles questions and options reproducibly
-    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=clock.now)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     correct: Mapped[int | None] = mapped_column(Integer)
     total: Mapped[int | None] = mapped_column(Integer)
@@ -56,7 +53,7 @@ class Answer(db.Model):
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id"), primary_key=True)
     question_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     selected: Mapped[str] = mapped_column(Text)  # option ids joined by ","
-    answered_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    answered_at: Mapped[dt.datetime] = mapped_column(DateTime, default=clock.now)
     correct: Mapped[bool | None] = mapped_column(Boolean)
 
     attempt: Mapped[Attempt] = relationship(back_populates="answers")
@@ -97,7 +94,7 @@ class Exemption(db.Model):
     course_id: Mapped[str] = mapped_column(String(64))
     reason: Mapped[str] = mapped_column(Text)
     granted_by: Mapped[str] = mapped_column(String(64))
-    granted_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    granted_at: Mapped[dt.datetime] = mapped_column(DateTime, default=clock.now)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
@@ -110,7 +107,7 @@ class AttemptGrant(db.Model):
     course_id: Mapped[str] = mapped_column(String(64))
     extra: Mapped[int] = mapped_column(Integer)
     granted_by: Mapped[str] = mapped_column(String(64))
-    granted_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    granted_at: Mapped[dt.datetime] = mapped_column(DateTime, default=clock.now)
 
 
 class ReminderSent(db.Model):
@@ -123,4 +120,4 @@ class ReminderSent(db.Model):
     course_id: Mapped[str] = mapped_column(String(64))  # "" for a manager's weekly digest
     kind: Mapped[str] = mapped_column(String(16))  # assigned | due_soon | overdue | digest
     cycle: Mapped[str] = mapped_column(String(16))  # renewal cycle, or ISO week for a digest
-    sent_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[dt.datetime] = mapped_column(DateTime, default=clock.now)

@@ -7,15 +7,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Callable, TypeVar
 
 import click
 from flask import Flask, current_app
 
-from klarret import build, health
+from klarret import build, health, settings
 from klarret.openapi import add_paths as add_api_paths
-
-T = TypeVar("T", int, float)
 
 
 def _build_step(html_dir: Path) -> None:
@@ -23,7 +20,7 @@ def _build_step(html_dir: Path) -> None:
     from search.synonyms import SynonymError
 
     try:
-        build_index(html_dir, current_app.config["KLARRET_INDEX_DIR"], echo=click.echo)
+        build_index(html_dir, settings.current().index_dir, echo=click.echo)
     except SynonymError as exc:  # the editors' file: a message with file and line, not a traceback
         raise click.ClickException(f"{exc} Ret linjen i search/synonymer.txt, og kør kommandoen igen. "
                                    "Det nuværende søgeindeks bruges indtil da.") from None
@@ -33,7 +30,7 @@ def _build_step(html_dir: Path) -> None:
 def index_command() -> None:
     """Byg søgeindekset fra en eksisterende eksport (efter 'klarret build')."""
     try:
-        _build_step(Path(current_app.config["KLARRET_HTML_DIR"]))
+        _build_step(settings.current().html_dir)
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -49,40 +46,21 @@ def _index_missing(exc: Exception):
                                                   "Prøv igen om lidt, eller bed en administrator køre 'klarret build'."))
 
 
-def _setting(app: Flask, name: str, default: T, cast: Callable[[str], T], valid: Callable[[T], bool],
-             what: str) -> T:
-    """A number from the app config or the environment; a clear error for the operator if it is not one."""
-    raw = app.config.get(name, os.environ.get(name, ""))
-    if str(raw).strip() == "":
-        return default
-    try:
-        value = cast(str(raw).strip())
-    except ValueError:
-        value = None
-    if value is None or not valid(value):
-        raise ValueError(f"{name} skal være {what}, ikke '{raw}'. Ret eller fjern indstillingen, og start igen.")
-    return value
-
-
 def init_app(app: Flask) -> None:
     """Register the blueprints, the `index` and `search` commands, the build step, the health check
     and the search log's writer."""
     from search import models  # noqa: F401 (the search_log table, for migrations)
-    from search.analytics import FLUSH_SECONDS, SearchLogger
-    from search.engine import CACHE_SIZE, Engine, IndexMissing
+    from search.analytics import SearchLogger
+    from search.engine import Engine, IndexMissing
     from search.report import bp as report_bp
     from search.report import search_cli
     from search.openapi import PATHS as api_paths
     from search.views import bp, click_ping
 
-    # A negative cache size failed every search; zero or negative seconds made the log writer spin.
-    cache_size = _setting(app, "KLARRET_SEARCH_CACHE", CACHE_SIZE, int, lambda n: n >= 0,
-                          "et helt antal svar (0 slår cachen fra)")
-    seconds = _setting(app, "KLARRET_SEARCH_LOG_SECONDS", FLUSH_SECONDS, float, lambda n: 0 < n < float("inf"),
-                       "et antal sekunder over 0")
-    engine = Engine(app.config["KLARRET_INDEX_DIR"], cache_size=cache_size)
+    config = settings.of(app)  # KLARRET_SEARCH_CACHE and KLARRET_SEARCH_LOG_SECONDS are checked there
+    engine = Engine(config.index_dir, cache_size=config.search_cache)
     app.extensions["klarret.search"] = engine
-    app.extensions["klarret.search_log"] = SearchLogger(app, seconds=seconds)
+    app.extensions["klarret.search_log"] = SearchLogger(app, seconds=config.search_log_seconds)
     app.register_blueprint(bp)
     add_api_paths(app, api_paths)
     app.register_error_handler(IndexMissing, _index_missing)

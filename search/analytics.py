@@ -9,7 +9,6 @@ FLUSH_SIZE entries wait, and once more when the process exits. Requests with the
 from __future__ import annotations
 
 import atexit
-import datetime as dt
 import logging
 import os
 import threading
@@ -19,6 +18,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import insert
 
+from klarret import clock
 from klarret.db import db
 from klarret.personal_data import mask
 
@@ -66,12 +66,12 @@ class SearchLogger:
 
     def search(self, search_id: str, query: str, result_count: int) -> None:
         """Queue one search."""
-        self._add({"search_id": search_id, "kind": "query", "created_at": _now(), "query": mask(query)[:500],
+        self._add({"search_id": search_id, "kind": "query", "created_at": clock.now(), "query": mask(query)[:500],
                    "result_count": result_count, "clicked_url": None, "clicked_rank": None})
 
     def click(self, search_id: str, url: str, rank: int | None) -> None:
         """Queue one click on a result of the search ``search_id``."""
-        self._add({"search_id": search_id[:32], "kind": "click", "created_at": _now(), "query": None,
+        self._add({"search_id": search_id[:32], "kind": "click", "created_at": clock.now(), "query": None,
                    "result_count": None, "clicked_url": url[:500], "clicked_rank": rank})
 
     def pending(self) -> int:
@@ -115,7 +115,3 @@ class SearchLogger:
             self._wake.clear()
             if not self._closed:
                 self.flush()
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)

@@ -10,6 +10,7 @@ from flask import Blueprint, render_template, request
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
+from klarret import clock
 from klarret.auth import role_required
 from klarret.db import db
 from search.models import SearchLog
@@ -22,7 +23,7 @@ LIMIT = 20
 
 def report(days: int = DAYS, limit: int = LIMIT) -> dict[str, Any]:
     """The three lists for the last ``days`` days, each at most ``limit`` rows, most searched first."""
-    since = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(days=days)
+    since = clock.now() - dt.timedelta(days=days)
     text = func.lower(SearchLog.query).label("query")
     searches = func.count().label("searches")
     clicked = (select(SearchLog.search_id).where(SearchLog.kind == "click", SearchLog.created_at >= since)

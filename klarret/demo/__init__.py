@@ -8,6 +8,7 @@ import random
 from flask import current_app
 from sqlalchemy import func, select
 
+from klarret import clock
 from klarret.auth import hash_password
 from klarret.db import db
 from klarret.demo.org import people, unit_trees
@@ -48,7 +49,7 @@ def load_demo_data(today: dt.date | None = None, population: bool = True) -> dic
     """Create the demo organisation, people and course activity unless they exist; return table counts.
 
     ``population=False`` creates only the five demo accounts and their units (tests that count rows)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     ensure_administrations()
     for code, paths in DEMO_UNITS.items():
         for path in paths:

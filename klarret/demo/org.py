@@ -12,6 +12,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from klarret import clock
 from klarret.dates import short_date
 from klarret.org.models import ADMINISTRATIONS
 from klarret.org.paths import UnitPath
@@ -156,7 +157,7 @@ def generate_hr_csv(path: str | Path, employees: int = 45000, units: int = 600, 
                     today: dt.date | None = None) -> Path:
     """Write an HR export of ``employees`` people in about ``units`` units (default columns, ';', BOM)."""
     rng = random.Random(seed)
-    today = today or dt.date.today()
+    today = today or clock.today()
     staff = people(rng, employees, unit_trees(rng, units), today, first_staff_no=1, domain="kk.example")
     path = Path(path)
     fmt = lambda d: short_date(d) if d else ""  # noqa: E731

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, current_app, send_from_directory
+from flask import Flask, send_from_directory
 from werkzeug.exceptions import NotFound, ServiceUnavailable
 
+from klarret import settings
 from klarret.errors import danish
 
 
 def _html_dir() -> Path:
-    html = Path(current_app.config["KLARRET_HTML_DIR"])
+    html = settings.current().html_dir
     if not (html / "index.html").exists():
         raise danish(ServiceUnavailable, "Vejledningen er ikke bygget endnu. En administrator skal køre "
                                          "'klarret build' (eller 'make run').")

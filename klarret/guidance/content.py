@@ -11,6 +11,7 @@ from typing import Iterable
 import click
 from flask import Flask, current_app
 
+from klarret import clock, settings
 from klarret.export import RECORDS_FILE, Record, export_dir, iter_records, read_laws
 from klarret.legal import CitationError, parse_reference
 
@@ -147,15 +148,15 @@ def content_group() -> None:
 @click.option("--cites", metavar="'LOV §'", help="Vis hvor en bestemmelse citeres, fx --cites \"fvl 19\".")
 def report_command(cites: str | None) -> None:
     """Sider, afsnit, sager, citater, ord, LIX, gennemgangsdato og usikre oplysninger."""
-    html = Path(current_app.config["KLARRET_HTML_DIR"])
+    html = settings.current().html_dir
     try:
         if cites:
             _print_cites(html, cites)
             return
-        reports = build_report(html, Path(current_app.config["KLARRET_SOURCE_DIR"]))
+        reports = build_report(html, settings.current().source_dir)
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc)) from None
-    today = dt.date.today()
+    today = clock.today()
     click.echo(f"{'side':28} {'afsnit':>6} {'sager':>5} {'citater':>7} {'ord':>6} {'LIX':>5}  gennemgået")
     for p in reports:
         flag = " (for høj)" if p.is_topic and p.lix > LIX_LIMIT else ""

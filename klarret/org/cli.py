@@ -80,16 +80,12 @@ def import_command(file: Path, dry_run: bool, columns: str | None, show_all: boo
                    "KLARRET_RETENTION_YEARS eller 5).")
 def purge_command(dry_run: bool, years: int | None) -> None:
     """Anonymisér fratrådte medarbejdere efter opbevaringsperioden; deres kursusresultater tæller stadig med."""
+    from klarret import clock
     from klarret.org.retention import cutoff_date, purge, retention_years
 
-    import datetime as dt
-
-    try:
-        years = retention_years(years)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
+    years = retention_years(years)
     count = purge("cli", years, dry_run=dry_run)
-    before = cutoff_date(years, dt.date.today()).strftime("%d-%m-%Y")
+    before = cutoff_date(years, clock.today()).strftime("%d-%m-%Y")
     if dry_run:
         click.echo(f"Prøvekørsel: {count} medarbejdere fratrådt før {before} ville blive anonymiseret.")
     else:

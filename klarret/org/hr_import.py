@@ -15,7 +15,7 @@ from typing import Callable
 
 from sqlalchemy import bindparam, select, update
 
-from klarret import audit
+from klarret import audit, clock
 from klarret.db import db
 from klarret.dates import short_date
 from klarret.org.paths import UnitPath
@@ -95,7 +95,7 @@ def _manager_target(code: str, text: str) -> str:
 
 def make_plan(parsed: ParsedFile, today: dt.date | None = None, progress: Progress | None = None) -> Plan:
     """Compare the file with the database; reads only (a few set-based queries)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     plan = Plan(rows=len(parsed.rows), administrations=sorted(parsed.administrations), errors=list(parsed.errors))
     if plan.errors:
         return plan

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from klarret import settings
 from klarret.dates import short_date
 from klarret.org import paths as unit_paths
 from klarret.org.models import ADMINISTRATIONS, admin_code
@@ -73,7 +74,7 @@ class ParsedFile:
 def column_mapping(path: str | os.PathLike | None = None) -> dict[str, list[str]]:
     """Field -> accepted header names, from the TOML file in KLARRET_STAFF_COLUMNS (``[kolonner]``)."""
     mapping = {c: [c] for c in COLUMNS}
-    path = path or os.environ.get("KLARRET_STAFF_COLUMNS")
+    path = path or settings.current().staff_columns
     if not path:
         return mapping
     try:

@@ -9,29 +9,20 @@ per administration and the knowledge-gap figures do not change when people are p
 from __future__ import annotations
 
 import datetime as dt
-import os
 import secrets
 
 from sqlalchemy import bindparam, insert, select
 
-from klarret import audit
+from klarret import audit, clock, settings
 from klarret.db import db
 from klarret.org.models import Deputy, Employee, UnitManager
 
-DEFAULT_YEARS = 5
 ANONYMOUS_NAME = "Anonymiseret"
 
 
 def retention_years(value: int | None = None) -> int:
-    """``value``, else KLARRET_RETENTION_YEARS, else five years."""
-    if value is not None:
-        return value
-    raw = os.environ.get("KLARRET_RETENTION_YEARS", "").strip()
-    if not raw:
-        return DEFAULT_YEARS
-    if not raw.isdigit() or int(raw) < 1:
-        raise ValueError(f"KLARRET_RETENTION_YEARS skal være et helt antal år (mindst 1), ikke '{raw}'.")
-    return int(raw)
+    """``value``, else KLARRET_RETENTION_YEARS (five years unless set; checked at start-up)."""
+    return value if value is not None else settings.current().retention_years
 
 
 def cutoff_date(years: int, today: dt.date) -> dt.date:
@@ -44,7 +35,7 @@ def cutoff_date(years: int, today: dt.date) -> dt.date:
 
 def candidates(years: int, today: dt.date | None = None) -> list[Employee]:
     """Inactive, not yet anonymised employees whose end date is more than ``years`` years ago."""
-    cutoff = cutoff_date(years, today or dt.date.today())
+    cutoff = cutoff_date(years, today or clock.today())
     return list(db.session.scalars(select(Employee).where(
         Employee.active.is_(False), Employee.anonymised_at.is_(None), Employee.end_date.is_not(None),
         Employee.end_date < cutoff).order_by(Employee.end_date)))
@@ -60,12 +51,12 @@ def _referencing_columns() -> list:
 def purge(actor: str, years: int | None = None, dry_run: bool = False, today: dt.date | None = None) -> int:
     """Anonymise the candidates in one transaction with an audit event; return how many."""
     years = retention_years(years)
-    today = today or dt.date.today()
+    today = today or clock.today()
     people = candidates(years, today)
     if dry_run or not people:
         db.session.rollback()
         return len(people)
-    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    now = clock.now()
     mapping = [{"old": p.staff_no, "new": f"anon-{secrets.token_hex(8)}"} for p in people]
     new_of = {m["old"]: m["new"] for m in mapping}
     try:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import and_, or_, select
 
+from klarret import clock
 from klarret.db import chunks, db
 from klarret.org.models import Deputy, Employee, Unit, UnitManager
 from klarret.org.paths import UnitPath
@@ -60,7 +61,7 @@ def visible_unit_ids(user: Employee | None, today: dt.date | None = None) -> fro
         return frozenset()
     if user.role == "admin":
         return frozenset(db.session.scalars(select(Unit.id)))
-    today = today or dt.date.today()
+    today = today or clock.today()
     owners = [user.staff_no, *delegating_managers(user.staff_no, today)]
     roots = list(db.session.scalars(select(Unit).join(UnitManager, UnitManager.unit_id == Unit.id)
                                     .where(UnitManager.staff_no.in_(owners))))

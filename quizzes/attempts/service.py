@@ -11,10 +11,11 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from klarret import clock
 from klarret.db import db, lock_row
 from klarret.org.models import Employee
 from quizzes.courses.loader import Course, Question
-from quizzes.models import Answer, Attempt, AttemptGrant, Completion, CourseVersion, utcnow
+from quizzes.models import Answer, Attempt, AttemptGrant, Completion, CourseVersion
 from quizzes.courses.rules import add_months
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are read aloud and typed
@@ -163,7 +164,7 @@ def save_answer(attempt: Attempt, question_id: str, option_ids: list[str]) -> No
     if row is None:
         db.session.add(Answer(attempt_id=attempt.id, question_id=question_id, selected=selected))
     else:
-        row.selected, row.answered_at = selected, utcnow()
+        row.selected, row.answered_at = selected, clock.now()
     db.session.commit()
 
 
@@ -197,7 +198,7 @@ def submit(attempt: Attempt) -> Attempt:
     correct, total = sum(results.values()), len(results)
     score = (100 * correct) // total if total else 0
     passed = score >= course.pass_mark
-    now = utcnow()
+    now = clock.now()
     claimed.submitted_at, claimed.correct, claimed.total, claimed.score, claimed.passed = (
         now, correct, total, score, passed)
     for answer in claimed.answers:

@@ -13,11 +13,12 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from klarret import clock
 from klarret.audit import record
 from klarret.db import db
 from klarret.org.models import Employee
 from quizzes.courses.loader import Course
-from quizzes.models import Assignment, AttemptGrant, Completion, Exemption, utcnow
+from quizzes.models import Assignment, AttemptGrant, Completion, Exemption
 from quizzes.completion.status import StatusRow, courses_by_title, rows
 
 
@@ -48,7 +49,7 @@ def record_assignments(today: dt.date | None = None) -> int:
     Run daily (by `klarret remind`): someone who moves into a unit or becomes a manager is then due
     frist_dage after that day, and a new employee keeps the "nye" course after the window closes.
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
     known = {(s, c) for s, c in db.session.execute(select(Assignment.staff_no, Assignment.course_id))}
     new = [{"staff_no": r.staff_no, "course_id": r.course_id, "assigned_on": today}
            for r, mandatory in rows(today=today, include_excluded=True) if (r.staff_no, r.course_id) not in known]
@@ -75,7 +76,7 @@ def revoke_exemption(staff_no: str, course_id: str, actor: str) -> int:
                                                        Exemption.course_id == course_id,
                                                        Exemption.revoked_at.is_(None))).all()
     for ex in found:
-        ex.revoked_at = utcnow()
+        ex.revoked_at = clock.now()
     record(actor, "exemption.revoke", f"{staff_no}/{course_id}", count=len(found))
     db.session.commit()
     return len(found)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import Select, func, select
 
+from klarret import clock
 from klarret.db import db
 from klarret.org.models import Administration, Employee, Unit, UnitManager
 from klarret.org.scope import scope_roots, subtree_ids
@@ -127,7 +128,7 @@ def rows(*, unit_ids: Collection[int] | None = None, administration: str | None 
          course_id: str | None = None, staff_nos: Collection[str] | None = None, today: dt.date | None = None,
          include_excluded: bool = False, optional: bool = False) -> Iterator[tuple[StatusRow, bool]]:
     """(row, mandatory) pairs; with ``optional`` also the courses nobody assigned (for /min-side)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     kw = dict(course_id=course_id, today=today, include_excluded=include_excluded, optional=optional,
               plan=_plan(course_id, today))
     if unit_ids is None and administration is None and staff_nos is None:

@@ -7,15 +7,15 @@ import json
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
+from klarret import settings
 from quizzes.courses.loader import COURSES_DIR, Course, CourseError, load_courses
 
 
 def check_files(html_dir: Path | None) -> tuple[list[Course], list[CourseError]]:
     """The configured course files, checked against the guidance export in ``html_dir`` (None: not checked)."""
-    return load_courses(Path(current_app.config.get("KLARRET_COURSES_DIR", COURSES_DIR)), html_dir)
+    return load_courses(settings.current().courses_dir or COURSES_DIR, html_dir)
 
 
 def unknown_units(courses: list[Course]) -> list[CourseError]:
@@ -49,7 +49,7 @@ def courses_group() -> None:
                                           "(kræver databasen).")
 def check_command(as_json: bool, org: bool) -> None:
     """Tjek kursusfilerne mod vejledningens eksport (sider og ankre)."""
-    html = Path(current_app.config["KLARRET_HTML_DIR"])
+    html = settings.current().html_dir
     try:
         courses, errors = check_files(html)
     except FileNotFoundError as exc:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import current_app
-
+from klarret import settings
 from klarret.export import RECORDS_FILE, export_dir, iter_records
 
 _cache: dict[str, tuple[float, dict[str, str]]] = {}
@@ -14,7 +13,7 @@ _cache: dict[str, tuple[float, dict[str, str]]] = {}
 
 def page_urls() -> dict[str, str]:
     """Page id -> relative URL of the page, re-read when the export changes (a new build)."""
-    path = export_dir(current_app.config["KLARRET_HTML_DIR"]) / RECORDS_FILE
+    path = export_dir(settings.current().html_dir) / RECORDS_FILE
     try:
         mtime = os.stat(path).st_mtime
     except FileNotFoundError:

@@ -2,26 +2,25 @@
 
 Every message has a key (staff number, course, kind, cycle) in ``reminder_sent``. The key is stored
 before the message is sent, so two runs at once cannot both send it; a failed send removes it again.
+Messages go out through ``klarret.mail`` (the mail server, or the outbox with KLARRET_MAIL=outbox).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import smtplib
-import ssl
 from collections import defaultdict
 from dataclasses import dataclass
-from email.message import EmailMessage
 
 import click
 from flask.cli import with_appcontext
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from klarret import clock, mail, settings
 from klarret.audit import record
 from klarret.dates import long_date
 from klarret.db import db
+from klarret.mail import SendError
 from klarret.org.models import Employee, UnitManager
 from quizzes.models import ReminderSent
 from quizzes.completion.status import StatusRow, courses_by_title, cycle_key, status_rows, subtree_unit_ids
@@ -38,16 +37,6 @@ class Message:
     subject: str
     body: str
     key: tuple[str, str, str, str]  # staff_no, course_id ("" for a digest), kind, cycle
-
-
-def smtp_settings() -> dict:
-    """SMTP settings from the environment (see README, Settings)."""
-    env = os.environ.get
-    return {"host": env("KLARRET_SMTP_HOST", "localhost"), "port": int(env("KLARRET_SMTP_PORT", "25")),
-            "user": env("KLARRET_SMTP_USER", ""), "password": env("KLARRET_SMTP_PASSWORD", ""),
-            "starttls": env("KLARRET_SMTP_STARTTLS", "").lower() in ("1", "true", "ja", "yes"),
-            "sender": env("KLARRET_MAIL_FROM", "KlarRet <klarret@localhost>"),
-            "base_url": env("KLARRET_BASE_URL", "http://127.0.0.1:5000").rstrip("/")}
 
 
 def kind_for(row: StatusRow, soon_days: int, today: dt.date) -> str | None:
@@ -105,8 +94,8 @@ def digest_message(manager: tuple[str, str, str], rows: list[StatusRow], week: s
 
 def plan(today: dt.date | None = None, base_url: str | None = None) -> list[Message]:
     """Every reminder due today that has not been sent: employees' first, then the managers' digests."""
-    today = today or dt.date.today()
-    base_url = base_url or smtp_settings()["base_url"]
+    today = today or clock.today()
+    base_url = base_url or settings.current().base_url
     courses = {c.id: c for c in courses_by_title()}
     people = {s: (n, e) for s, n, e in db.session.execute(
         select(Employee.staff_no, Employee.name, Employee.email).where(Employee.active.is_(True)))}
@@ -138,30 +127,6 @@ def plan(today: dt.date | None = None, base_url: str | None = None) -> list[Mess
     return out
 
 
-class SendError(Exception):
-    """The SMTP server could not be reached or refused a message; the message is Danish."""
-
-
-def _connect(settings: dict) -> smtplib.SMTP:
-    try:
-        smtp = smtplib.SMTP(settings["host"], settings["port"], timeout=30)
-        if settings["starttls"]:
-            smtp.starttls(context=ssl.create_default_context())
-        if settings["user"]:
-            smtp.login(settings["user"], settings["password"])
-        return smtp
-    except (OSError, smtplib.SMTPException) as exc:
-        raise SendError(f"Kunne ikke forbinde til mailserveren {settings['host']}:{settings['port']} ({exc}). "
-                        "Tjek KLARRET_SMTP_HOST, KLARRET_SMTP_PORT og adgangsoplysningerne.") from exc
-
-
-def _email(msg: Message, sender: str) -> EmailMessage:
-    mail = EmailMessage()
-    mail["From"], mail["To"], mail["Subject"] = sender, msg.to, msg.subject
-    mail.set_content(msg.body)
-    return mail
-
-
 def _claim(key: tuple[str, str, str, str]) -> bool:
     """Store the key before sending; False if another run already has it."""
     try:
@@ -180,33 +145,27 @@ def _release(key: tuple[str, str, str, str]) -> None:
     db.session.commit()
 
 
-def send(messages: list[Message], settings: dict | None = None) -> int:
-    """Send the messages over one SMTP connection, each once; return how many went out.
+def send(messages: list[Message]) -> int:
+    """Send the messages through the mail layer (one connection), each once; return how many went out.
 
     A refused recipient does not stop the others; they are reported together at the end."""
-    settings = settings or smtp_settings()
     if not messages:
         return 0
-    smtp, n, refused = _connect(settings), 0, []
-    try:
+    n, refused = 0, []
+    with mail.connection() as conn:
         for msg in messages:
             if not _claim(msg.key):
                 continue
             try:
-                smtp.send_message(_email(msg, settings["sender"]))
+                conn.send(msg.to, msg.subject, msg.body)
                 n += 1
-            except smtplib.SMTPRecipientsRefused:
+            except mail.RecipientRefused:
                 _release(msg.key)
                 refused.append(msg.to)
-            except (OSError, smtplib.SMTPException) as exc:
+            except SendError as exc:
                 _release(msg.key)
-                raise SendError(f"Mailserveren afviste e-mailen til {msg.to} ({exc}). {n} e-mails blev sendt; "
-                                "kør 'klarret remind' igen, når fejlen er rettet.") from exc
-    finally:
-        try:
-            smtp.quit()
-        except (OSError, smtplib.SMTPException):
-            pass
+                raise SendError(f"{exc} {n} e-mails blev sendt; kør 'klarret remind' igen, når fejlen er "
+                                "rettet.") from exc
     if refused:
         shown = ", ".join(sorted(set(refused))[:10])
         raise SendError(f"{n} e-mails blev sendt, men mailserveren afviste {len(refused)}: {shown}. Ret "
@@ -218,7 +177,7 @@ def send_reminder_now(staff_no: str, course_id: str, actor: str, today: dt.date 
     """Send one employee a reminder about one course at once (the dashboard's button); audited.
 
     Allowed once a day per person and course, so a double click sends one e-mail."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     row = next(status_rows(staff_nos=[staff_no], course_id=course_id, today=today, include_excluded=True), None)
     if row is None:
         raise ValueError("Medarbejderen skal ikke tage dette kursus, så der er intet at minde om.")
@@ -227,12 +186,11 @@ def send_reminder_now(staff_no: str, course_id: str, actor: str, today: dt.date 
     email = db.session.scalar(select(Employee.email).where(Employee.staff_no == staff_no))
     if not email:
         raise ValueError("Medarbejderen har ingen e-mailadresse i KlarRet. Ret den i HR-systemet.")
-    settings = smtp_settings()
     course = {c.id: c for c in courses_by_title()}[course_id]
     kind = "overdue" if row.status in OVERDUE else "due_soon"
-    msg = employee_message(row, kind, email, course.minutes, settings["base_url"])
+    msg = employee_message(row, kind, email, course.minutes, settings.current().base_url)
     msg = Message(msg.to, msg.subject, msg.body, (staff_no, course_id, "manual", today.isoformat()))
-    if send([msg], settings) == 0:
+    if send([msg]) == 0:
         raise ValueError("Der er allerede sendt en påmindelse om dette kursus i dag.")
     record(actor, "reminder.send", f"{staff_no}/{course_id}", status=row.status)
     db.session.commit()

@@ -6,9 +6,10 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from klarret import clock, settings
 from klarret.auth import current_user, login_required, role_required
 from klarret.db import db
 from klarret.export import RECORDS_FILE, export_dir, iter_records
@@ -24,7 +25,7 @@ _titles: dict[str, tuple[float, dict[str, str]]] = {}
 
 
 def _today() -> dt.date:
-    return current_app.config.get("KLARRET_TODAY") or dt.date.today()
+    return clock.today()
 
 
 def _scope() -> frozenset[int]:
@@ -212,7 +213,7 @@ def _report_nav() -> dict:
 # --- the municipality view ------------------------------------------------------------------------
 def page_titles() -> dict[str, str]:
     """Page id -> title, from the export (re-read after a new build)."""
-    path = Path(export_dir(current_app.config["KLARRET_HTML_DIR"])) / RECORDS_FILE
+    path = Path(export_dir(settings.current().html_dir)) / RECORDS_FILE
     try:
         mtime = os.stat(path).st_mtime
     except FileNotFoundError:

@@ -81,6 +81,7 @@ MATRIX = {
     ],
     ("POST", "/admin/import"): [("/admin/import", {}, {**ADMIN_ONLY, "admin": 400})],
     ("GET", "/admin/revisionslog"): [("/admin/revisionslog", None, ADMIN_ONLY)],
+    ("GET", "/admin/post"): [("/admin/post", None, ADMIN_ONLY)],
 }
 CENTER_A = {"m1", "e1", "e2", "e3", "ex1", "e4", "e5"}  # active, not excluded
 TEAM_1 = {"e1", "e2", "e3", "ex1"}

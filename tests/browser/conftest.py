@@ -22,11 +22,14 @@ def live_server(guidance_build, tmp_path_factory):
     from werkzeug.serving import make_server
 
     tmp = tmp_path_factory.mktemp("live")
-    app = make_app(guidance_build, f"sqlite:///{tmp / 'live.db'}", tmp, long_lived=True)
+    # As the demo (make run): e-mails are stored for administrators, not sent.
+    app = make_app(guidance_build, f"sqlite:///{tmp / 'live.db'}", tmp, long_lived=True, KLARRET_MAIL="outbox")
     with app.app_context():
+        from klarret import mail
         from klarret.demo import load_demo_data
 
         load_demo_data()
+        mail.send("anna@demo.klarret.dk", "Påmindelse: Grundkursus", "Kære Anna Demo\n\nHusk kurset.")
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

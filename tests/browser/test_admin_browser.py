@@ -66,3 +66,14 @@ def test_import_page_errors_preview_and_audit_log(page, live_server, axe, tmp_pa
     assert axe(page) == [], "employee search"
     page.goto(f"{live_server}/admin/medarbejdere/000101")
     assert axe(page) == [], "an employee's role form"
+
+
+def test_outbox_page_by_keyboard(page, live_server, axe):
+    admin_login(page, live_server)
+    page.goto(f"{live_server}/admin/post")
+    assert page.get_by_role("heading", level=1).inner_text() == "Post"
+    tab_to(page, "main summary")
+    page.keyboard.press("Enter")
+    assert "Husk kurset." in page.locator("main details pre").inner_text()
+    assert axe(page) == [], "the outbox with an opened e-mail"
+

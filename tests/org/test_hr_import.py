@@ -101,11 +101,13 @@ def test_xlsx_numbers_as_text_leading_zeros_and_dates(db_app, tmp_path):
         assert employee("12345").start_date == dt.date(2022, 5, 1)
 
 
-def test_column_mapping_file(db_app, tmp_path, monkeypatch):
+def test_column_mapping_file(db_app, tmp_path):
+    from klarret import settings
+
     mapping = tmp_path / "kolonner.toml"
     mapping.write_text('[kolonner]\nmedarbejdernummer = "Lønnr"\nnavn = "Fulde navn"\nforvaltning = "Forv"\n'
                        'enhed = ["Afdeling", "Org"]\n', encoding="utf-8")
-    monkeypatch.setenv("KLARRET_STAFF_COLUMNS", str(mapping))
+    settings.override(db_app, {"KLARRET_STAFF_COLUMNS": mapping})
     with db_app.app_context():
         plan = do_import(write(tmp_path, ["LØNNR;Fulde navn;Forv;Org", "55;Mia Mapped;KFF;Biblioteker"]))
         assert not plan.errors and employee("55").unit.path == "Biblioteker"
@@ -286,14 +288,16 @@ def test_generated_hr_file_imports_cleanly(db_app, tmp_path):
         assert plan.managers_added and do_import(path).empty
 
 
-def test_damaged_xlsx_and_a_wrong_mapping_file_are_explained(db_app, tmp_path, monkeypatch):
+def test_damaged_xlsx_and_a_wrong_mapping_file_are_explained(db_app, tmp_path):
+    from klarret import settings
+
     (tmp_path / "hr.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
     mapping = tmp_path / "kolonner.toml"
     mapping.write_text('[kolonner]\nloennummer = "Lønnr"\n', encoding="utf-8")
     with db_app.app_context():
         plan = do_import(tmp_path / "hr.xlsx")
         assert len(plan.errors) == 1 and str(plan.errors[0]).startswith("Excel-filen kan ikke læses")
-        monkeypatch.setenv("KLARRET_STAFF_COLUMNS", str(mapping))
+        settings.override(db_app, {"KLARRET_STAFF_COLUMNS": mapping})
         plan = do_import(write(tmp_path, [HEADER, *ROWS]))
         assert "'loennummer', som ikke er et felt" in str(plan.errors[0])
 

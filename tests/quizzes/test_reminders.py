@@ -36,16 +36,17 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def smtp(monkeypatch):
+def smtp(org_app):
     from aiosmtpd.controller import Controller
+
+    from klarret import settings
 
     sink, port = Sink(), free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
-    for key, value in {"KLARRET_SMTP_HOST": "127.0.0.1", "KLARRET_SMTP_PORT": str(port),
-                       "KLARRET_MAIL_FROM": "KlarRet <klarret@test.kk.dk>",
-                       "KLARRET_BASE_URL": "https://klarret.test"}.items():
-        monkeypatch.setenv(key, value)
+    settings.override(org_app, {"KLARRET_SMTP_HOST": "127.0.0.1", "KLARRET_SMTP_PORT": str(port),
+                                "KLARRET_MAIL_FROM": "KlarRet <klarret@test.kk.dk>",
+                                "KLARRET_BASE_URL": "https://klarret.test"})
     yield sink
     controller.stop()
 
@@ -163,14 +164,14 @@ def test_cli_remind_dry_run_then_send_then_nothing(org_app, smtp):
         assert db.session.scalar(select(func.count()).select_from(Assignment)) == 3, "assignments recorded"
 
 
-def test_cli_remind_fails_in_danish_without_a_mail_server(org_app, monkeypatch):
+def test_cli_remind_fails_in_danish_without_a_mail_server(org_app):
+    from klarret import settings
     from klarret.db import db
     from quizzes.models import ReminderSent
 
     with org_app.app_context():
         person("1", "SOF", "Center A", D(2025, 1, 1), email="p1@kk.dk")
-    monkeypatch.setenv("KLARRET_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("KLARRET_SMTP_PORT", str(free_port()))
+    settings.override(org_app, {"KLARRET_SMTP_HOST": "127.0.0.1", "KLARRET_SMTP_PORT": str(free_port())})
     r = org_app.test_cli_runner().invoke(args=["remind"])
     assert r.exit_code == 1 and "Kunne ikke forbinde til mailserveren" in r.output and "KLARRET_SMTP_HOST" in r.output
     with org_app.app_context():

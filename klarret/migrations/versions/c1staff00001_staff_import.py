@@ -11,8 +11,6 @@ Revises: a1search0001
 Create Date: 2026-11-29 05:00:00
 
 """
-from alembic import op
-import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
