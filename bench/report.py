@@ -196,10 +196,11 @@ def time_municipality(app) -> float:
 
     from klarret.db import db
     from klarret.org.models import Employee
+    from klarret.roles import Role
 
     with app.app_context():
         admin = db.session.scalar(select(Employee).order_by(Employee.staff_no).limit(1))
-        admin.role = "admin"
+        admin.roles = {Role.ADMINISTRATOR}
         staff_no = admin.staff_no
         db.session.commit()
     client = app.test_client()

@@ -6,14 +6,15 @@ import os
 from typing import Any
 
 from flask import Flask
-from flask_wtf.csrf import CSRFProtect
 
 import quizzes
 import search
-from klarret import admin, audit, auth, build, cli, db, errors, guidance, health, org, settings  # noqa: F401
+from klarret import admin, auth, build, cli, csrf, db, errors, guidance, health, org, registry, settings  # noqa: F401
 from klarret.guidance import content
 
-csrf = CSRFProtect()
+# Each part registers its routes, commands and contributions (klarret.registry) in its init_app; the
+# registry is created on first use, so these may run in any order.
+PARTS = (db, csrf, registry, health, auth, errors, build, org, search, quizzes, cli, admin, content)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -24,19 +25,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(settings.load(app.instance_path))
     if test_config:
         app.config.update(test_config)
-    app.extensions["klarret.build_steps"] = []
-    app.extensions["klarret.health"] = {}
-    db.init_app(app)
-    csrf.init_app(app)
-    health.init_app(app)
-    auth.init_app(app)
-    errors.init_app(app)
-    build.init_app(app)
-    search.init_app(app)
-    quizzes.init_app(app)
-    cli.init_app(app)
-    admin.init_app(app)
-    content.init_app(app)
-    # Last: the guidance is served from "/", so every other route must be known first.
+    for part in PARTS:
+        part.init_app(app)
+    # Last: "/<path:path>" serves the guidance and matches every URL, so it goes after every other
+    # route; Werkzeug prefers the more specific rule today, but ordering it last keeps that true even
+    # for a feature rule Werkzeug would rank equal (e.g. another "/<path:…>" converter).
     guidance.init_app(app)
     return app

@@ -14,6 +14,7 @@ from sqlalchemy import and_, or_, select
 
 from klarret.db import db
 from klarret.org.models import Deputy, Employee, Unit, UnitManager
+from klarret.roles import Role
 
 SEP = " / "
 
@@ -50,6 +51,11 @@ def delegating_managers(staff_no: str, today: dt.date) -> list[str]:
         Deputy.deputy_staff_no == staff_no, Deputy.valid_from <= today, Deputy.valid_to >= today).distinct()))
 
 
+def leads(staff_no: str, today: dt.date) -> bool:
+    """Whether the employee manages a unit or is a deputy today (the organisation decides, not a role)."""
+    return bool(managed_units(staff_no) or delegating_managers(staff_no, today))
+
+
 def visible_unit_ids(user: Employee | None, today: dt.date | None = None) -> frozenset[int]:
     """Every unit whose people ``user`` may see in reports; empty for an ordinary employee.
 
@@ -58,7 +64,7 @@ def visible_unit_ids(user: Employee | None, today: dt.date | None = None) -> fro
     """
     if user is None:
         return frozenset()
-    if user.role == "admin":
+    if Role.ADMINISTRATOR in user.roles:
         return frozenset(db.session.scalars(select(Unit.id)))
     today = today or dt.date.today()
     owners = [user.staff_no, *delegating_managers(user.staff_no, today)]
@@ -83,4 +89,4 @@ def _units(unit_ids) -> list[Unit]:
     return out
 
 
-__all__ = ["visible_unit_ids", "subtree_ids", "managed_units", "delegating_managers", "scope_roots"]
+__all__ = ["leads", "visible_unit_ids", "subtree_ids", "managed_units", "delegating_managers", "scope_roots"]

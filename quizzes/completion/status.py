@@ -11,12 +11,12 @@ import datetime as dt
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
-from flask import current_app
 from sqlalchemy import Select, func, select
 
 from klarret.db import db
 from klarret.org.models import Administration, Employee, Unit, UnitManager
 from klarret.org.scope import scope_roots, subtree_ids
+from quizzes.courses import catalogue
 from quizzes.courses.loader import Course
 from quizzes.models import Assignment, Attempt, AttemptGrant, Completion, Exemption
 from quizzes.courses.rules import Rule, add_months
@@ -48,7 +48,7 @@ class StatusRow:
 
 def courses_by_title() -> list[Course]:
     """The loaded courses, by title."""
-    return sorted(current_app.extensions["klarret.courses"].values(), key=lambda c: c.title)
+    return sorted(catalogue().values(), key=lambda c: c.title)
 
 
 def subtree_unit_ids(unit_ids: Collection[int]) -> set[int]:

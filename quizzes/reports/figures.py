@@ -262,14 +262,14 @@ class GapCell:
 
 def question_pages() -> dict[str, str]:
     """Question id -> the page id it is about, from every pinned course version and the current files."""
-    from quizzes.attempts.service import courses
+    from quizzes.courses import catalogue
 
     pages: dict[str, str] = {}
     for (content,) in db.session.execute(select(CourseVersion.content)):
         for m in content.get("modules", []):
             for q in m.get("questions", []):
                 pages[q["id"]] = q["page"]
-    for c in courses().values():
+    for c in catalogue().values():
         pages.update({q.id: q.page for q in c.questions})
     return pages
 

@@ -123,10 +123,11 @@ def test_failed_with_no_retakes_left_until_a_grant(org_app):
         assert row_of("1", "basis", D(2026, 1, 13)).status == "i gang"
         assert row_of("1", "basis", D(2026, 3, 1)).status == "forfalden"
         assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.target == "1/basis")) == "attempts.grant"
-        from quizzes.attempts.service import attempts_left, courses
+        from quizzes.attempts.service import attempts_left
+        from quizzes.courses import catalogue
         from klarret.org.models import Employee
 
-        assert attempts_left(db.session.get(Employee, "1"), courses()["basis"]) == 1
+        assert attempts_left(db.session.get(Employee, "1"), catalogue()["basis"]) == 1
 
 
 def test_passed_expiring_soon_and_expired_around_the_window(org_app):
@@ -215,18 +216,19 @@ def test_my_page_shows_mandatory_and_optional_courses(org_app):
 def test_effective_date_moves_the_first_due_date_for_those_already_employed(org_app, tmp_path):
     from klarret.db import db
     from tests.quizzes.status_fixtures import write_courses
+    from quizzes.courses import catalogue
     from quizzes.courses.loader import load_courses
 
     courses, errors = load_courses(write_courses(tmp_path / "eff", {
         "ny-regel": 'title = "Ny regel"\n[[tildeling]]\nhvem = "alle"\nfrist_dage = 30\ngaelder_fra = 2026-09-01\n'}))
     assert errors == []
     with org_app.app_context():
-        org_app.extensions["klarret.courses"]["ny-regel"] = courses[0]
+        catalogue()["ny-regel"] = courses[0]
         person("1", start=D(2020, 1, 1))
         person("2", start=D(2026, 10, 1))
         assert row_of("1", "ny-regel", D(2026, 9, 2)).due == D(2026, 10, 1), "from gaelder_fra, not 2020"
         assert row_of("2", "ny-regel", D(2026, 10, 2)).due == D(2026, 10, 31), "started later: from the start"
-        del org_app.extensions["klarret.courses"]["ny-regel"]
+        del catalogue()["ny-regel"]
         db.session.rollback()
 
 

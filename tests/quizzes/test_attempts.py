@@ -293,10 +293,11 @@ def test_attempt_is_graded_against_its_pinned_version(qclient, quiz_app):
     path.write_text(path.read_text().replace('{ id = "a", text = "Parten", correct = true }', '{ id = "a", text = "Parten" }')
                     .replace('{ id = "b", text = "Naboens hund" }', '{ id = "b", text = "Naboens hund", correct = true }'))
     from klarret.app import create_app  # noqa: F401 (a restarted worker loads the new file)
+    from quizzes.courses import set_catalogue
     from quizzes.courses.loader import load_courses
 
     with quiz_app.app_context():
-        quiz_app.extensions["klarret.courses"] = {c.id: c for c in load_courses(courses_dir)[0]}
+        set_catalogue(quiz_app, load_courses(courses_dir)[0])
     answer_all(qclient, quiz_app, aid, right=True)
     hand_in(qclient, aid)
     html = qclient.get(f"/forsoeg/{aid}/resultat").get_data(as_text=True)

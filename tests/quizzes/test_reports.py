@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from klarret.roles import Role
 from tests.conftest import make_app
 
 TODAY = dt.date(2026, 11, 29)
@@ -65,27 +66,27 @@ forvaltninger = ["SOF"]
 frist_dage = 30
 """, {"qb1": "partshoering"})
 
-# staff_no: (administration, unit path, start date, role, manages unit path)
+# staff_no: (administration, unit path, start date, roles, manages unit path)
 PEOPLE = {
-    "m1": ("SOF", "Center A", OLD, "employee", "Center A"),
-    "e1": ("SOF", "Center A / Team 1", OLD, "employee", None),
-    "e2": ("SOF", "Center A / Team 1", OLD, "employee", None),
-    "e3": ("SOF", "Center A / Team 1", OLD, "employee", None),
-    "x1": ("SOF", "Center A / Team 1", OLD, "employee", None),  # excluded from statistics
-    "ex1": ("SOF", "Center A / Team 1", OLD, "employee", None),  # exempted from kursus-a
-    "gone": ("SOF", "Center A / Team 1", OLD, "employee", None),  # a leaver
-    "e4": ("SOF", "Center A / Team 2", dt.date(2026, 11, 10), "employee", None),
-    "e5": ("SOF", "Center A / Team 2", dt.date(2026, 11, 20), "employee", None),
-    "m2": ("SOF", "Center B", OLD, "employee", "Center B"),
-    "e6": ("SOF", "Center B", OLD, "employee", None),
-    "z1": ("SOF", "Center AB", OLD, "employee", None),  # a sibling whose path starts like Center A's
-    "boss": ("BIF", "", OLD, "employee", ""),  # manages BIF's top unit: the whole administration
-    "b1": ("BIF", "Jobcenter", OLD, "employee", None),
-    "b2": ("BIF", "Jobcenter", OLD, "employee", None),
-    "d1": ("BIF", "Jobcenter", OLD, "employee", None),  # m1's deputy now
-    "d2": ("BIF", "Jobcenter", OLD, "employee", None),  # m1's deputy until yesterday
-    "ed": ("ØKF", "Sekretariatet", OLD, "editor", None),
-    "adm": ("ØKF", "Sekretariatet", OLD, "admin", None),
+    "m1": ("SOF", "Center A", OLD, set(), "Center A"),
+    "e1": ("SOF", "Center A / Team 1", OLD, set(), None),
+    "e2": ("SOF", "Center A / Team 1", OLD, set(), None),
+    "e3": ("SOF", "Center A / Team 1", OLD, set(), None),
+    "x1": ("SOF", "Center A / Team 1", OLD, set(), None),  # excluded from statistics
+    "ex1": ("SOF", "Center A / Team 1", OLD, set(), None),  # exempted from kursus-a
+    "gone": ("SOF", "Center A / Team 1", OLD, set(), None),  # a leaver
+    "e4": ("SOF", "Center A / Team 2", dt.date(2026, 11, 10), set(), None),
+    "e5": ("SOF", "Center A / Team 2", dt.date(2026, 11, 20), set(), None),
+    "m2": ("SOF", "Center B", OLD, set(), "Center B"),
+    "e6": ("SOF", "Center B", OLD, set(), None),
+    "z1": ("SOF", "Center AB", OLD, set(), None),  # a sibling whose path starts like Center A's
+    "boss": ("BIF", "", OLD, set(), ""),  # manages BIF's top unit: the whole administration
+    "b1": ("BIF", "Jobcenter", OLD, set(), None),
+    "b2": ("BIF", "Jobcenter", OLD, set(), None),
+    "d1": ("BIF", "Jobcenter", OLD, set(), None),  # m1's deputy now
+    "d2": ("BIF", "Jobcenter", OLD, set(), None),  # m1's deputy until yesterday
+    "ed": ("ØKF", "Sekretariatet", OLD, {Role.EDITOR}, None),
+    "adm": ("ØKF", "Sekretariatet", OLD, {Role.ADMINISTRATOR}, None),
 }
 
 
@@ -102,14 +103,15 @@ def build_org() -> None:
     from klarret.auth import hash_password
     from klarret.db import db
     from klarret.org.models import Deputy, Employee, UnitManager, ensure_administrations, unit_by_path
-    from quizzes.attempts.service import courses, pin_version
+    from quizzes.attempts.service import pin_version
+    from quizzes.courses import catalogue
     from quizzes.models import Answer, Attempt, Completion, Exemption
 
     ensure_administrations()
     hashed = hash_password(PASSWORD)
-    for staff_no, (code, path, start, role, manages) in PEOPLE.items():
+    for staff_no, (code, path, start, roles, manages) in PEOPLE.items():
         db.session.add(Employee(staff_no=staff_no, name=f"Person {staff_no.upper()}", email=email(staff_no),
-                                unit=unit_by_path(code, path), start_date=start, role=role, password_hash=hashed,
+                                unit=unit_by_path(code, path), start_date=start, roles=roles, password_hash=hashed,
                                 excluded_from_stats=staff_no == "x1", active=staff_no != "gone"))
         db.session.flush()
         if manages is not None:
@@ -119,7 +121,7 @@ def build_org() -> None:
     db.session.add(Deputy(manager_staff_no="m1", deputy_staff_no="d2", valid_from=dt.date(2026, 10, 1),
                           valid_to=dt.date(2026, 11, 28)))
     db.session.add(Exemption(staff_no="ex1", course_id="kursus-a", reason="Orlov", granted_by="adm"))
-    versions = {cid: pin_version(c).id for cid, c in courses().items()}
+    versions = {cid: pin_version(c).id for cid, c in catalogue().items()}
     codes = iter(range(1000, 9999))
 
     def attempt(staff_no, course_id, day, answers: dict[str, bool], passed: bool | None):
@@ -362,10 +364,10 @@ def test_deputy_form_grants_validates_and_revokes(org_app):
 # --- the municipality view -------------------------------------------------------------------------
 def test_municipality_figures_and_monthly_trend(org_app):
     from quizzes.reports import figures as reports
-    from quizzes.attempts.service import courses
+    from quizzes.courses import catalogue
 
     with org_app.app_context():
-        m = reports.municipality(TODAY, courses())
+        m = reports.municipality(TODAY, catalogue())
         assert m.months[0] == dt.date(2025, 11, 30) and m.months[-1] == dt.date(2026, 10, 31)
         sof_a = m.by_admin_course[("SOF", "kursus-a")]
         assert (sof_a.done, sof_a.assigned, sof_a.done_pct) == (4, 9, 44)  # m1, e1, e3, m2 of 9 (ex1 exempt)
