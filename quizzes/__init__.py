@@ -118,6 +118,9 @@ def init_app(app: Flask) -> None:
     for e in errors:
         app.logger.warning("Kursusfil: %s", e)
     set_catalogue(app, courses)
+    from quizzes.completion.status import Status
+
+    app.jinja_env.globals["Status"] = Status  # templates compare members: r.status == Status.OVERDUE
     app.register_blueprint(bp)
     from quizzes.reports.views import bp as reports_bp  # manager dashboard, municipality view, exports
 

@@ -18,7 +18,7 @@ from klarret.roles import Role
 from klarret.org.scope import managed_units, scope_roots, subtree_ids, visible_unit_ids
 from quizzes.reports import figures as reports
 from quizzes.courses import catalogue
-from quizzes.completion.status import STATUSES, status_rows
+from quizzes.completion.status import STATUSES, Status, status_rows
 
 bp = Blueprint("reports", "quizzes", template_folder="templates")
 MAX_DEPUTY_DAYS = 366
@@ -37,12 +37,13 @@ def _scope() -> frozenset[int]:
     return scope
 
 
-def _filters() -> tuple[str | None, str | None]:
+def _filters() -> tuple[str | None, Status | None]:
     course_id = request.args.get("kursus") or None
-    status = request.args.get("status") or None
     if course_id is not None and course_id not in catalogue():
         course_id = None
-    if status is not None and status not in STATUSES:
+    try:  # an unknown status in the address means no filter
+        status = Status(request.args.get("status", ""))
+    except ValueError:
         status = None
     return course_id, status
 
@@ -114,7 +115,7 @@ def remind():
     if person is None or person.unit_id not in scope or course_id not in catalogue():
         abort(404)
     rows = list(status_rows(staff_nos=[staff_no], course_id=course_id, today=_today()))
-    if not rows or rows[0].status not in ("forfalden", "udløbet"):
+    if not rows or rows[0].status not in (Status.OVERDUE, Status.EXPIRED):
         flash(f"{person.name} er ikke forfalden med kurset, så der er ikke sendt en påmindelse.")
         return redirect(_back())
     from quizzes.reports.reminders import SendError, send_reminder_now
