@@ -27,8 +27,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     for part in PARTS:
         part.init_app(app)
-    # Last: "/<path:path>" serves the guidance and matches every URL, so it goes after every other
-    # route; Werkzeug prefers the more specific rule today, but ordering it last keeps that true even
-    # for a feature rule Werkzeug would rank equal (e.g. another "/<path:…>" converter).
+    # Last: "/<path:path>" serves the guidance and matches every URL. Werkzeug already prefers a rule
+    # with more static parts (every route matches the same with the guidance first), but between rules
+    # it ranks equal (a feature's own "/<path:…>") the one added first wins: the features must.
     guidance.init_app(app)
     return app

@@ -56,7 +56,8 @@ def kind_for(row: StatusRow, soon_days: int, today: dt.date) -> str | None:
         return "overdue"
     if row.status == Status.EXPIRING:
         return "due_soon"
-    if row.status in (Status.NOT_STARTED, Status.IN_PROGRESS) and row.due is not None and (row.due - today).days <= soon_days:
+    pending = row.status in (Status.NOT_STARTED, Status.IN_PROGRESS)
+    if pending and row.due is not None and (row.due - today).days <= soon_days:
         return "due_soon"
     return "assigned" if row.status == Status.NOT_STARTED else None
 
