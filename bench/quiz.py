@@ -67,7 +67,8 @@ def run_threads(n: int, work) -> float:
 def bench(url: str, label: str, employees: int, rounds: int) -> None:
     from klarret.db import db
     from klarret.org.models import Employee, ensure_administrations
-    from quizzes.attempts.service import courses, save_answer, start_attempt, submit
+    from quizzes.attempts.service import save_answer, start_attempt, submit
+    from quizzes.courses import catalogue as courses
     from quizzes.models import Answer, Attempt, Completion
 
     with tempfile.TemporaryDirectory() as tmp:

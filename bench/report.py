@@ -61,7 +61,8 @@ def load_attempts(n_attempts: int, seed: int) -> dict[str, int]:
     from klarret.db import db
     from klarret.org.models import Employee
     from klarret.org.hr_import import insert_rows
-    from quizzes.attempts.service import courses, pin_version
+    from quizzes.attempts.service import pin_version
+    from quizzes.courses import catalogue as courses
     from quizzes.models import Attempt, Completion
 
     rng = random.Random(seed)
@@ -189,10 +190,11 @@ def time_municipality(app) -> float:
 
     from klarret.db import db
     from klarret.org.models import Employee
+    from klarret.roles import Role
 
     with app.app_context():
         admin = db.session.scalar(select(Employee).order_by(Employee.staff_no).limit(1))
-        admin.role = "admin"
+        admin.roles = {Role.ADMINISTRATOR}
         staff_no = admin.staff_no
         db.session.commit()
     client = app.test_client()

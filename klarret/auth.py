@@ -21,6 +21,8 @@ from klarret.db import db
 from klarret.errors import danish
 from klarret.org.models import Employee, UnitManager
 from klarret.urls import is_local_url
+from klarret.registry import Page, registry
+from klarret.roles import Role
 
 bp = Blueprint("auth", __name__)
 _hasher = PasswordHasher()
@@ -78,15 +80,17 @@ def login_required(view: Callable) -> Callable:
     return wrapped
 
 
-def role_required(*roles: str) -> Callable:
-    """Allow only employees with one of ``roles`` ("editor", "admin"); an admin may do everything."""
+def role_required(*roles: Role) -> Callable:
+    """Allow only employees with one of ``roles``; an administrator may do everything."""
+    if not roles or not all(isinstance(r, Role) for r in roles):
+        raise TypeError("role_required takes Role members, e.g. role_required(Role.EDITOR).")
 
     def decorator(view: Callable) -> Callable:
         @functools.wraps(view)
         @login_required
         def wrapped(*args, **kwargs):
             user = current_user()
-            if user.role != "admin" and user.role not in roles:
+            if not any(user.has_role(role) for role in roles):
                 abort(403)
             return view(*args, **kwargs)
 
@@ -99,13 +103,7 @@ def _safe_next(target: str | None) -> str:
     # Only local paths: never redirect to another site after login.
     if is_local_url(target):
         return target
-    return url_for("quizzes.my_page") if "quizzes.my_page" in _endpoints() else "/"
-
-
-def _endpoints() -> set[str]:
-    from flask import current_app
-
-    return set(current_app.view_functions)
+    return registry().page_url(Page.AFTER_LOGIN) or "/"
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -143,3 +141,4 @@ def init_app(app: Flask) -> None:
     """Register login and logout, and make ``current_user`` available to templates."""
     app.register_blueprint(bp)
     app.jinja_env.globals["current_user"] = current_user
+    app.jinja_env.globals["Role"] = Role  # templates compare members: Role.EDITOR in current_user().roles

@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
-
 import click
 from flask import Flask, current_app
 
-BuildStep = Callable[[Path], None]
-
-
-def register_step(app: Flask, name: str, step: BuildStep) -> None:
-    """Run ``step(html_dir)`` after the guidance build (features call this from ``init_app``)."""
-    app.extensions["klarret.build_steps"].append((name, step))
+from klarret.registry import registry
 
 
 def run_sphinx(source: Path, confdir: Path, out: Path, doctrees: Path, *, fresh: bool = False,
@@ -32,7 +25,7 @@ def run_sphinx(source: Path, confdir: Path, out: Path, doctrees: Path, *, fresh:
 def build_all(*, fresh: bool = False) -> None:
     """Guidance, export, then every registered step, printing each step; raise on failure."""
     cfg = current_app.config
-    steps = current_app.extensions["klarret.build_steps"]
+    steps = registry().build_steps  # features add theirs with registry(app).add_build_step
     total = 1 + len(steps)
     click.echo(f"[1/{total}] Bygger vejledningen (Sphinx) til {cfg['KLARRET_HTML_DIR']} …")
     status = run_sphinx(Path(cfg["KLARRET_SOURCE_DIR"]), Path(cfg["KLARRET_CONF_DIR"]),

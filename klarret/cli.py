@@ -58,12 +58,9 @@ def serve_command(host: str, port: int | None, workers: int | None) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Register the core's commands (the features add their own in their init_app)."""
+    """Register the core's commands (the organisation and the features add their own in their init_app)."""
     app.cli.add_command(demo_data_command)
     app.cli.add_command(serve_command)
-    from klarret.org.cli import staff_group
-
-    app.cli.add_command(staff_group)
 
 
 cli = FlaskGroup(name="klarret", create_app=_create_app, add_version_option=False,

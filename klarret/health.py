@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Callable
-
 from flask import Flask, jsonify
 from sqlalchemy import text
 
 from klarret.db import db
-
-
-def register(app: Flask, name: str, check: Callable[[], dict]) -> None:
-    """Add a named health check; it returns details or raises when unhealthy."""
-    app.extensions["klarret.health"][name] = check
+from klarret.registry import registry
 
 
 def _database() -> dict:
@@ -22,10 +16,8 @@ def _database() -> dict:
 
 def healthz():
     """Report each check; 503 if any fails, so a load balancer takes the worker out."""
-    from flask import current_app
-
     report, ok = {}, True
-    for name, check in current_app.extensions["klarret.health"].items():
+    for name, check in registry().health_checks.items():  # features add theirs with add_health_check
         try:
             report[name] = check()
         except Exception as exc:  # a health check must report, not crash
@@ -36,5 +28,5 @@ def healthz():
 
 def init_app(app: Flask) -> None:
     """Register /healthz and the database check."""
-    register(app, "database", _database)
+    registry(app).add_health_check("database", _database)
     app.add_url_rule("/healthz", "healthz", healthz)

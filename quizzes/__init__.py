@@ -7,8 +7,10 @@ from pathlib import Path
 import click
 from flask import Flask
 
-from klarret import build, settings
+from klarret import settings
 from klarret.openapi import add_paths as add_api_paths
+from klarret.registry import Audience, Page, registry
+from klarret.roles import Role
 
 
 def _build_step(html_dir: Path) -> None:
@@ -35,9 +37,46 @@ def _cites_hook(found: list) -> None:
         click.echo(f"  {c.id:24} {q.id:20} {q.page}#{q.anchor}")
 
 
+def _stale_pages_hook(reports: list) -> None:
+    """`klarret content report`: the questions that link to pages not reviewed for a year."""
+    import datetime as dt
+
+    from quizzes.courses.loader import load_courses
+
+    stale = {p.page for p in reports if p.stale(dt.date.today())}
+    courses, _ = load_courses()
+    hits = [(c, q) for c in courses for q in c.questions if q.page in stale]
+    click.echo(f"\nKursusspørgsmål, der linker til sider, som ikke er gennemgået i over et år ({len(hits)}):")
+    for c, q in hits:
+        click.echo(f"  {c.id:24} {q.id:20} {q.page}#{q.anchor}")
+
+
+# Danish names for the audit actions the e-learning records.
+AUDIT_LABELS = {"export": "Eksport", "exemption.grant": "Fritagelse givet", "exemption.revoke": "Fritagelse ophævet",
+                "attempts.grant": "Ekstra forsøg givet", "reminder.send": "Påmindelse sendt",
+                "reminders.send": "Påmindelser sendt"}
+
+
+def _register(app: Flask) -> None:
+    """What the e-learning adds to the core: menu links, audit labels, the build step, report hooks."""
+    reg = registry(app)
+    reg.add_nav("Mine kurser", "quizzes.my_page", Audience.EVERYONE, order=30)
+    # An administrator sees every unit; a manager or deputy their own; an editor the knowledge gaps.
+    reg.add_nav("Medarbejdernes kurser", "reports.leader", Role.ADMINISTRATOR, order=40)
+    reg.add_nav("Mine medarbejdere", "reports.leader", Audience.LEADER, order=41)
+    reg.add_nav("Hele kommunen", "reports.municipality", Role.ADMINISTRATOR, order=42)
+    reg.add_nav("Videnshuller", "reports.knowledge_gaps", Role.EDITOR, order=43)
+    reg.set_page(Page.AFTER_LOGIN, "quizzes.my_page")
+    reg.add_audit_labels(AUDIT_LABELS)
+    reg.add_build_step("Tjekker kurserne mod vejledningen", _build_step)
+    reg.add_cites_report(_cites_hook)
+    reg.add_content_report(_stale_pages_hook)
+
+
 def init_app(app: Flask) -> None:
     """Load the course files, register the pages, the `courses` commands and the build step."""
     from quizzes import models  # noqa: F401 (tables for migrations)
+    from quizzes.courses import set_catalogue
     from quizzes.courses.loader import COURSES_DIR, load_courses
     from quizzes.attempts import views  # noqa: F401 (routes on quizzes.web.bp)
     from quizzes.completion import views as completion_views  # noqa: F401
@@ -46,7 +85,10 @@ def init_app(app: Flask) -> None:
     courses, errors = load_courses(settings.of(app).courses_dir or COURSES_DIR)
     for e in errors:
         app.logger.warning("Kursusfil: %s", e)
-    app.extensions["klarret.courses"] = {c.id: c for c in courses}
+    set_catalogue(app, courses)
+    from quizzes.completion.status import Status
+
+    app.jinja_env.globals["Status"] = Status  # templates compare members: r.status == Status.OVERDUE
     app.register_blueprint(bp)
     from quizzes.attempts.openapi import PATHS as api_paths
 
@@ -64,5 +106,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(report_group)
     app.cli.add_command(remind_command)
     app.cli.add_command(assignments_group)
-    build.register_step(app, "Tjekker kurserne mod vejledningen", _build_step)
-    app.extensions.setdefault("klarret.cites_report", []).append(_cites_hook)
+    _register(app)

@@ -7,12 +7,31 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import Flask, current_app
 
-from klarret import build, health, settings
+from klarret import settings
 from klarret.openapi import add_paths as add_api_paths
+from klarret.csrf import csrf
+from klarret.registry import Audience, Page, registry
+
+if TYPE_CHECKING:
+    from search.analytics import SearchLogger
+    from search.engine import Engine
+
+_ENGINE, _LOG = "search.engine", "search.log"  # named here only: everyone else calls the accessors
+
+
+def search_engine(app: Flask | None = None) -> Engine:
+    """The worker's search engine (``current_app``'s by default; opened once, after the server forked)."""
+    return (app or current_app).extensions[_ENGINE]
+
+
+def search_log(app: Flask | None = None) -> SearchLogger | None:
+    """The worker's search-log writer, or None before ``init_app``."""
+    return (app or current_app).extensions.get(_LOG)
 
 
 def _build_step(html_dir: Path) -> None:
@@ -59,16 +78,20 @@ def init_app(app: Flask) -> None:
 
     config = settings.of(app)  # KLARRET_SEARCH_CACHE and KLARRET_SEARCH_LOG_SECONDS are checked there
     engine = Engine(config.index_dir, cache_size=config.search_cache)
-    app.extensions["klarret.search"] = engine
-    app.extensions["klarret.search_log"] = SearchLogger(app, seconds=config.search_log_seconds)
+    app.extensions[_ENGINE] = engine
+    app.extensions[_LOG] = SearchLogger(app, seconds=config.search_log_seconds)
     app.register_blueprint(bp)
     add_api_paths(app, api_paths)
     app.register_error_handler(IndexMissing, _index_missing)
-    if "csrf" in app.extensions:  # a link ping is a bare POST: it cannot carry a CSRF token
-        app.extensions["csrf"].exempt(click_ping)
+    csrf.exempt(click_ping)  # a link ping is a bare POST: it cannot carry a CSRF token
     app.register_blueprint(report_bp)
     app.cli.add_command(index_command)
     app.cli.add_command(search_cli)
-    build.register_step(app, "Bygger søgeindekset", _build_step)
+    reg = registry(app)
+    reg.add_build_step("Bygger søgeindekset", _build_step)
     # The worker's pid lets bench/search.py count the workers that answer under load.
-    health.register(app, "search", lambda: {"ok": True, "records": engine.doc_count(), "pid": os.getpid(), "cache": engine.cache_size})
+    reg.add_health_check("search", lambda: {"ok": True, "records": engine.doc_count(), "pid": os.getpid(),
+                                            "cache": engine.cache_size})
+    reg.add_nav("Søg", "search.page", Audience.EVERYONE, order=20)
+    reg.set_page(Page.SEARCH, "search.page")
+

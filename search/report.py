@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from klarret import clock
 from klarret.auth import role_required
+from klarret.roles import Role
 from klarret.db import db
 from search.models import SearchLog
 
@@ -48,7 +49,7 @@ def report(days: int = DAYS, limit: int = LIMIT) -> dict[str, Any]:
 
 
 @bp.get("/soeg/statistik")
-@role_required("editor")
+@role_required(Role.EDITOR)
 def page():
     """The editors' page: what case workers search for and where the guidance falls short."""
     try:
@@ -63,9 +64,9 @@ def page():
 @click.option("--limit", type=click.IntRange(1, 1000), default=LIMIT, show_default=True, help="Rækker pr. liste.")
 def report_command(days: int, limit: int) -> None:
     """Vis de hyppigste søgninger, søgninger uden resultater og søgninger, hvor ingen klikker."""
-    from flask import current_app
+    from search import search_log
 
-    logger = current_app.extensions.get("klarret.search_log")
+    logger = search_log()
     if logger is not None:
         logger.flush()
     data = report(days, limit)
@@ -83,10 +84,10 @@ def report_command(days: int, limit: int) -> None:
 @search_cli.command("synonyms")
 def synonyms_command() -> None:
     """Vis synonymtabellen, som søgeindekset bruger (redaktørernes fil, ordlisten og lovene)."""
-    from flask import current_app
+    from search import search_engine
 
     try:
-        rules = current_app.extensions["klarret.search"].synonym_rules
+        rules = search_engine().synonym_rules
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc)) from None
     for rule in rules:

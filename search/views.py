@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request
+from flask import Blueprint, jsonify, redirect, render_template, request
 from werkzeug.exceptions import BadRequest
 
 from klarret.errors import danish
 from klarret.urls import is_local_url
+from search import search_engine, search_log
 from search.analytics import BENCH_HEADER, new_search_id
 
 bp = Blueprint("search", __name__, template_folder="templates")
 MAX_LIMIT = 50
 
 
-def engine():
-    """The worker's engine (opened once, after the server has forked)."""
-    return current_app.extensions["klarret.search"]
-
-
 def _logger():
     # Benchmark traffic (bench/search.py sends the header) would drown the editors' statistics.
     if request.headers.get(BENCH_HEADER) in ("1", "nocache"):
         return None
-    return current_app.extensions.get("klarret.search_log")
+    return search_log()
 
 
 def _args() -> tuple[str, int, str | None, str | None]:
@@ -41,7 +37,7 @@ def _args() -> tuple[str, int, str | None, str | None]:
 def _search(q: str, limit: int, chapter: str | None, kind: str | None) -> dict:
     # "nocache" lets the benchmark measure the engine itself, not the answer cache.
     cache = request.headers.get(BENCH_HEADER) != "nocache"
-    result = engine().search(q, limit=limit, chapter=chapter, kind=kind, cache=cache)
+    result = search_engine().search(q, limit=limit, chapter=chapter, kind=kind, cache=cache)
     result["search_id"] = new_search_id()
     logger = _logger()
     # A narrowed search (chapter or type) is the same question again: logged once, unfiltered.
@@ -61,7 +57,7 @@ def api_search():
 def api_suggest():
     """Type-ahead: page titles and glossary terms."""
     return jsonify({"query": request.args.get("q", ""),
-                    "suggestions": engine().complete(request.args.get("q", ""))})
+                    "suggestions": search_engine().complete(request.args.get("q", ""))})
 
 
 @bp.get("/soeg")

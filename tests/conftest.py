@@ -112,7 +112,9 @@ def _stop_background_writers():
     """Stop each test app's search-log writer, so a late flush cannot land in the next test's database."""
     yield
     while _apps:
-        log = _apps.pop().extensions.get("klarret.search_log")
+        from search import search_log
+
+        log = search_log(_apps.pop())
         if log is not None:
             log.close(flush=False)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from klarret import clock
@@ -14,6 +13,7 @@ from klarret.db import db
 from klarret.demo.org import people, unit_trees
 from klarret.org.models import Employee, Unit, UnitManager, ensure_administrations
 from klarret.org.write import unit_by_path
+from klarret.roles import Role
 
 DEMO_UNITS = {
     "SOF": ["Center for Udsatte Voksne / Team Nord", "Center for Udsatte Voksne / Team Syd",
@@ -27,18 +27,18 @@ DEMO_UNITS = {
 }
 # Demo mode only: every demo account has this password (see README).
 DEMO_PASSWORD = "klarret-demo"
-# (staff number, name, e-mail, administration, unit path, job title, role, manages unit path)
+# (staff number, name, e-mail, administration, unit path, job title, roles, manages unit path)
 DEMO_PEOPLE = [
     ("000101", "Anna Demo", "anna@demo.klarret.dk", "SOF", "Center for Udsatte Voksne / Team Nord",
-     "Socialrådgiver", "employee", None),
+     "Socialrådgiver", set(), None),
     ("000102", "Bo Demo", "bo@demo.klarret.dk", "BIF", "Jobcenter København / Ydelsesservice",
-     "Sagsbehandler", "employee", None),
+     "Sagsbehandler", set(), None),
     ("000103", "Leila Demo", "leila@demo.klarret.dk", "SOF", "Center for Udsatte Voksne",
-     "Centerchef", "employee", "Center for Udsatte Voksne"),
+     "Centerchef", set(), "Center for Udsatte Voksne"),
     ("000104", "Erik Demo", "erik@demo.klarret.dk", "ØKF", "Borgerrådgiveren / Sekretariatet",
-     "Jurist", "editor", None),
+     "Jurist", {Role.EDITOR}, None),
     ("000105", "Admin Demo", "admin@demo.klarret.dk", "ØKF", "Borgerrådgiveren / Sekretariatet",
-     "Chefkonsulent", "admin", None),
+     "Chefkonsulent", {Role.ADMINISTRATOR}, None),
 ]
 STAFF = 2000  # employees in the demo organisation, the demo accounts included
 SEED = 2026
@@ -55,11 +55,11 @@ def load_demo_data(today: dt.date | None = None, population: bool = True) -> dic
         for path in paths:
             unit_by_path(code, path)
     hashed = None  # one argon2 hash for every demo account: hashing is slow on purpose
-    for staff_no, name, email, code, path, title, role, manages in DEMO_PEOPLE:
+    for staff_no, name, email, code, path, title, roles, manages in DEMO_PEOPLE:
         if db.session.get(Employee, staff_no) is None:
             hashed = hashed or hash_password(DEMO_PASSWORD)
             db.session.add(Employee(staff_no=staff_no, name=name, email=email,
-                                    unit=unit_by_path(code, path), job_title=title, role=role,
+                                    unit=unit_by_path(code, path), job_title=title, roles=roles,
                                     password_hash=hashed,
                                     start_date=today - dt.timedelta(days=30 if staff_no == "000102" else 800)))
             db.session.flush()
@@ -90,7 +90,7 @@ def _load_staff(today: dt.date) -> None:
     insert_rows(Employee, [{
         "staff_no": p.staff_no, "name": p.name, "email": p.email, "unit_id": units[(p.administration, p.unit_path)],
         "job_title": p.job_title, "start_date": p.start_date, "end_date": p.end_date,
-        "active": p.end_date is None or p.end_date >= today, "role": "employee", "password_hash": None,
+        "active": p.end_date is None or p.end_date >= today, "password_hash": None,
         # Long-term leave and test accounts are kept out of the statistics.
         "excluded_from_stats": rng.random() < 0.012, "anonymised_at": None} for p in staff])
     managed = set(db.session.scalars(select(UnitManager.unit_id)))
@@ -101,7 +101,9 @@ def _load_staff(today: dt.date) -> None:
             managed.add(unit)
             rows.append({"staff_no": p.staff_no, "unit_id": unit})
     insert_rows(UnitManager, rows)
-    courses = current_app.extensions.get("klarret.courses", {})
+    from quizzes.courses import catalogue
+
+    courses = catalogue()
     if courses:
         from klarret.demo.activity import load_activity
 

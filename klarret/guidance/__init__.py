@@ -9,6 +9,7 @@ from werkzeug.exceptions import NotFound, ServiceUnavailable
 
 from klarret import settings
 from klarret.errors import danish
+from klarret.registry import Audience, registry
 
 
 def _html_dir() -> Path:
@@ -31,6 +32,7 @@ def page(path: str = "index.html"):
 
 
 def init_app(app: Flask) -> None:
-    """Register the catch-all route; call it after every feature has registered its routes."""
+    """Register the catch-all route and the menu's first link."""
+    registry(app).add_nav("Vejledning", "guidance.index", Audience.EVERYONE, order=10)
     app.add_url_rule("/", "guidance.index", page)
     app.add_url_rule("/<path:path>", "guidance.page", page)

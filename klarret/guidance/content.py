@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Iterable
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 
 from klarret import clock, settings
 from klarret.export import RECORDS_FILE, Record, export_dir, iter_records, read_laws
 from klarret.legal import CitationError, parse_reference
+from klarret.registry import registry
 
 # The 34 topics of the catalogue (page id = file stem), each a page with the same five sections.
 TOPICS = (
@@ -171,8 +172,7 @@ def report_command(cites: str | None) -> None:
     click.echo(f"\nUsikre oplysninger til juridisk gennemgang ({len(marks)}):")
     for page, text in marks:
         click.echo(f"  {page}: {text}")
-    hooks = current_app.extensions.get("klarret.content_report", [])
-    for hook in hooks:
+    for hook in registry().content_report_hooks:
         hook(reports)
 
 
@@ -188,7 +188,7 @@ def _print_cites(html: Path, cites: str) -> None:
     click.echo(f"{len(found)} steder citerer {laws[law]['genitive']} § {ref.replace('§', '').strip()}:")
     for r in found:
         click.echo(f"  {r.page:28} {r.kind:8} {' › '.join(r.breadcrumb)}  ({r.url})")
-    for hook in current_app.extensions.get("klarret.cites_report", []):
+    for hook in registry().cites_report_hooks:
         hook(found)
 
 

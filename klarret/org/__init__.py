@@ -1,0 +1,15 @@
+"""The organisation: administrations, units, people, scope, deputies, the HR import, retention and the
+staff administration pages."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register the staff pages, their audit labels and the `staff` commands."""
+    from klarret.org import views
+    from klarret.org.cli import staff_group
+
+    views.init_app(app)
+    app.cli.add_command(staff_group)

@@ -202,7 +202,7 @@ def apply(plan: Plan, progress: Progress | None = None) -> None:
             db.session.execute(update(Employee), [r for r in rows if tuple(sorted(r)) == keys])
     if plan._inserts:
         say(f"Indsætter {len(plan._inserts):,} nye medarbejdere".replace(",", "."))
-        insert_rows(Employee, [_db_values({**r, "excluded_from_stats": False, "role": "employee",
+        insert_rows(Employee, [_db_values({**r, "excluded_from_stats": False,
                                            "password_hash": None, "anonymised_at": None}, units)
                                for r in plan._inserts])
     if plan.managers_removed:

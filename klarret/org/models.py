@@ -8,6 +8,7 @@ from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Uni
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from klarret.db import db
+from klarret.roles import Role
 
 # The seven administrations of Copenhagen Municipality: code -> full name.
 ADMINISTRATIONS = {
@@ -19,7 +20,6 @@ ADMINISTRATIONS = {
     "TMF": "Teknik- og Miljøforvaltningen",
     "BIF": "Beskæftigelses- og Integrationsforvaltningen",
 }
-ROLES = ("employee", "editor", "admin")
 
 
 class Administration(db.Model):
@@ -60,13 +60,37 @@ class Employee(db.Model):
     end_date: Mapped[dt.date | None] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     excluded_from_stats: Mapped[bool] = mapped_column(Boolean, default=False)
-    role: Mapped[str] = mapped_column(String(16), default="employee")
     # argon2 hash for local accounts; None for employees who log in through single sign-on.
     password_hash: Mapped[str | None] = mapped_column(String(255))
     # Set when `klarret staff purge` removed the person's identity (retention); records stay.
     anonymised_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     unit: Mapped[Unit | None] = relationship()
+    # The stored roles (employee is implicit); read and set them through ``roles``.
+    role_rows: Mapped[list["EmployeeRole"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        """Every role the person has; everyone in the organisation is an employee."""
+        return frozenset({Role.EMPLOYEE, *(Role(r.role) for r in self.role_rows)})
+
+    @roles.setter
+    def roles(self, roles: set[Role] | frozenset[Role]) -> None:
+        wanted = set(roles) - {Role.EMPLOYEE}
+        self.role_rows = [r for r in self.role_rows if r.role in wanted] + [
+            EmployeeRole(role=role.value) for role in sorted(wanted - {Role(r.role) for r in self.role_rows})]
+
+    def has_role(self, role: Role) -> bool:
+        """Whether the person has ``role``; an administrator may do everything."""
+        return role in self.roles or Role.ADMINISTRATOR in self.roles
+
+
+class EmployeeRole(db.Model):
+    """One role (other than employee) that one person has."""
+
+    __tablename__ = "employee_role"
+    staff_no: Mapped[str] = mapped_column(ForeignKey("employee.staff_no", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)  # a Role value
 
 
 class UnitManager(db.Model):

@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, insert, select
 
 from klarret import audit, clock, settings
 from klarret.db import db
-from klarret.org.models import Deputy, Employee, UnitManager
+from klarret.org.models import Deputy, Employee, EmployeeRole, UnitManager
 
 ANONYMOUS_NAME = "Anonymiseret"
 
@@ -64,13 +64,14 @@ def purge(actor: str, years: int | None = None, dry_run: bool = False, today: dt
         db.session.execute(insert(Employee), [{
             "staff_no": new_of[p.staff_no], "name": ANONYMOUS_NAME, "email": None, "unit_id": p.unit_id,
             "job_title": "", "start_date": None, "end_date": p.end_date, "active": False,
-            "excluded_from_stats": p.excluded_from_stats, "role": "employee", "password_hash": None,
+            "excluded_from_stats": p.excluded_from_stats, "password_hash": None,
             "anonymised_at": now} for p in people])
         news = list(new_of.values())
         for col in _referencing_columns():
             stmt = col.table.update().where(col == bindparam("old")).values({col.name: bindparam("new")})
             db.session.execute(stmt, mapping)
-        # Management and deputy grants are access rights, not statistics: a leaver keeps none.
+        # Roles, management and deputy grants are access rights, not statistics: a leaver keeps none.
+        db.session.execute(EmployeeRole.__table__.delete().where(EmployeeRole.staff_no.in_(news)))
         db.session.execute(UnitManager.__table__.delete().where(UnitManager.staff_no.in_(news)))
         db.session.execute(Deputy.__table__.delete().where(Deputy.manager_staff_no.in_(news)
                                                            | Deputy.deputy_staff_no.in_(news)))

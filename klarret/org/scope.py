@@ -17,6 +17,7 @@ from klarret import clock
 from klarret.db import chunks, db
 from klarret.org.models import Deputy, Employee, Unit, UnitManager
 from klarret.org.paths import UnitPath
+from klarret.roles import Role
 
 
 def _like_escape(text: str) -> str:
@@ -51,6 +52,11 @@ def delegating_managers(staff_no: str, today: dt.date) -> list[str]:
         Deputy.deputy_staff_no == staff_no, Deputy.valid_from <= today, Deputy.valid_to >= today).distinct()))
 
 
+def leads(staff_no: str, today: dt.date) -> bool:
+    """Whether the employee manages a unit or is a deputy today (the organisation decides, not a role)."""
+    return bool(managed_units(staff_no) or delegating_managers(staff_no, today))
+
+
 def visible_unit_ids(user: Employee | None, today: dt.date | None = None) -> frozenset[int]:
     """Every unit whose people ``user`` may see in reports; empty for an ordinary employee.
 
@@ -59,7 +65,7 @@ def visible_unit_ids(user: Employee | None, today: dt.date | None = None) -> fro
     """
     if user is None:
         return frozenset()
-    if user.role == "admin":
+    if Role.ADMINISTRATOR in user.roles:
         return frozenset(db.session.scalars(select(Unit.id)))
     today = today or clock.today()
     owners = [user.staff_no, *delegating_managers(user.staff_no, today)]
@@ -80,4 +86,4 @@ def _units(unit_ids) -> list[Unit]:
     return [u for chunk in chunks(unit_ids) for u in db.session.scalars(select(Unit).where(Unit.id.in_(chunk)))]
 
 
-__all__ = ["visible_unit_ids", "subtree_ids", "managed_units", "delegating_managers", "scope_roots"]
+__all__ = ["leads", "visible_unit_ids", "subtree_ids", "managed_units", "delegating_managers", "scope_roots"]

@@ -7,13 +7,13 @@ import random
 import secrets
 from functools import lru_cache
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from klarret import clock
 from klarret.db import db, lock_row
 from klarret.org.models import Employee
+from quizzes.courses import catalogue
 from quizzes.courses.loader import Course, Question
 from quizzes.models import Answer, Attempt, AttemptGrant, Completion, CourseVersion
 from quizzes.courses.rules import add_months
@@ -41,11 +41,6 @@ class AttemptClosed(AttemptError):
 
 class AttemptLimit(AttemptError):
     status = 409
-
-
-def courses() -> dict[str, Course]:
-    """The current course files, by id (loaded once per worker)."""
-    return current_app.extensions["klarret.courses"]
 
 
 def pin_version(course: Course) -> CourseVersion:
@@ -231,7 +226,7 @@ def _new_cycle(staff_no: str, course_id: str, when: dt.datetime) -> int | None:
         .order_by(Completion.cycle.desc()).limit(1)).first()
     if latest is None:
         return 0
-    course = courses().get(course_id)
+    course = catalogue().get(course_id)
     if course is None or not course.renew_months:
         return None
     opens = add_months(latest.completed_at.date(), course.renew_months) - dt.timedelta(days=course.soon_days)

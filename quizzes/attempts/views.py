@@ -10,10 +10,11 @@ from werkzeug.exceptions import BadRequest
 from klarret.auth import current_user, login_required
 from klarret.db import db
 from klarret.errors import danish
+from quizzes.courses import catalogue
 from quizzes.courses.links import page_urls
 from quizzes.web import bp
 from quizzes.attempts.service import (AttemptError, answers_of, attempts_left, attempts_of, completion_by_code,
-                              completion_of, courses, module_questions, pinned_course, save_answer,
+                              completion_of, module_questions, pinned_course, save_answer,
                               shows_key, shuffled, start_attempt, submit)
 from quizzes.models import Attempt
 
@@ -27,7 +28,7 @@ def markdown_filter(text: str) -> Markup:
 
 
 def _course_or_404(course_id: str):
-    course = courses().get(course_id)
+    course = catalogue().get(course_id)
     if course is None:
         abort(404)
     return course
@@ -156,7 +157,7 @@ def result(attempt_id: int):
     answers = answers_of(attempt)
     marks = {a.question_id: a.correct for a in attempt.answers}
     user = current_user()
-    current = courses().get(course.id)
+    current = catalogue().get(course.id)
     left = attempts_left(user, current) if current else 0
     return render_template("quizzes/result.html", attempt=attempt, course=course, answers=answers, marks=marks,
                            completion=completion_of(user, course.id), left=left, guidance_url=guidance_url,

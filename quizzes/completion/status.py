@@ -10,20 +10,35 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 
-from flask import current_app
 from sqlalchemy import Select, func, select
 
 from klarret import clock
 from klarret.db import db
 from klarret.org.models import Administration, Employee, Unit, UnitManager
 from klarret.org.scope import scope_roots, subtree_ids
+from quizzes.courses import catalogue
 from quizzes.courses.loader import Course
 from quizzes.models import Assignment, Attempt, AttemptGrant, Completion, Exemption
 from quizzes.courses.rules import Rule, add_months
 
-STATUSES = ("fritaget", "bestået", "udløber snart", "udløbet", "ikke bestået", "forfalden", "i gang",
-            "ikke startet")
+
+
+class Status(StrEnum):
+    """An employee's status for one course; the values are the Danish words shown and exported."""
+
+    EXEMPT = "fritaget"
+    PASSED = "bestået"
+    EXPIRING = "udløber snart"
+    EXPIRED = "udløbet"
+    FAILED = "ikke bestået"  # every attempt used without passing
+    OVERDUE = "forfalden"
+    IN_PROGRESS = "i gang"
+    NOT_STARTED = "ikke startet"
+
+
+STATUSES = tuple(Status)  # in the order the filters list them
 # The aggregate packs the latest cycle and its score into one number (scores are 0-100).
 _PACK = 1000
 
@@ -39,7 +54,7 @@ class StatusRow:
     unit_path: str  # below the administration, as Unit.path ("" = the top unit)
     course_id: str
     course_title: str
-    status: str  # one of STATUSES
+    status: Status
     due: dt.date | None  # the next deadline: first due date, or the expiry of a renewed course
     completed: dt.date | None  # the completion of the latest cycle (its first passing attempt)
     expires: dt.date | None
@@ -49,7 +64,7 @@ class StatusRow:
 
 def courses_by_title() -> list[Course]:
     """The loaded courses, by title."""
-    return sorted(current_app.extensions["klarret.courses"].values(), key=lambda c: c.title)
+    return sorted(catalogue().values(), key=lambda c: c.title)
 
 
 def subtree_unit_ids(unit_ids: Collection[int]) -> set[int]:
@@ -204,16 +219,16 @@ def _rows(*, unit_ids: Collection[int] | None, administration: str | None, cours
                         expires = expiry[course.id, completed] = add_months(completed, renew)
                     due = expires if mandatory else None
             if key in exempt and mandatory:
-                status = "fritaget"
+                status = Status.EXEMPT
             elif completed is not None:
-                status = ("bestået" if expires is None or today < expires - soon
-                          else "udløber snart" if today < expires else "udløbet")
+                status = (Status.PASSED if expires is None or today < expires - soon
+                          else Status.EXPIRING if today < expires else Status.EXPIRED)
             elif course.max_attempts and n >= course.max_attempts + grants.get(key, 0) and not n_open:
-                status = "ikke bestået"
+                status = Status.FAILED
             elif due is not None and today > due:
-                status = "forfalden"
+                status = Status.OVERDUE
             else:
-                status = "i gang" if n else "ikke startet"
+                status = Status.IN_PROGRESS if n else Status.NOT_STARTED
             yield StatusRow(staff_no, name, admin, unit_id, path, course.id, course.title, status, due,
                             completed, expires, score, start), mandatory
 

@@ -19,11 +19,11 @@ from klarret.org.models import Administration, Employee, Unit
 from klarret.org.paths import UnitPath
 from quizzes.models import Answer, Attempt, Completion, CourseVersion
 from quizzes.courses.rules import NEW_EMPLOYEE_DAYS, add_months
-from quizzes.completion.status import StatusRow, status_rows
+from quizzes.completion.status import Status, StatusRow, status_rows
 
-DONE = ("bestået", "udløber snart")
-LATE = ("forfalden", "udløbet", "ikke bestået")
-PENDING = ("i gang", "ikke startet")
+DONE = (Status.PASSED, Status.EXPIRING)
+LATE = (Status.OVERDUE, Status.EXPIRED, Status.FAILED)
+PENDING = (Status.IN_PROGRESS, Status.NOT_STARTED)
 ACTION_LIMIT = 50
 MIN_GROUP = 5  # knowledge gaps: smaller groups are hidden so no one can be singled out
 
@@ -39,7 +39,7 @@ class Tally:
 
     counts: Counter = field(default_factory=Counter)
 
-    def add(self, status: str, n: int = 1) -> None:
+    def add(self, status: Status, n: int = 1) -> None:
         self.counts[status] += n
 
     def merge(self, other: "Tally") -> None:
@@ -48,7 +48,7 @@ class Tally:
     @property
     def assigned(self) -> int:
         """Rows that count: everyone assigned, except the exempted."""
-        return sum(self.counts.values()) - self.counts["fritaget"]
+        return sum(self.counts.values()) - self.counts[Status.EXEMPT]
 
     @property
     def done(self) -> int:
@@ -95,7 +95,7 @@ class Dashboard:
     total: Tally
 
 
-def filtered_rows(unit_ids: Iterable[int] | None, *, course_id: str | None = None, status: str | None = None,
+def filtered_rows(unit_ids: Iterable[int] | None, *, course_id: str | None = None, status: Status | None = None,
                   today: dt.date | None = None) -> Iterator[StatusRow]:
     """The status rows of the given units (None: everyone), optionally of one course and one status."""
     ids = None if unit_ids is None else sorted(unit_ids)
@@ -106,7 +106,7 @@ def filtered_rows(unit_ids: Iterable[int] | None, *, course_id: str | None = Non
 
 
 def dashboard(scope: Iterable[int], shown: list[Unit], *, today: dt.date, course_id: str | None = None,
-              status: str | None = None, people_of: int | None = None, everyone: bool = False) -> Dashboard:
+              status: Status | None = None, people_of: int | None = None, everyone: bool = False) -> Dashboard:
     """Figures for the units ``shown`` (each rolled up over its subtree within ``scope``).
 
     ``people_of`` is a unit whose own people are listed (the drill-down page); ``everyone`` says the
@@ -119,11 +119,11 @@ def dashboard(scope: Iterable[int], shown: list[Unit], *, today: dt.date, course
     new_since = today - dt.timedelta(days=NEW_EMPLOYEE_DAYS)
     for r in filtered_rows(None if everyone else scope, course_id=course_id, status=status, today=today):
         per_unit[r.unit_id].add(r.status)
-        if r.status == "forfalden" or r.status == "udløbet":
+        if r.status in (Status.OVERDUE, Status.EXPIRED):
             actions["overdue"].append(r)
-        elif r.status == "udløber snart":
+        elif r.status == Status.EXPIRING:
             actions["due_soon"].append(r)
-        elif r.status == "ikke startet" and r.start_date is not None and r.start_date >= new_since:
+        elif r.status == Status.NOT_STARTED and r.start_date is not None and r.start_date >= new_since:
             actions["new"].append(r)
         if people_of is not None and r.unit_id == people_of:
             people.append(r)
@@ -219,7 +219,7 @@ def municipality(today: dt.date, courses: dict) -> Municipality:
     for r in status_rows(today=today):
         by_ac[(r.administration, r.course_id)].add(r.status)
         by_a[r.administration].add(r.status)
-        if r.status == "fritaget":
+        if r.status == Status.EXEMPT:
             continue
         first = 0 if r.start_date is None else bisect.bisect_left(months, r.start_date)
         started[r.administration][first] += 1
@@ -264,14 +264,14 @@ class GapCell:
 
 def question_pages() -> dict[str, str]:
     """Question id -> the page id it is about, from every pinned course version and the current files."""
-    from quizzes.attempts.service import courses
+    from quizzes.courses import catalogue
 
     pages: dict[str, str] = {}
     for (content,) in db.session.execute(select(CourseVersion.content)):
         for m in content.get("modules", []):
             for q in m.get("questions", []):
                 pages[q["id"]] = q["page"]
-    for c in courses().values():
+    for c in catalogue().values():
         pages.update({q.id: q.page for q in c.questions})
     return pages
 

@@ -23,9 +23,9 @@ from klarret.db import db
 from klarret.mail import SendError
 from klarret.org.models import Employee, UnitManager
 from quizzes.models import ReminderSent
-from quizzes.completion.status import StatusRow, courses_by_title, cycle_key, status_rows, subtree_unit_ids
+from quizzes.completion.status import Status, StatusRow, courses_by_title, cycle_key, status_rows, subtree_unit_ids
 
-OVERDUE = ("forfalden", "udløbet")
+OVERDUE = (Status.OVERDUE, Status.EXPIRED)
 SIGNATURE = "\n\nVenlig hilsen\nKlarRet – Københavns Kommune\n\nDenne e-mail er sendt automatisk og kan ikke besvares."
 
 
@@ -43,11 +43,12 @@ def kind_for(row: StatusRow, soon_days: int, today: dt.date) -> str | None:
     """Which reminder a row calls for, if any: overdue, due_soon or assigned."""
     if row.status in OVERDUE:
         return "overdue"
-    if row.status == "udløber snart":
+    if row.status == Status.EXPIRING:
         return "due_soon"
-    if row.status in ("ikke startet", "i gang") and row.due is not None and (row.due - today).days <= soon_days:
+    pending = row.status in (Status.NOT_STARTED, Status.IN_PROGRESS)
+    if pending and row.due is not None and (row.due - today).days <= soon_days:
         return "due_soon"
-    return "assigned" if row.status == "ikke startet" else None
+    return "assigned" if row.status == Status.NOT_STARTED else None
 
 
 def _date(d: dt.date | None) -> str:
@@ -59,13 +60,13 @@ def employee_message(row: StatusRow, kind: str, email: str, minutes: int, base_u
     """The Danish plain-text e-mail for one employee and course."""
     url = f"{base_url}/kurser/{row.course_id}"
     title = f"»{row.course_title}«"
-    if kind == "overdue" and row.status == "udløbet":
+    if kind == "overdue" and row.status == Status.EXPIRED:
         subject = f"Dit kursusbevis er udløbet: {row.course_title}"
         text = f"Dit kursusbevis for {title} udløb den {_date(row.expires)}. Tag kurset igen hurtigst muligt."
     elif kind == "overdue":
         subject = f"Fristen er overskredet: {row.course_title}"
         text = f"Fristen for det obligatoriske kursus {title} var den {_date(row.due)}. Tag kurset hurtigst muligt."
-    elif kind == "due_soon" and row.status == "udløber snart":
+    elif kind == "due_soon" and row.status == Status.EXPIRING:
         subject = f"Dit kursusbevis udløber snart: {row.course_title}"
         text = f"Dit kursusbevis for {title} udløber den {_date(row.expires)}. Tag kurset igen inden da for at forny det."
     elif kind == "due_soon":
@@ -181,7 +182,7 @@ def send_reminder_now(staff_no: str, course_id: str, actor: str, today: dt.date 
     row = next(status_rows(staff_nos=[staff_no], course_id=course_id, today=today, include_excluded=True), None)
     if row is None:
         raise ValueError("Medarbejderen skal ikke tage dette kursus, så der er intet at minde om.")
-    if row.status in ("bestået", "fritaget", "ikke bestået"):
+    if row.status in (Status.PASSED, Status.EXEMPT, Status.FAILED):
         raise ValueError(f"Kurset har status '{row.status}', så en påmindelse giver ikke mening.")
     email = db.session.scalar(select(Employee.email).where(Employee.staff_no == staff_no))
     if not email:

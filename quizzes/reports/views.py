@@ -15,10 +15,11 @@ from klarret.db import db
 from klarret.export import RECORDS_FILE, export_dir, iter_records
 from klarret.org import deputies as org_deputies
 from klarret.org.models import Administration, Employee, Unit
-from klarret.org.scope import delegating_managers, managed_units, scope_roots, subtree_ids, visible_unit_ids
+from klarret.org.scope import managed_units, scope_roots, subtree_ids, visible_unit_ids
+from klarret.roles import Role
 from quizzes.reports import figures as reports
-from quizzes.attempts.service import courses
-from quizzes.completion.status import STATUSES, status_rows
+from quizzes.courses import catalogue
+from quizzes.completion.status import STATUSES, Status, status_rows
 
 bp = Blueprint("reports", "quizzes", template_folder="templates")
 _titles: dict[str, tuple[float, dict[str, str]]] = {}
@@ -36,12 +37,13 @@ def _scope() -> frozenset[int]:
     return scope
 
 
-def _filters() -> tuple[str | None, str | None]:
+def _filters() -> tuple[str | None, Status | None]:
     course_id = request.args.get("kursus") or None
-    status = request.args.get("status") or None
-    if course_id is not None and course_id not in courses():
+    if course_id is not None and course_id not in catalogue():
         course_id = None
-    if status is not None and status not in STATUSES:
+    try:  # an unknown status in the address means no filter
+        status = Status(request.args.get("status", ""))
+    except ValueError:
         status = None
     return course_id, status
 
@@ -56,7 +58,7 @@ def _unit_in_scope(unit_id: int, scope: frozenset[int]) -> Unit:
 
 def _common(**extra) -> dict:
     course_id, status = _filters()
-    course_choices = sorted(((c.id, c.title) for c in courses().values()), key=lambda c: c[1])
+    course_choices = sorted(((c.id, c.title) for c in catalogue().values()), key=lambda c: c[1])
     return {"course_id": course_id, "status": status, "statuses": STATUSES, "course_choices": course_choices,
             "today": _today(), **extra}
 
@@ -70,7 +72,7 @@ def leader():
     roots = scope_roots(scope)
     user = current_user()
     data = reports.dashboard(scope, reports.shown_units(roots, scope), today=_today(), course_id=course_id,
-                             status=status, everyone=user.role == "admin")
+                             status=status, everyone=Role.ADMINISTRATOR in user.roles)
     delegations = org_deputies.serving(user.staff_no, _today())
     return render_template("quizzes/reports/dashboard.html", data=data, roots=roots, delegations=delegations,
                            manages=bool(managed_units(user.staff_no)), **_common())
@@ -107,10 +109,10 @@ def remind():
     scope = _scope()
     staff_no, course_id = request.form.get("medarbejder", ""), request.form.get("kursus", "")
     person = db.session.get(Employee, staff_no)
-    if person is None or person.unit_id not in scope or course_id not in courses():
+    if person is None or person.unit_id not in scope or course_id not in catalogue():
         abort(404)
     rows = list(status_rows(staff_nos=[staff_no], course_id=course_id, today=_today()))
-    if not rows or rows[0].status not in ("forfalden", "udløbet"):
+    if not rows or rows[0].status not in (Status.OVERDUE, Status.EXPIRED):
         flash(f"{person.name} er ikke forfalden med kurset, så der er ikke sendt en påmindelse.")
         return redirect(_back())
     from quizzes.reports.reminders import SendError, send_reminder_now
@@ -129,7 +131,7 @@ def _export(kind: str):
 
     scope = _scope()
     course_id, status = _filters()
-    ids: frozenset[int] | set[int] | None = None if current_user().role == "admin" else scope
+    ids: frozenset[int] | set[int] | None = None if Role.ADMINISTRATOR in current_user().roles else scope
     unit_arg = request.args.get("enhed")
     if unit_arg:
         if not unit_arg.isdigit():
@@ -189,27 +191,6 @@ def revoke_deputy(deputy_id: int):
     return redirect(url_for("reports.deputies"))
 
 
-@bp.app_context_processor
-def _report_nav() -> dict:
-    """Links to the report pages for those who may see them (the menu in base.html)."""
-
-    def report_nav() -> list[tuple[str, str]]:
-        user = current_user()
-        if user is None:
-            return []
-        if user.role == "admin":
-            return [(url_for("reports.leader"), "Medarbejdernes kurser"), (url_for("reports.municipality"),
-                                                                           "Hele kommunen")]
-        links = []
-        if managed_units(user.staff_no) or delegating_managers(user.staff_no, _today()):
-            links.append((url_for("reports.leader"), "Mine medarbejdere"))
-        if user.role == "editor":
-            links.append((url_for("reports.knowledge_gaps"), "Videnshuller"))
-        return links
-
-    return {"report_nav": report_nav}
-
-
 # --- the municipality view ------------------------------------------------------------------------
 def page_titles() -> dict[str, str]:
     """Page id -> title, from the export (re-read after a new build)."""
@@ -224,15 +205,15 @@ def page_titles() -> dict[str, str]:
 
 
 @bp.get("/kommune")
-@role_required("admin")
+@role_required(Role.ADMINISTRATOR)
 def municipality():
     """Completion per administration and course, and month by month, for the whole municipality."""
-    data = reports.municipality(_today(), courses())
+    data = reports.municipality(_today(), catalogue())
     return render_template("quizzes/reports/municipality.html", data=data, today=_today(), empty=reports.Tally())
 
 
 @bp.get("/kommune/videnshuller")
-@role_required("admin", "editor")
+@role_required(Role.EDITOR)
 def knowledge_gaps():
     """Where people answer wrong first: per topic page and administration."""
     from quizzes.attempts.views import guidance_url

@@ -17,11 +17,12 @@ def test_demo_assignments_are_the_status_engines(db_app):
     from klarret.demo.activity import assignments
     from klarret.org.models import Employee, Unit
     from quizzes.completion.status import status_rows
+    from quizzes.courses import catalogue
     from quizzes.models import Attempt
 
     with db_app.app_context():
         load_demo_data(TODAY)
-        courses = db_app.extensions["klarret.courses"]
+        courses = catalogue(db_app)
         people = db.session.execute(select(Employee.staff_no, Unit.administration_code, Employee.unit_id,
                                            Employee.start_date).outerjoin(Unit, Unit.id == Employee.unit_id)
                                     .where(Employee.active.is_(True))).all()

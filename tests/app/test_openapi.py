@@ -22,7 +22,8 @@ def api_app(basic_build, tmp_path_factory):
 
     from klarret.db import db
     from klarret.org.models import Employee
-    from quizzes.attempts.service import courses, start_attempt
+    from quizzes.attempts.service import start_attempt
+    from quizzes.courses import catalogue
 
     tmp = tmp_path_factory.mktemp("openapi")
     app = make_app(basic_build, f"sqlite:///{tmp / 'klarret.db'}", tmp,
@@ -30,7 +31,7 @@ def api_app(basic_build, tmp_path_factory):
     with app.app_context():
         load_demo_data(population=False)
         anna = db.session.scalar(select(Employee).where(Employee.email == "anna@demo.klarret.dk"))
-        assert start_attempt(anna, courses()["test-kursus"]).id == 1  # the document's example id
+        assert start_attempt(anna, catalogue()["test-kursus"]).id == 1  # the document's example id
     return app
 
 

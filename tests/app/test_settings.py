@@ -105,7 +105,9 @@ def test_values_are_typed_and_test_config_overrides_the_environment(monkeypatch,
         2525, True, dt.date(2027, 3, 1), "https://klarret.kk.dk", "outbox", 7, 8080)
     assert s.database_url == f"sqlite:///{tmp_path}/k.db" == app.config["SQLALCHEMY_DATABASE_URI"]
     assert s.html_dir == tmp_path / "html" and s.secret_key == "test"
-    assert app.extensions["klarret.search"].cache_size == 7
+    from search import search_engine
+
+    assert search_engine(app).cache_size == 7
     with app.app_context():
         assert settings.current() is s
     assert "secret_key" not in repr(s) and "smtp_password" not in repr(s), "secrets are kept out of logs"

@@ -104,3 +104,30 @@ def test_uncertain_marks_are_reported(report):
     marks = [u for p in report.values() for u in p.uncertain]
     assert marks, "the uncertain facts of the catalogue are marked <!-- usikker: ... --> for review"
     assert all(m and not re.search(r"-->", m) for m in marks)
+
+
+def test_content_report_runs_the_registered_hooks(app):
+    """quizzes registers both report hooks: questions on stale pages, and questions citing a section."""
+    runner = app.test_cli_runner()
+    with app.app_context():  # `klarret` pushes one for every command
+        out = runner.invoke(args=["content", "report"])
+        assert out.exit_code == 0, out.output
+        assert "Kursusspørgsmål, der linker til sider, som ikke er gennemgået i over et år (" in out.output
+        out = runner.invoke(args=["content", "report", "--cites", "fvl 19"])
+        assert out.exit_code == 0 and "kursusspørgsmål linker til disse afsnit" in out.output
+
+
+def test_stale_pages_hook_lists_the_questions_on_those_pages(capsys):
+    from klarret.guidance.content import PageReport
+    from quizzes import _stale_pages_hook
+    from quizzes.courses.loader import load_courses
+
+    courses, _ = load_courses()
+    question = courses[0].questions[0]
+    fresh = dt.date.today().isoformat()
+    _stale_pages_hook([PageReport(page=question.page, title="", source="", reviewed=""),
+                       PageReport(page="ingen-spoergsmaal", title="", source="", reviewed=fresh)])
+    out = capsys.readouterr().out
+    assert f"{courses[0].id:24} {question.id:20} {question.page}#{question.anchor}" in out
+    on_page = sum(q.page == question.page for c in courses for q in c.questions)
+    assert f"over et år ({on_page}):" in out

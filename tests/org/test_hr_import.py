@@ -46,6 +46,7 @@ def employee(staff_no):
 def test_semicolon_bom_both_date_forms_units_and_managers(db_app, tmp_path):
     from klarret.db import db
     from klarret.org.models import Employee, Unit, UnitManager
+    from klarret.roles import Role
 
     with db_app.app_context():
         plan = do_import(write(tmp_path, [HEADER, *ROWS]))
@@ -59,7 +60,7 @@ def test_semicolon_bom_both_date_forms_units_and_managers(db_app, tmp_path):
         managed = {u.path for u in db.session.scalars(
             select(Unit).join(UnitManager, UnitManager.unit_id == Unit.id).where(UnitManager.staff_no == "000103"))}
         assert managed == {"Center for Udsatte Voksne", "Center for Udsatte Voksne / Team Nord"}
-        assert count(Employee) == 4 and anna.active and anna.role == "employee"
+        assert count(Employee) == 4 and anna.active and anna.roles == {Role.EMPLOYEE}
 
 
 def test_comma_cp1252_full_administration_name_and_extra_columns(db_app, tmp_path):

@@ -22,13 +22,14 @@ def people(db_app):
     from klarret.db import db
     from klarret.org.models import Employee, ensure_administrations
     from klarret.org.write import unit_by_path
+    from klarret.roles import Role
 
     with db_app.app_context():
         ensure_administrations()
         hashed = hash_password(PASSWORD)
         unit = unit_by_path("ØKF", "Borgerrådgiveren")
         db.session.add_all([
-            Employee(staff_no="900001", name="Ada Admin", email="ada@kk.example", unit=unit, role="admin",
+            Employee(staff_no="900001", name="Ada Admin", email="ada@kk.example", unit=unit, roles={Role.ADMINISTRATOR},
                      password_hash=hashed),
             Employee(staff_no="900002", name="Mo Medarbejder", email="mo@kk.example", unit=unit,
                      password_hash=hashed)])
@@ -140,10 +141,10 @@ def test_preview_warns_an_administrator_who_would_deactivate_themselves(people):
 
 
 def test_an_oversized_upload_is_refused_before_it_is_read(people, monkeypatch):
-    from klarret import admin
+    from klarret.org import views
 
     ada = login(people, "ada@kk.example")
-    monkeypatch.setattr(admin, "UPLOAD_LIMIT", 4000)  # the real limit is 51 MB; the rule is the same
+    monkeypatch.setattr(views, "UPLOAD_LIMIT", 4000)  # the real limit is 51 MB; the rule is the same
     r = upload(ada, b"x" * 5000)
     assert r.status_code == 413 and "højst indlæses 50 MB" in r.get_data(as_text=True)
     assert not (Path(people.instance_path) / "uploads").exists() or not list(
@@ -161,23 +162,36 @@ def test_role_change_and_statistics_flag_are_audited(people):
     from klarret.audit import AuditEvent
     from klarret.db import db
     from klarret.org.models import Employee
+    from klarret.roles import Role
 
     ada = login(people, "ada@kk.example")
     url = "/admin/medarbejdere/900002"
-    r = ada.post(url, data={"csrf_token": token(ada, url), "rolle": "editor", "undtaget": "ja"})
+    page = ada.get(url).get_data(as_text=True)
+    assert 'type="checkbox" id="rolle-editor" name="rolle" value="editor"' in page
+    assert 'id="rolle-trainer"' in page and 'id="rolle-administrator"' in page
+    r = ada.post(url, data={"csrf_token": token(ada, url), "rolle": ["editor", "trainer"], "undtaget": "ja"})
     assert r.status_code == 302
-    r = ada.post("/admin/medarbejdere/900001", data={"csrf_token": token(ada, url), "rolle": "employee"})
+    assert 'value="editor" checked' in ada.get(url).get_data(as_text=True)
+    r = ada.post("/admin/medarbejdere/900001", data={"csrf_token": token(ada, url), "rolle": "editor"})
     assert r.status_code == 400 and "egen administratorrolle" in r.get_data(as_text=True)
+    r = ada.post(url, data={"csrf_token": token(ada, url), "rolle": "admin"})
+    assert r.status_code == 400 and "Vælg kun blandt rollerne" in r.get_data(as_text=True)
     with people.app_context():
         mo = db.session.get(Employee, "900002")
-        assert mo.role == "editor" and mo.excluded_from_stats
-        assert db.session.get(Employee, "900001").role == "admin"
+        assert mo.roles == {Role.EMPLOYEE, Role.EDITOR, Role.TRAINER} and mo.excluded_from_stats
+        assert db.session.get(Employee, "900001").roles == {Role.EMPLOYEE, Role.ADMINISTRATOR}
         events = [(e.actor, e.action, e.target, e.details) for e in db.session.scalars(
             select(AuditEvent).order_by(AuditEvent.id))]
-        assert events == [("900001", "employee.role", "900002", {"old": "employee", "new": "editor"}),
+        assert events == [("900001", "employee.role", "900002",
+                           {"old": ["employee"], "new": ["editor", "employee", "trainer"]}),
                           ("900001", "employee.stats", "900002", {"excluded": True})]
+    r = ada.post(url, data={"csrf_token": token(ada, url), "rolle": "trainer", "undtaget": "ja"})
+    assert r.status_code == 302
+    with people.app_context():
+        assert db.session.get(Employee, "900002").roles == {Role.EMPLOYEE, Role.TRAINER}, "editor taken away"
     log = ada.get("/admin/revisionslog?handling=employee.role").get_data(as_text=True)
-    assert "Rolle ændret" in log and "old: employee; new: editor" in log and "Statistik til/fra</td>" not in log
+    assert "Rolle ændret" in log and "old: employee; new: editor, employee, trainer" in log
+    assert "Statistik til/fra</td>" not in log
     assert "900001 (Ada Admin)" in log and "900002 (Mo Medarbejder)" in log
 
 

@@ -88,11 +88,12 @@ def person(staff_no: str, admin: str = "SOF", path: str = "Center A / Team 1", s
 def attempt(staff_no: str, course_id: str, when: dt.date | None, passed: bool = False, score: int = 40):
     """An attempt submitted on ``when`` (None: still open), recorded as the submission would record it."""
     from klarret.db import db
-    from quizzes.attempts.service import _record_completion, courses, pin_version
+    from quizzes.attempts.service import _record_completion, pin_version
+    from quizzes.courses import catalogue
     from quizzes.models import Attempt
 
     at = dt.datetime.combine(when, dt.time(12)) if when else None
-    a = Attempt(staff_no=staff_no, course_id=course_id, version_id=pin_version(courses()[course_id]).id,
+    a = Attempt(staff_no=staff_no, course_id=course_id, version_id=pin_version(catalogue()[course_id]).id,
                 seed=secrets.randbelow(1000), started_at=at or dt.datetime(2026, 1, 2), submitted_at=at,
                 correct=1 if passed else 0, total=1, score=score if at else None, passed=passed if at else None)
     db.session.add(a)

@@ -39,13 +39,14 @@ def test_the_key_is_shown_after_a_pass_and_after_the_last_attempt(qclient, quiz_
 def test_course_setting_changes_when_the_key_is_shown(qclient, quiz_app, setting, shown_after_fail):  # noqa: F811
     from pathlib import Path
 
+    from quizzes.courses import set_catalogue
     from quizzes.courses.loader import load_courses
 
     path = Path(quiz_app.config["KLARRET_COURSES_DIR"]) / "test-kursus.toml"
     path.write_text(path.read_text().replace("max_attempts = 3", f'max_attempts = 3\nvis_svar = "{setting}"'))
     courses, errors = load_courses(path.parent)
     assert errors == []
-    quiz_app.extensions["klarret.courses"] = {c.id: c for c in courses}
+    set_catalogue(quiz_app, courses)
     assert (KEY in _result(qclient, quiz_app, right=False)) is shown_after_fail
 
 

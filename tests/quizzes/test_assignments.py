@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from quizzes.completion.status import Status
 from tests.quizzes.status_fixtures import attempt, org_app, person, row_of  # noqa: F401
 
 D = dt.date
@@ -65,7 +66,7 @@ def test_leavers_and_excluded_people(org_app):
         person("3", excluded=True)
         assert row_of("2", "basis", D(2026, 2, 1)) is None
         assert row_of("3", "basis", D(2026, 2, 1)) is None
-        assert row_of("3", "basis", D(2026, 2, 1), include_excluded=True).status == "forfalden"
+        assert row_of("3", "basis", D(2026, 2, 1), include_excluded=True).status == Status.OVERDUE
         assert row_of("2", "basis", D(2026, 2, 1), include_excluded=True) is None, "leavers never"
 
 
@@ -95,16 +96,16 @@ def test_scopes(org_app):
 def test_not_started_then_overdue_at_the_boundary(org_app):
     with org_app.app_context():
         person("1", start=D(2026, 1, 1))  # basis due 2026-01-31
-        assert row_of("1", "basis", D(2026, 1, 31)).status == "ikke startet"
-        assert row_of("1", "basis", D(2026, 2, 1)).status == "forfalden"
+        assert row_of("1", "basis", D(2026, 1, 31)).status == Status.NOT_STARTED
+        assert row_of("1", "basis", D(2026, 2, 1)).status == Status.OVERDUE
 
 
 def test_in_progress_and_overdue_takes_precedence(org_app):
     with org_app.app_context():
         person("1", start=D(2026, 1, 1))
         attempt("1", "basis", None)  # open
-        assert row_of("1", "basis", D(2026, 1, 31)).status == "i gang"
-        assert row_of("1", "basis", D(2026, 2, 1)).status == "forfalden"
+        assert row_of("1", "basis", D(2026, 1, 31)).status == Status.IN_PROGRESS
+        assert row_of("1", "basis", D(2026, 2, 1)).status == Status.OVERDUE
 
 
 def test_failed_with_no_retakes_left_until_a_grant(org_app):
@@ -115,18 +116,19 @@ def test_failed_with_no_retakes_left_until_a_grant(org_app):
     with org_app.app_context():
         person("1", start=D(2026, 1, 1))
         attempt("1", "basis", D(2026, 1, 10))
-        assert row_of("1", "basis", D(2026, 1, 11)).status == "i gang", "one retake left"
+        assert row_of("1", "basis", D(2026, 1, 11)).status == Status.IN_PROGRESS, "one retake left"
         attempt("1", "basis", D(2026, 1, 12))
-        assert row_of("1", "basis", D(2026, 1, 13)).status == "ikke bestået"
-        assert row_of("1", "basis", D(2026, 3, 1)).status == "ikke bestået", "precedes forfalden"
+        assert row_of("1", "basis", D(2026, 1, 13)).status == Status.FAILED
+        assert row_of("1", "basis", D(2026, 3, 1)).status == Status.FAILED, "precedes forfalden"
         grant_attempts("1", "basis", 1, actor="admin")
-        assert row_of("1", "basis", D(2026, 1, 13)).status == "i gang"
-        assert row_of("1", "basis", D(2026, 3, 1)).status == "forfalden"
+        assert row_of("1", "basis", D(2026, 1, 13)).status == Status.IN_PROGRESS
+        assert row_of("1", "basis", D(2026, 3, 1)).status == Status.OVERDUE
         assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.target == "1/basis")) == "attempts.grant"
-        from quizzes.attempts.service import attempts_left, courses
+        from quizzes.attempts.service import attempts_left
+        from quizzes.courses import catalogue
         from klarret.org.models import Employee
 
-        assert attempts_left(db.session.get(Employee, "1"), courses()["basis"]) == 1
+        assert attempts_left(db.session.get(Employee, "1"), catalogue()["basis"]) == 1
 
 
 def test_passed_expiring_soon_and_expired_around_the_window(org_app):
@@ -136,10 +138,10 @@ def test_passed_expiring_soon_and_expired_around_the_window(org_app):
         r = row_of("1", "basis", D(2026, 2, 11))
         assert (r.status, r.completed, r.expires, r.score, r.due) == ("bestået", D(2026, 2, 10), D(2027, 2, 10), 90,
                                                                       D(2027, 2, 10))
-        assert row_of("1", "basis", D(2027, 1, 10)).status == "bestået"  # window opens 30 days before: 2027-01-11
-        assert row_of("1", "basis", D(2027, 1, 11)).status == "udløber snart"
-        assert row_of("1", "basis", D(2027, 2, 9)).status == "udløber snart"
-        assert row_of("1", "basis", D(2027, 2, 10)).status == "udløbet"
+        assert row_of("1", "basis", D(2027, 1, 10)).status == Status.PASSED  # window opens 30 days before: 2027-01-11
+        assert row_of("1", "basis", D(2027, 1, 11)).status == Status.EXPIRING
+        assert row_of("1", "basis", D(2027, 2, 9)).status == Status.EXPIRING
+        assert row_of("1", "basis", D(2027, 2, 10)).status == Status.EXPIRED
 
 
 def test_renewal_cycle_counts_the_first_pass_in_the_cycle(org_app):
@@ -180,9 +182,9 @@ def test_exemption_comes_first_and_can_be_revoked(org_app):
     with org_app.app_context():
         person("1", start=D(2026, 1, 1))
         exempt("1", "basis", "Langtidssygemeldt", actor="admin")
-        assert row_of("1", "basis", D(2026, 6, 1)).status == "fritaget"
+        assert row_of("1", "basis", D(2026, 6, 1)).status == Status.EXEMPT
         assert revoke_exemption("1", "basis", actor="admin") == 1
-        assert row_of("1", "basis", D(2026, 6, 1)).status == "forfalden"
+        assert row_of("1", "basis", D(2026, 6, 1)).status == Status.OVERDUE
         actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
         assert actions == ["exemption.grant", "exemption.revoke"]
 
@@ -194,7 +196,9 @@ def test_every_status_is_one_of_the_documented(org_app):
         person("1")
         person("2", manages="Center A")
         seen = {r.status for r in status_rows(today=D(2026, 3, 1))}
-        assert seen <= set(STATUSES) and "forfalden" in seen
+        assert seen <= set(STATUSES) and Status.OVERDUE in seen
+        assert all(type(s) is Status for s in seen), "members, not bare strings"
+        assert STATUSES[0] == Status.EXEMPT and str(Status.OVERDUE) == "forfalden", "the Danish values are kept"
 
 
 def test_my_page_shows_mandatory_and_optional_courses(org_app):
@@ -207,26 +211,27 @@ def test_my_page_shows_mandatory_and_optional_courses(org_app):
         attempt("1", "valg", D(2026, 1, 3), passed=True, score=100)
         rows = overview(db.session.get(Employee, "1"), today=D(2026, 1, 10))
         assert [(r.course.id, r.mandatory, r.status.status) for r in rows] == [
-            ("basis", True, "ikke startet"), ("team", True, "ikke startet"), ("sof", True, "ikke startet"),
-            ("ny", True, "ikke startet"), ("leder", False, "ikke startet"), ("valg", False, "bestået")]
+            ("basis", True, Status.NOT_STARTED), ("team", True, Status.NOT_STARTED), ("sof", True, Status.NOT_STARTED),
+            ("ny", True, Status.NOT_STARTED), ("leder", False, Status.NOT_STARTED), ("valg", False, Status.PASSED)]
         assert rows[-1].code and len(rows[-1].code) == 10
 
 
 def test_effective_date_moves_the_first_due_date_for_those_already_employed(org_app, tmp_path):
     from klarret.db import db
     from tests.quizzes.status_fixtures import write_courses
+    from quizzes.courses import catalogue
     from quizzes.courses.loader import load_courses
 
     courses, errors = load_courses(write_courses(tmp_path / "eff", {
         "ny-regel": 'title = "Ny regel"\n[[tildeling]]\nhvem = "alle"\nfrist_dage = 30\ngaelder_fra = 2026-09-01\n'}))
     assert errors == []
     with org_app.app_context():
-        org_app.extensions["klarret.courses"]["ny-regel"] = courses[0]
+        catalogue()["ny-regel"] = courses[0]
         person("1", start=D(2020, 1, 1))
         person("2", start=D(2026, 10, 1))
         assert row_of("1", "ny-regel", D(2026, 9, 2)).due == D(2026, 10, 1), "from gaelder_fra, not 2020"
         assert row_of("2", "ny-regel", D(2026, 10, 2)).due == D(2026, 10, 31), "started later: from the start"
-        del org_app.extensions["klarret.courses"]["ny-regel"]
+        del catalogue()["ny-regel"]
         db.session.rollback()
 
 
@@ -263,7 +268,7 @@ def test_cli_exempt_revoke_grant_with_danish_errors(org_app):
     r = run(args=["assignments", "exempt", "007", "basis", "--reason", "Orlov", "--by", "000001"])
     assert r.exit_code == 0, r.output
     with org_app.app_context():
-        assert row_of("007", "basis", D(2026, 6, 1)).status == "fritaget"
+        assert row_of("007", "basis", D(2026, 6, 1)).status == Status.EXEMPT
     assert run(args=["assignments", "exempt", "007", "basis"]).exit_code == 2, "a reason is required"
     r = run(args=["assignments", "exempt", "7", "basis", "--reason", "x"])
     assert r.exit_code == 2 and "Ukendt medarbejdernummer '7'" in r.output
@@ -274,7 +279,7 @@ def test_cli_exempt_revoke_grant_with_danish_errors(org_app):
     r = run(args=["assignments", "revoke", "007", "basis"])
     assert r.exit_code == 0 and "1 fritagelse(r) ophævet." in r.output
     with org_app.app_context():
-        assert row_of("007", "basis", D(2026, 6, 1)).status == "forfalden"
+        assert row_of("007", "basis", D(2026, 6, 1)).status == Status.OVERDUE
         events = db.session.execute(select(AuditEvent.actor, AuditEvent.action).order_by(AuditEvent.id)).all()
         assert [tuple(e) for e in events] == [("000001", "exemption.grant"), ("cli", "attempts.grant"),
                                               ("cli", "exemption.revoke")]

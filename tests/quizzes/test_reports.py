@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 
+from klarret.roles import Role
+from quizzes.completion.status import Status
 from tests.conftest import make_app
 
 TODAY = dt.date(2026, 11, 29)
@@ -65,27 +66,27 @@ forvaltninger = ["SOF"]
 frist_dage = 30
 """, {"qb1": "partshoering"})
 
-# staff_no: (administration, unit path, start date, role, manages unit path)
+# staff_no: (administration, unit path, start date, roles, manages unit path)
 PEOPLE = {
-    "m1": ("SOF", "Center A", OLD, "employee", "Center A"),
-    "e1": ("SOF", "Center A / Team 1", OLD, "employee", None),
-    "e2": ("SOF", "Center A / Team 1", OLD, "employee", None),
-    "e3": ("SOF", "Center A / Team 1", OLD, "employee", None),
-    "x1": ("SOF", "Center A / Team 1", OLD, "employee", None),  # excluded from statistics
-    "ex1": ("SOF", "Center A / Team 1", OLD, "employee", None),  # exempted from kursus-a
-    "gone": ("SOF", "Center A / Team 1", OLD, "employee", None),  # a leaver
-    "e4": ("SOF", "Center A / Team 2", dt.date(2026, 11, 10), "employee", None),
-    "e5": ("SOF", "Center A / Team 2", dt.date(2026, 11, 20), "employee", None),
-    "m2": ("SOF", "Center B", OLD, "employee", "Center B"),
-    "e6": ("SOF", "Center B", OLD, "employee", None),
-    "z1": ("SOF", "Center AB", OLD, "employee", None),  # a sibling whose path starts like Center A's
-    "boss": ("BIF", "", OLD, "employee", ""),  # manages BIF's top unit: the whole administration
-    "b1": ("BIF", "Jobcenter", OLD, "employee", None),
-    "b2": ("BIF", "Jobcenter", OLD, "employee", None),
-    "d1": ("BIF", "Jobcenter", OLD, "employee", None),  # m1's deputy now
-    "d2": ("BIF", "Jobcenter", OLD, "employee", None),  # m1's deputy until yesterday
-    "ed": ("ØKF", "Sekretariatet", OLD, "editor", None),
-    "adm": ("ØKF", "Sekretariatet", OLD, "admin", None),
+    "m1": ("SOF", "Center A", OLD, set(), "Center A"),
+    "e1": ("SOF", "Center A / Team 1", OLD, set(), None),
+    "e2": ("SOF", "Center A / Team 1", OLD, set(), None),
+    "e3": ("SOF", "Center A / Team 1", OLD, set(), None),
+    "x1": ("SOF", "Center A / Team 1", OLD, set(), None),  # excluded from statistics
+    "ex1": ("SOF", "Center A / Team 1", OLD, set(), None),  # exempted from kursus-a
+    "gone": ("SOF", "Center A / Team 1", OLD, set(), None),  # a leaver
+    "e4": ("SOF", "Center A / Team 2", dt.date(2026, 11, 10), set(), None),
+    "e5": ("SOF", "Center A / Team 2", dt.date(2026, 11, 20), set(), None),
+    "m2": ("SOF", "Center B", OLD, set(), "Center B"),
+    "e6": ("SOF", "Center B", OLD, set(), None),
+    "z1": ("SOF", "Center AB", OLD, set(), None),  # a sibling whose path starts like Center A's
+    "boss": ("BIF", "", OLD, set(), ""),  # manages BIF's top unit: the whole administration
+    "b1": ("BIF", "Jobcenter", OLD, set(), None),
+    "b2": ("BIF", "Jobcenter", OLD, set(), None),
+    "d1": ("BIF", "Jobcenter", OLD, set(), None),  # m1's deputy now
+    "d2": ("BIF", "Jobcenter", OLD, set(), None),  # m1's deputy until yesterday
+    "ed": ("ØKF", "Sekretariatet", OLD, {Role.EDITOR}, None),
+    "adm": ("ØKF", "Sekretariatet", OLD, {Role.ADMINISTRATOR}, None),
 }
 
 
@@ -103,14 +104,15 @@ def build_org() -> None:
     from klarret.db import db
     from klarret.org.models import Deputy, Employee, UnitManager, ensure_administrations
     from klarret.org.write import unit_by_path
-    from quizzes.attempts.service import courses, pin_version
+    from quizzes.attempts.service import pin_version
+    from quizzes.courses import catalogue
     from quizzes.models import Answer, Attempt, Completion, Exemption
 
     ensure_administrations()
     hashed = hash_password(PASSWORD)
-    for staff_no, (code, path, start, role, manages) in PEOPLE.items():
+    for staff_no, (code, path, start, roles, manages) in PEOPLE.items():
         db.session.add(Employee(staff_no=staff_no, name=f"Person {staff_no.upper()}", email=email(staff_no),
-                                unit=unit_by_path(code, path), start_date=start, role=role, password_hash=hashed,
+                                unit=unit_by_path(code, path), start_date=start, roles=roles, password_hash=hashed,
                                 excluded_from_stats=staff_no == "x1", active=staff_no != "gone"))
         db.session.flush()
         if manages is not None:
@@ -120,7 +122,7 @@ def build_org() -> None:
     db.session.add(Deputy(manager_staff_no="m1", deputy_staff_no="d2", valid_from=dt.date(2026, 10, 1),
                           valid_to=dt.date(2026, 11, 28)))
     db.session.add(Exemption(staff_no="ex1", course_id="kursus-a", reason="Orlov", granted_by="adm"))
-    versions = {cid: pin_version(c).id for cid, c in courses().items()}
+    versions = {cid: pin_version(c).id for cid, c in catalogue().items()}
     codes = iter(range(1000, 9999))
 
     def attempt(staff_no, course_id, day, answers: dict[str, bool], passed: bool | None):
@@ -234,7 +236,7 @@ def test_dashboard_figures_for_a_manager(org_app):
         by_path = {line.unit.path: line.tally for line in d.units}
         assert list(by_path) == ["Center A", "Center A / Team 1", "Center A / Team 2"]
         a = by_path["Center A"]  # m1, e1, e3 done; e2 overdue; e4, e5 pending; ex1 exempt; x1, gone left out
-        assert (a.done, a.late, a.pending, a.assigned, a.counts["fritaget"]) == (3, 1, 2, 6, 1)
+        assert (a.done, a.late, a.pending, a.assigned, a.counts[Status.EXEMPT]) == (3, 1, 2, 6, 1)
         assert (a.done_pct, a.late_pct, a.pending_pct) == (50, 17, 33)
         t1, t2 = by_path["Center A / Team 1"], by_path["Center A / Team 2"]
         assert (t1.done, t1.late, t1.assigned, t1.done_pct) == (2, 1, 3, 67)
@@ -245,7 +247,7 @@ def test_dashboard_figures_for_a_manager(org_app):
         # Without the course filter kursus-b counts too: e1 failed twice (ikke bestået), the rest overdue.
         d = reports.dashboard(scope, reports.shown_units(roots, scope), today=TODAY)
         a = d.units[0].tally
-        assert a.counts["ikke bestået"] == 1 and a.counts["forfalden"] == 1 + 4 and a.assigned == 6 + 7
+        assert a.counts[Status.FAILED] == 1 and a.counts[Status.OVERDUE] == 1 + 4 and a.assigned == 6 + 7
         assert {(r.staff_no, r.course_id) for r in d.overdue} == {
             ("e2", "kursus-a"), ("m1", "kursus-b"), ("e2", "kursus-b"), ("e3", "kursus-b"), ("ex1", "kursus-b")}
         # A status filter keeps only those rows.
@@ -364,14 +366,14 @@ def test_deputy_form_grants_validates_and_revokes(org_app):
 # --- the municipality view -------------------------------------------------------------------------
 def test_municipality_figures_and_monthly_trend(org_app):
     from quizzes.reports import figures as reports
-    from quizzes.attempts.service import courses
+    from quizzes.courses import catalogue
 
     with org_app.app_context():
-        m = reports.municipality(TODAY, courses())
+        m = reports.municipality(TODAY, catalogue())
         assert m.months[0] == dt.date(2025, 11, 30) and m.months[-1] == dt.date(2026, 10, 31)
         sof_a = m.by_admin_course[("SOF", "kursus-a")]
         assert (sof_a.done, sof_a.assigned, sof_a.done_pct) == (4, 9, 44)  # m1, e1, e3, m2 of 9 (ex1 exempt)
-        assert sof_a.counts["udløbet"] == 1  # z1
+        assert sof_a.counts[Status.EXPIRED] == 1  # z1
         bif_a = m.by_admin_course[("BIF", "kursus-a")]
         assert (bif_a.done, bif_a.assigned) == (1, 5)
         assert ("BIF", "kursus-b") not in m.by_admin_course

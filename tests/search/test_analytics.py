@@ -31,7 +31,9 @@ def rows(app, **where):
 
 
 def logger(app) -> SearchLogger:
-    return app.extensions["klarret.search_log"]
+    from search import search_log
+
+    return search_log(app)
 
 
 def login(client, email: str) -> None:
