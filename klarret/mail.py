@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from klarret import clock, settings
 from klarret.auth import role_required
 from klarret.db import db
+from klarret.roles import Role
 
 PER_PAGE = 50
 bp = Blueprint("mail", __name__, url_prefix="/admin")
@@ -123,7 +124,7 @@ def send(to: str, subject: str, body: str) -> None:
 
 
 @bp.get("/post")
-@role_required("admin")
+@role_required(Role.ADMINISTRATOR)
 def outbox():
     """The stored e-mails, newest first, paged."""
     page = max(1, request.args.get("side", 1, type=int) or 1)
