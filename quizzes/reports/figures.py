@@ -1,4 +1,4 @@
-"""Report figures: the manager dashboard, the municipality view over time and the knowledge gaps.
+"""Report figures: the manager dashboard and the municipality view over time (knowledge gaps: gaps.py).
 
 Every figure is counted from ``quizzes.completion.status.status_rows`` (one row per employee and assigned
 course), so the dashboard, the exports and the municipality view agree with each other.
@@ -12,12 +12,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 
 from klarret.db import chunks, db
-from klarret.org.models import Administration, Employee, Unit
+from klarret.org.models import Administration, Unit
 from klarret.org.paths import UnitPath
-from quizzes.models import Answer, Attempt, Completion, CourseVersion
+from quizzes.models import Completion
 from quizzes.courses.rules import NEW_EMPLOYEE_DAYS, add_months
 from quizzes.completion.status import Status, StatusRow, status_rows
 
@@ -25,7 +25,6 @@ DONE = (Status.PASSED, Status.EXPIRING)
 LATE = (Status.OVERDUE, Status.EXPIRED, Status.FAILED)
 PENDING = (Status.IN_PROGRESS, Status.NOT_STARTED)
 ACTION_LIMIT = 50
-MIN_GROUP = 5  # knowledge gaps: smaller groups are hidden so no one can be singled out
 
 
 def percent(part: int, whole: int) -> int | None:
@@ -247,57 +246,3 @@ def municipality(today: dt.date, courses: dict) -> Municipality:
 
 
 # --- knowledge gaps ------------------------------------------------------------------------------
-@dataclass
-class GapCell:
-    people: int
-    answers: int
-    wrong: int
-
-    @property
-    def hidden(self) -> bool:
-        return self.people < MIN_GROUP
-
-    @property
-    def wrong_pct(self) -> int | None:
-        return None if self.hidden else percent(self.wrong, self.answers)
-
-
-def question_pages() -> dict[str, str]:
-    """Question id -> the page id it is about, from every pinned course version and the current files."""
-    from quizzes.courses import catalogue
-
-    pages: dict[str, str] = {}
-    for (content,) in db.session.execute(select(CourseVersion.content)):
-        for m in content.get("modules", []):
-            for q in m.get("questions", []):
-                pages[q["id"]] = q["page"]
-    for c in catalogue().values():
-        pages.update({q.id: q.page for q in c.questions})
-    return pages
-
-
-def knowledge_gaps() -> tuple[list[str], dict[str, dict[str, GapCell]]]:
-    """Per page id and administration: people, first answers and wrong first answers.
-
-    Only each person's first submitted attempt of each course counts (later attempts are practice).
-    Employees excluded from statistics are left out.
-    """
-    pages = question_pages()
-    if not pages:
-        return [], {}
-    first = (select(func.min(Attempt.id).label("id")).where(Attempt.submitted_at.is_not(None))
-             .group_by(Attempt.staff_no, Attempt.course_id).subquery())
-    page = case(pages, value=Answer.question_id, else_="")
-    stmt = (select(page.label("page"), Unit.administration_code, func.count(func.distinct(Attempt.staff_no)),
-                   func.count(), func.sum(case((Answer.correct.is_(True), 0), else_=1)))
-            .select_from(Answer).join(first, first.c.id == Answer.attempt_id)
-            .join(Attempt, Attempt.id == Answer.attempt_id).join(Employee, Employee.staff_no == Attempt.staff_no)
-            .join(Unit, Unit.id == Employee.unit_id).where(Employee.excluded_from_stats.is_(False))
-            .group_by(page, Unit.administration_code))
-    out: dict[str, dict[str, GapCell]] = defaultdict(dict)
-    for page_id, code, people, answers, wrong in db.session.execute(stmt):
-        if page_id:
-            out[page_id][code] = GapCell(people, answers, int(wrong or 0))
-    admins = list(db.session.scalars(select(Administration.code).order_by(Administration.code)))
-    return admins, dict(out)
-

@@ -18,6 +18,7 @@ from klarret.org.models import Administration, Employee, Unit
 from klarret.org.scope import managed_units, scope_roots, subtree_ids, visible_unit_ids
 from klarret.roles import Role
 from quizzes.reports import figures as reports
+from quizzes.reports import gaps as gap_figures
 from quizzes.courses import catalogue
 from quizzes.completion.status import STATUSES, Status, status_rows
 
@@ -218,15 +219,15 @@ def knowledge_gaps():
     """Where people answer wrong first: per topic page and administration."""
     from quizzes.attempts.views import guidance_url
 
-    admins, gaps = reports.knowledge_gaps()
+    admins, gaps = gap_figures.knowledge_gaps()
     titles = page_titles()
     lines = []
     for page_id, cells in gaps.items():
-        total = reports.GapCell(sum(c.people for c in cells.values()), sum(c.answers for c in cells.values()),
+        total = gap_figures.GapCell(sum(c.people for c in cells.values()), sum(c.answers for c in cells.values()),
                                 sum(c.wrong for c in cells.values()))
         row = [total, *(cells.get(code) for code in admins)]
         lines.append((page_id, titles.get(page_id, page_id), guidance_url(page_id), row, total))
     lines.sort(key=lambda line: (-(line[4].wrong_pct if line[4].wrong_pct is not None else -1), line[1]))
     names = dict(db.session.execute(select(Administration.code, Administration.name)).all())
-    return render_template("quizzes/reports/gaps.html", admins=admins, lines=lines, min_group=reports.MIN_GROUP,
+    return render_template("quizzes/reports/gaps.html", admins=admins, lines=lines, min_group=gap_figures.MIN_GROUP,
                            names=names)

@@ -399,10 +399,10 @@ def test_municipality_page_shows_charts_with_tables(org_app):
 
 # --- knowledge gaps --------------------------------------------------------------------------------
 def test_knowledge_gaps_count_first_answers_and_hide_small_groups(org_app):
-    from quizzes.reports import figures as reports
+    from quizzes.reports.gaps import knowledge_gaps
 
     with org_app.app_context():
-        admins, gaps = reports.knowledge_gaps()
+        admins, gaps = knowledge_gaps()
     assert "SOF" in admins and "BIF" in admins
     sof = gaps["partshoering"]["SOF"]  # m1, e1, e3, m2, e6 on qa1; e1's first kursus-b attempt on qb1
     assert (sof.people, sof.answers, sof.wrong, sof.hidden, sof.wrong_pct) == (5, 6, 4, False, 67)
