@@ -1,4 +1,4 @@
-"""The one check for redirect targets taken from the request: a path on this site, never another host."""
+"""URLs: the one check for redirect targets from the request, and absolute links built from KLARRET_BASE_URL."""
 
 from __future__ import annotations
 
@@ -37,3 +37,10 @@ def is_local_url(target: object) -> bool:
     and encoded slashes or backslashes that decode to another host (``/%2F%2Fevil``)."""
     return isinstance(target, str) and bool(target) and all(_local(form) for form in _forms(target))
 
+
+
+def absolute_url(path: str) -> str:
+    """``path`` on this site as an absolute URL, from KLARRET_BASE_URL (never the request's Host header)."""
+    from klarret import settings
+
+    return settings.current().base_url.rstrip("/") + "/" + path.lstrip("/")

@@ -10,6 +10,7 @@ from werkzeug.exceptions import BadRequest
 from klarret.auth import current_user, login_required
 from klarret.db import db
 from klarret.errors import danish
+from klarret.urls import absolute_url
 from quizzes.courses import catalogue
 from quizzes.courses.links import page_urls
 from quizzes.web import bp
@@ -184,4 +185,5 @@ def certificate(code: str):
     from klarret.org.models import Employee
 
     person = db.session.get(Employee, completion.staff_no)
-    return render_template("quizzes/certificate.html", completion=completion, course=course, person=person)
+    return render_template("quizzes/certificate.html", completion=completion, course=course, person=person,
+                           verify_url=absolute_url(url_for("quizzes.certificate", code=completion.code)))
