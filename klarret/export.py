@@ -16,6 +16,8 @@ EXPORT_DIR = "export"
 RECORDS_FILE = "records.jsonl"
 LAWS_FILE = "laws.json"
 KINDS = ("page", "section", "case", "term")
+# A section's role on its page (the extension's content schema assigns it; "" if none applies).
+ROLES = ("summary", "rule", "how-to", "mistakes", "case", "see-also")
 
 
 @dataclass(frozen=True)
@@ -61,15 +63,20 @@ class Record:
     administrations: list[str] = field(default_factory=list)
     variants: list[str] = field(default_factory=list)
     docname: str = ""
+    role: str = ""  # one of ROLES for sections and cases
+    questions: list[str] = field(default_factory=list)  # page: front matter `spørgsmål:`
+    also_called: list[str] = field(default_factory=list)  # page: front matter `ogsaa_kaldet:`
 
     def to_json(self) -> dict[str, Any]:
         """The record as a JSON-ready dict (page-only fields left out of other kinds)."""
         data = asdict(self)
         if self.kind != "page":
-            for key in ("summary", "reviewed", "administrations"):
+            for key in ("summary", "reviewed", "administrations", "questions", "also_called"):
                 data.pop(key)
         if self.kind != "term":
             data.pop("variants")
+        if self.kind in ("page", "term"):
+            data.pop("role")
         return data
 
     @classmethod

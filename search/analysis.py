@@ -32,6 +32,11 @@ def words(text: str) -> list[str]:
     return [w.lower() for w in TOKEN.findall(text)]
 
 
+def content_stems(text: str) -> list[str]:
+    """The stems of ``text``'s words that are not stop words."""
+    return [stem(w) for w in words(text) if w not in STOP_WORDS]
+
+
 def danish_analyzer() -> Analyzer:
     """Lowercase, Danish stop words and the Danish snowball stemmer (Sphinx's stems, too)."""
     return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | StopFilter(lang="da", minsize=2) | \

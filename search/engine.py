@@ -14,6 +14,7 @@ from whoosh import index
 from whoosh.searching import Searcher
 
 from search.indexer import META_FILE
+from search.analysis import content_stems
 from search.query import Glossary, Parsed, QueryBuilder, clean_query
 from search.scorer import PostingScorer
 from search.snippets import snippet
@@ -24,6 +25,11 @@ CACHE_SIZE = 1000  # answers kept per worker (KLARRET_SEARCH_CACHE; 0 turns the 
 NAVIGATION_WEIGHT = 0.5  # a page that is only a title and links (a chapter's front page) ranks lower
 NAVIGATION_TEXT = 300  # characters: below this, a page with no sections is such a page
 OTHER_CHAPTER = "Øvrige sider"  # the facet for pages outside the chapters (front page, about)
+SUMMARY_ROLE = "summary"
+# How much a record's role counts when choosing the section shown first for its page (not the
+# page's rank): a case only applies a rule, a list of mistakes rarely answers a question.
+ROLE_WEIGHT = {"case": 0.6, "mistakes": 0.8, "summary": 0.9}
+CITED_ROLE_WEIGHT = {"case": 0.4, "mistakes": 0.6, "summary": 0.7, "how-to": 0.8}
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,8 @@ class Opened:
     titles: list[tuple[str, str, str, str]]  # type-ahead: (title, folded, url, kind)
     navigation: frozenset[str]  # pages that are only a title and links
     synonym_rules: list[Rule]
+    summaries: dict[str, int]  # page -> docnum of its "Kort fortalt" (summary role) section
+    topics: dict[str, list[frozenset[str]]]  # page -> stems of its title and each "also called" word
 
 
 def open_index(target: str) -> Opened:
@@ -49,6 +57,8 @@ def open_index(target: str) -> Opened:
     meta = json.loads((Path(target) / META_FILE).read_text(encoding="utf-8"))
     rules = [Rule(tuple(a), tuple(b), o) for a, b, o in meta["synonyms"]]
     titles, docs, stored, with_sections = [], [], [], set()
+    summaries: dict[str, int] = {}
+    topics: dict[str, list[frozenset[str]]] = defaultdict(list)
     with ix.reader() as reader:
         for docnum, doc in reader.iter_docs():
             docs += [None] * (docnum + 1 - len(docs))
@@ -57,8 +67,12 @@ def open_index(target: str) -> Opened:
             stored[docnum] = doc
             if doc["kind"] == "page":
                 titles.append((doc["label"], doc["label"].casefold(), "/" + doc["url"], "page"))
+                for name in [doc["label"], *json.loads(doc.get("also_called_words") or "[]")]:
+                    topics[doc["page"]].append(frozenset(content_stems(name)))
             else:
                 with_sections.add(doc["page"])
+                if doc.get("role") == SUMMARY_ROLE and doc["page"] not in summaries:
+                    summaries[doc["page"]] = docnum
         lengths = {name: [reader.doc_field_length(n, name, 1) for n in range(len(docs))]
                    for name, f in ix.schema.items() if f.scorable}
     for e in meta["glossary"]:
@@ -69,7 +83,7 @@ def open_index(target: str) -> Opened:
                            and len(d.get("text", "")) < NAVIGATION_TEXT)
     return Opened(target, ix, docs, stored, PostingScorer(lengths),
                   QueryBuilder(meta["laws"], SynonymTable(rules), meta.get("provision_words")),
-                  Glossary(meta["glossary"]), titles, navigation, rules)
+                  Glossary(meta["glossary"]), titles, navigation, rules, summaries, dict(topics))
 
 
 class IndexMissing(FileNotFoundError):
@@ -179,7 +193,7 @@ class Engine:
             return empty
         docs = o.docs
         grouped: dict[str, dict] = {}
-        kind_counts: dict[str, int] = defaultdict(int)
+        weights = CITED_ROLE_WEIGHT if parsed.cited else ROLE_WEIGHT
         # Only docnums and scores here: stored fields are read for the results shown, not for every hit.
         for docnum, score in o.scorer.search(s, parsed.query, RECORD_LIMIT):
             page, doc_kind, doc_chapter = docs[docnum]
@@ -187,8 +201,6 @@ class Engine:
                 continue
             if chapter and (doc_chapter or OTHER_CHAPTER) != chapter:
                 continue
-            if doc_kind != "page":
-                kind_counts[doc_kind] += 1
             g = grouped.setdefault(page, {"scores": [], "records": [], "page_doc": None, "chapter": doc_chapter,
                                           "kinds": set()})
             g["scores"].append(score)
@@ -196,15 +208,25 @@ class Engine:
             if doc_kind == "page":
                 g["page_doc"] = docnum
             else:
-                g["records"].append(docnum)  # best first: the hits come sorted by score
+                g["records"].append((score * weights.get(o.stored[docnum].get("role", ""), 1.0), docnum))
         if kind:
             grouped = {p: g for p, g in grouped.items() if kind in g["kinds"]}
+        topic = _topic(o, parsed)
         for page, g in grouped.items():
             g["score"] = _page_score(g["scores"]) * (NAVIGATION_WEIGHT if page in o.navigation else 1.0)
+            g["records"] = [n for _, n in sorted(g["records"], key=lambda r: (-r[0], r[1]))]
+            summary = o.summaries.get(page)
+            # A bare topic name, or a page found only through its own fields: "Kort fortalt" answers it.
+            if summary is not None and kind in (None, "section") and (page in topic or not g["records"]):
+                g["records"] = [summary, *(n for n in g["records"] if n != summary)]
         ranked = sorted(grouped.items(), key=lambda item: -item[1]["score"])
+        # Facets count pages, like the total: a filter's count is the number of pages it leaves.
         chapter_counts: dict[str, int] = defaultdict(int)
+        kind_counts: dict[str, int] = defaultdict(int)
         for _, g in ranked:
             chapter_counts[g["chapter"] or OTHER_CHAPTER] += 1
+            for k in g["kinds"] - {"page"}:
+                kind_counts[k] += 1
         results = [_result(o, page, g, parsed.highlight) for page, g in ranked[:limit]]
         return {**empty, "total": len(ranked),
                 "facets": {"chapter": dict(chapter_counts), "kind": dict(kind_counts)}, "results": results}
@@ -225,6 +247,27 @@ class Engine:
 
 
 
+def _topic(o: Opened, parsed: Parsed) -> set[str]:
+    """The pages whose title or "also called" word the query names and nothing more ("partshøring")."""
+    if parsed.cited or not parsed.phrases or not parsed.phrases[0]:
+        return set()
+    typed = frozenset(parsed.phrases[0])
+    return {page for page, names in o.topics.items() if typed in names}
+
+
+def _also_called(page_doc: dict[str, Any] | None, stems: frozenset[str]) -> list[str]:
+    """The page's "also called" words that the query names."""
+    if not page_doc:
+        return []
+    return [w for w in json.loads(page_doc.get("also_called_words") or "[]")
+            if (ws := content_stems(w)) and set(ws) <= stems]
+
+
+def _mentions(text: str, names: list[str]) -> bool:
+    """Whether ``text`` uses any of ``names``' words."""
+    return "<mark>" in snippet(text, frozenset(w for n in names for w in content_stems(n)))
+
+
 def _result(o: Opened, page: str, g: dict, stems: frozenset[str]) -> dict[str, Any]:
     records = [o.stored[n] for n in g["records"][:4]]
     page_doc = o.stored[g["page_doc"]] if g["page_doc"] is not None else None
@@ -232,13 +275,17 @@ def _result(o: Opened, page: str, g: dict, stems: frozenset[str]) -> dict[str, A
     assert best is not None
     breadcrumb = json.loads(best["breadcrumb"])
     fallback = (page_doc or {}).get("summary_text", "")
+    text = snippet(best["text"], stems, fallback)
+    also = _also_called(page_doc, stems)
     return {
         "page": page, "anchor": best["anchor"], "url": "/" + best["url"],
         "title": page_doc["label"] if page_doc else breadcrumb[0],
-        "breadcrumb": breadcrumb, "snippet": snippet(best["text"], stems, fallback),
-        "kind": best["kind"], "score": round(g["score"], 3),
+        "breadcrumb": breadcrumb, "snippet": text,
+        "kind": best["kind"], "role": best.get("role", ""), "score": round(g["score"], 3),
+        # Found through an everyday word the text does not use: say so ("Også kaldet: agterskrivelse").
+        "also_called": also if also and not _mentions(best["text"], also) else [],
         "sections": [{"anchor": r["anchor"], "title": r["label"], "snippet": snippet(r["text"], stems),
-                      "kind": r["kind"]} for r in records[1:4]],
+                      "kind": r["kind"], "role": r.get("role", "")} for r in records[1:4]],
     }
 
 

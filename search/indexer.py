@@ -20,8 +20,8 @@ from search.analysis import STOP_WORDS, compound_analyzer, danish_analyzer, plai
 from search.citations import CitationParser, index_tokens, law_tokens, provision_words
 
 GLOSSARY_PAGE = "ordliste"
-NAVIGATION_SECTIONS = frozenset({"Se også"})
-RULE_SECTION = "Reglen"
+NAVIGATION_ROLE = "see-also"  # lists other pages' titles: it would rank this page for them
+RULE_ROLE = "rule"
 BROAD_SHARE = 0.2
 META_FILE = "klarret-search.json"  # law table, glossary and synonym rules, beside the Whoosh files
 KEEP_OLD = 1  # previous index folders kept for workers that still read them
@@ -42,11 +42,18 @@ def schema(wordset: set[str]) -> fields.Schema:
         breadcrumb=fields.STORED(),
         summary_text=fields.STORED(),
         label=fields.STORED(),  # the heading shown: a page's title or a section's heading
+        role=fields.STORED(),  # the section's role in the content schema (export), "" for pages
+        also_called_words=fields.STORED(),  # a page's "also called" words, to say so in its result
         # A page's title weighs most; a section's own heading and the headings above it less.
         title=fields.TEXT(analyzer=da, field_boost=4.0),
         headings=fields.TEXT(analyzer=da, field_boost=2.0),
         summary=fields.TEXT(analyzer=da, field_boost=3.0),
         terms=fields.TEXT(analyzer=da, field_boost=3.0),
+        # A page's lay language (front matter): its "also called" words count like its title,
+        # the questions case workers bring to it like its text, but as a field of their own.
+        also=fields.TEXT(analyzer=da, field_boost=4.0),
+        questions=fields.TEXT(analyzer=da, field_boost=1.5),
+        qcompound=fields.TEXT(analyzer=compound, field_boost=0.5),
         text=fields.TEXT(analyzer=da, stored=True, chars=True),
         # Compounds split into the guidance's own words: "klagefrist" meets "frist for klage".
         compound=fields.TEXT(analyzer=compound, field_boost=0.5),
@@ -63,37 +70,43 @@ def term_definition(r: Record) -> str:
     return " ".join(r.text.split("Læs mere:")[0].split())
 
 
-def documents(records: list[Record]) -> Iterator[dict[str, Any]]:
-    """One index document per page, section and case (glossary terms feed the page they point to)."""
+def documents(records: list[Record], extra_words: dict[str, list[str]] | None = None) -> Iterator[dict[str, Any]]:
+    """One index document per page, section and case (glossary terms feed the page they point to);
+    ``extra_words`` are editors' "also called" words by page id, merged with the front matter's."""
+    extra_words = extra_words or {}
     terms: dict[str, list[str]] = defaultdict(list)
     rules: dict[str, list[Citation]] = defaultdict(list)
     navigation: dict[str, list[str]] = defaultdict(list)
     for r in records:
-        if r.kind == "section" and r.breadcrumb[-1] in NAVIGATION_SECTIONS and r.text:
+        if r.kind == "section" and r.role == NAVIGATION_ROLE and r.text:
             navigation[r.page].append(r.text)
         if r.kind == "term":
             terms[r.page].append(r.title)
-        elif r.kind == "section" and r.breadcrumb[1:2] == [RULE_SECTION]:
+        elif r.kind == "section" and r.role == RULE_ROLE:
             rules[r.page] += r.citations
     for r in records:
         if r.kind == "term" or r.page == GLOSSARY_PAGE:
             continue  # the glossary is the term box, not a result
-        if r.kind == "section" and r.breadcrumb[-1] in NAVIGATION_SECTIONS:
+        if r.kind == "section" and r.role == NAVIGATION_ROLE:
             continue  # "Se også" lists other pages' titles: it would rank this page for them
         page = r.kind == "page"
         text = r.text
         for nav in navigation.get(r.page, []) if page else []:
             text = text.replace(nav, " ")
         own_terms = " ".join(terms.get(r.page, [])) if page else ""
+        also = list(dict.fromkeys([*r.also_called, *extra_words.get(r.page, [])])) if page else []
+        questions = "\n".join(r.questions) if page else ""
         yield {
             "id": r.id, "kind": r.kind, "page": r.page, "chapter": r.chapter, "anchor": r.anchor,
             "url": r.url, "breadcrumb": json.dumps(r.breadcrumb, ensure_ascii=False),
             "summary_text": r.summary, "label": r.title, "title": r.title if page else "",
+            "role": r.role, "also_called_words": json.dumps(also, ensure_ascii=False),
+            "also": "\n".join(also), "questions": questions, "qcompound": questions,
             "headings": " ".join(r.breadcrumb[1:] if page else r.breadcrumb), "summary": r.summary, "terms": own_terms,
-            "text": text, "compound": text, "tcompound": f"{r.title} {own_terms}",
+            "text": text, "compound": text, "tcompound": " ".join([r.title, own_terms, *also]),
             "citations": " ".join(index_tokens(r.citations)),
             "rule": " ".join(law_tokens(rules.get(r.page, []))) if page else "",
-            "spell": f"{r.title} {text}",
+            "spell": "\n".join([r.title, text, *also, questions]),
         }
 
 

@@ -13,12 +13,13 @@ from typing import Any
 from whoosh import query
 from whoosh.searching import Searcher
 
-from search.analysis import STOP_WORDS, DanishCompoundFilter, stem, words
+from search.analysis import STOP_WORDS, DanishCompoundFilter, content_stems, stem, words
 from search.citations import CitationParser
 from search.synonyms import SynonymTable
 
-TEXT_FIELDS = ("title", "headings", "summary", "terms", "text", "compound", "tcompound")
-COMPOUND_FIELDS = ("compound",)
+TEXT_FIELDS = ("title", "headings", "summary", "terms", "also", "questions", "text", "compound", "tcompound",
+               "qcompound")
+COMPOUND_FIELDS = ("compound", "qcompound")
 CITE_WEIGHT = 3.0  # a parsed provision outweighs the words around it
 LAW_WEIGHT = 0.3  # a law named without a paragraph: a weak hint
 TOPIC_WEIGHT = 1.0
@@ -176,7 +177,7 @@ class Glossary:
         self.entries = entries
         for i, e in enumerate(entries):
             for name, main in [(e["term"], True), *((v, False) for v in e["variants"])]:
-                stems = _stems(name)
+                stems = content_stems(name)
                 if stems:
                     self.by_first.setdefault(stems[0], []).append((i, stems, main))
 
@@ -192,7 +193,3 @@ class Glossary:
                         found.append(i)
         return [{"term": e["term"], "definition": e["definition"], "url": "/" + e["url"], "page": e["page"]}
                 for e in (self.entries[i] for i in found[:limit])]
-
-
-def _stems(text: str) -> list[str]:
-    return [stem(w) for w in words(text) if w not in STOP_WORDS]

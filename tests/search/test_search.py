@@ -44,7 +44,8 @@ def test_answer_shape(client):
     assert set(body) == {"query", "total", "suggestion", "corrected_from", "terms", "facets", "results", "search_id", "notice"}
     assert set(body["facets"]) == {"chapter", "kind"}
     first = body["results"][0]
-    assert set(first) == {"page", "anchor", "url", "title", "breadcrumb", "snippet", "kind", "score", "sections"}
+    assert set(first) == {"page", "anchor", "url", "title", "breadcrumb", "snippet", "kind", "role", "score",
+                          "also_called", "sections"}
     assert first["url"].endswith("#" + first["anchor"])
     pages = [r["page"] for r in body["results"]]
     assert len(pages) == len(set(pages)), "one result per page"
