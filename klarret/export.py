@@ -64,6 +64,7 @@ class Record:
     variants: list[str] = field(default_factory=list)
     docname: str = ""
     role: str = ""  # one of ROLES for sections and cases
+    states: list[Citation] = field(default_factory=list)  # section: provisions its own text states
     questions: list[str] = field(default_factory=list)  # page: front matter `spørgsmål:`
     also_called: list[str] = field(default_factory=list)  # page: front matter `ogsaa_kaldet:`
 
@@ -77,6 +78,8 @@ class Record:
             data.pop("variants")
         if self.kind in ("page", "term"):
             data.pop("role")
+        if self.kind != "section":
+            data.pop("states")
         return data
 
     @classmethod
@@ -84,6 +87,7 @@ class Record:
         """Build a record from one line of the export."""
         data = dict(data)
         data["citations"] = [Citation(**c) for c in data.get("citations", [])]
+        data["states"] = [Citation(**c) for c in data.get("states", [])]
         return cls(**data)
 
 

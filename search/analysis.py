@@ -17,7 +17,8 @@ TOKEN_PATTERN = r"\w+(?:-\w+)*"
 LINKS = ("", "s", "e")
 MIN_PART = 3
 TOKEN = re.compile(TOKEN_PATTERN, re.UNICODE)
-STOP_WORDS = frozenset(stopwords_for_language("da"))
+# Snowball's Danish stop words, and the modal verbs that open most questions ("må jeg …", "kan man …").
+STOP_WORDS = frozenset(stopwords_for_language("da")) | {"må", "kan"}
 _stemmer = stemmer_for_language("da")
 
 
@@ -37,9 +38,16 @@ def content_stems(text: str) -> list[str]:
     return [stem(w) for w in words(text) if w not in STOP_WORDS]
 
 
+def phrase_key(phrase: str) -> str:
+    """One keyword for a whole phrase, its stems joined: "fortrolige oplysninger" -> "fortrolig_oplysning".
+
+    An "also called" phrase matches only as a whole; its words one by one are everyday words."""
+    return "_".join(content_stems(phrase))
+
+
 def danish_analyzer() -> Analyzer:
     """Lowercase, Danish stop words and the Danish snowball stemmer (Sphinx's stems, too)."""
-    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | StopFilter(lang="da", minsize=2) | \
+    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | StopFilter(stoplist=STOP_WORDS, minsize=2) | \
         StemFilter(lang="da", cachesize=50000)
 
 
@@ -100,7 +108,7 @@ class DanishCompoundFilter(Filter):
 def compound_analyzer(wordset: Iterable[str]) -> Analyzer:
     """Words split into their parts, then stop words and stemming, for the secondary field."""
     return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | DanishCompoundFilter(wordset) | \
-        StopFilter(lang="da", minsize=2) | StemFilter(lang="da", cachesize=50000)
+        StopFilter(stoplist=STOP_WORDS, minsize=2) | StemFilter(lang="da", cachesize=50000)
 
 
 def vocabulary(texts: Iterable[str], min_count: int = 1) -> set[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+from math import log
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,8 @@ SUMMARY_ROLE = "summary"
 # How much a record's role counts when choosing the section shown first for its page (not the
 # page's rank): a case only applies a rule, a list of mistakes rarely answers a question.
 ROLE_WEIGHT = {"case": 0.6, "mistakes": 0.8, "summary": 0.9}
+HEADING_WEIGHT = 1.0
+COVERAGE_POWER = 1.0  # a page that has all the words asked about beats one that has one of them often  # a section whose own heading the query covers is the one shown first
 CITED_ROLE_WEIGHT = {"case": 0.4, "mistakes": 0.6, "summary": 0.7, "how-to": 0.8}
 
 
@@ -49,11 +52,15 @@ class Opened:
     synonym_rules: list[Rule]
     summaries: dict[str, int]  # page -> docnum of its "Kort fortalt" (summary role) section
     topics: dict[str, list[frozenset[str]]]  # page -> stems of its title and each "also called" word
+    headings: list[frozenset[str]]  # docnum -> stems of a section's or case's own heading
+    vocab: dict[str, frozenset[str]]  # page -> the stems of all its words (text, title, lay language)
+    title_stems: dict[str, frozenset[str]]  # page -> its title's stems and compound parts
 
 
 def open_index(target: str) -> Opened:
     """Open the index folder ``target`` and read what every query needs."""
     ix = index.open_dir(target)
+    compound = ix.schema["compound"].analyzer
     meta = json.loads((Path(target) / META_FILE).read_text(encoding="utf-8"))
     rules = [Rule(tuple(a), tuple(b), o) for a, b, o in meta["synonyms"]]
     titles, docs, stored, with_sections = [], [], [], set()
@@ -83,7 +90,11 @@ def open_index(target: str) -> Opened:
                            and len(d.get("text", "")) < NAVIGATION_TEXT)
     return Opened(target, ix, docs, stored, PostingScorer(lengths),
                   QueryBuilder(meta["laws"], SynonymTable(rules), meta.get("provision_words")),
-                  Glossary(meta["glossary"]), titles, navigation, rules, summaries, dict(topics))
+                  Glossary(meta["glossary"]), titles, navigation, rules, summaries, dict(topics),
+                  [frozenset(content_stems(d["label"])) if d and d["kind"] != "page" else frozenset() for d in stored],
+                  {d["page"]: _vocabulary(d) for d in stored if d and d["kind"] == "page"},
+                  {d["page"]: frozenset(content_stems(d["label"])) | frozenset(t.text for t in compound(d["label"]))
+                   for d in stored if d and d["kind"] == "page"})
 
 
 class IndexMissing(FileNotFoundError):
@@ -179,9 +190,11 @@ class Engine:
         if parsed.unknown_law:
             result["notice"] = (f"Vejledningen henviser ikke til »{parsed.unknown_law}«. Søg på emnet i stedet, "
                                 "eller slå paragraffen op på retsinformation.dk.")
-        elif parsed.query is None:
+        elif parsed.query is None and not any(content_stems(w) for w in parsed.words):
             result["notice"] = ("Søgningen indeholder kun småord eller tegn, som søgningen springer over. "
                                 "Skriv et emne eller en paragraf, fx »partshøring« eller »fvl § 19«.")
+        elif not result["total"]:
+            result["notice"] = _no_results(q, o.builder.closest(s, parsed.words))
         return result
 
     def _run(self, o: Opened, s: Searcher, parsed: Parsed, q: str, limit: int, chapter: str | None,
@@ -208,12 +221,15 @@ class Engine:
             if doc_kind == "page":
                 g["page_doc"] = docnum
             else:
-                g["records"].append((score * weights.get(o.stored[docnum].get("role", ""), 1.0), docnum))
+                g["records"].append((score * weights.get(o.stored[docnum].get("role", ""), 1.0)
+                                     * _heading_factor(o, page, docnum, parsed), docnum))
         if kind:
             grouped = {p: g for p, g in grouped.items() if kind in g["kinds"]}
         topic = _topic(o, parsed)
+        coverage = _coverage(o, parsed.groups)
         for page, g in grouped.items():
-            g["score"] = _page_score(g["scores"]) * (NAVIGATION_WEIGHT if page in o.navigation else 1.0)
+            g["score"] = _page_score(g["scores"]) * (NAVIGATION_WEIGHT if page in o.navigation else 1.0) \
+                * coverage.get(page, 1.0) ** COVERAGE_POWER
             g["records"] = [n for _, n in sorted(g["records"], key=lambda r: (-r[0], r[1]))]
             summary = o.summaries.get(page)
             # A bare topic name, or a page found only through its own fields: "Kort fortalt" answers it.
@@ -245,6 +261,44 @@ class Engine:
                     break
         return out
 
+
+
+def _vocabulary(page_doc: dict[str, Any]) -> frozenset[str]:
+    """The stems of a page's words: its text (with its cases), title, summary and lay language."""
+    also = json.loads(page_doc.get("also_called_words") or "[]")
+    return frozenset(content_stems(" ".join([page_doc["label"], page_doc.get("summary_text", ""), page_doc["text"],
+                                             page_doc.get("questions", ""), *also])))
+
+
+def _coverage(o: Opened, groups: list[list[frozenset[str]]]) -> dict[str, float]:
+    """Page -> the share of the content words asked about that it has (in some form), each word
+    weighted by how few pages have it: "søgt" is on most pages, "søster" on few."""
+    if not groups:
+        return {}
+    has = [{p for p, vocab in o.vocab.items() if any(way <= vocab for way in ways)} for ways in groups]
+    weights = [log(1 + len(o.vocab) / (1 + len(pages))) for pages in has]
+    total = sum(weights) or 1.0
+    return {p: sum(w for w, pages in zip(weights, has) if p in pages) / total for p in o.vocab}
+
+
+def _no_results(q: str, closest: list[str]) -> str:
+    """The notice for words the guidance does not use, with its closest words if it has any."""
+    text = f"Ingen resultater for »{q}«."
+    if closest:
+        names = [f"»{w}«" for w in closest]
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " eller " + names[-1]
+        return f"{text} De nærmeste ord i vejledningen er {listed}."
+    return f"{text} Tjek stavningen, eller prøv et andet eller bredere ord, fx »partshøring« eller »fvl § 19«."
+
+
+def _heading_factor(o: Opened, page: str, docnum: int, parsed: Parsed) -> float:
+    """More for a section whose own heading's words the query names ("Hvad kan du indberette?");
+    the page's title words name the page, not one of its sections."""
+    topic = o.title_stems.get(page, frozenset())
+    heading = o.headings[docnum] - topic
+    if not heading:
+        return 1.0
+    return 1.0 + HEADING_WEIGHT * len(heading & (parsed.stems - topic)) / len(heading)
 
 
 def _topic(o: Opened, parsed: Parsed) -> set[str]:

@@ -16,7 +16,7 @@ from whoosh.analysis import KeywordAnalyzer
 
 from klarret.export import RECORDS_FILE, Citation, Record, export_dir, iter_records, read_laws
 from search import synonyms
-from search.analysis import STOP_WORDS, compound_analyzer, danish_analyzer, plain_analyzer, stem, vocabulary, words
+from search.analysis import STOP_WORDS, compound_analyzer, phrase_key, danish_analyzer, plain_analyzer, stem, vocabulary, words
 from search.citations import CitationParser, index_tokens, law_tokens, provision_words
 
 GLOSSARY_PAGE = "ordliste"
@@ -51,8 +51,8 @@ def schema(wordset: set[str]) -> fields.Schema:
         terms=fields.TEXT(analyzer=da, field_boost=3.0),
         # A page's lay language (front matter): its "also called" words count like its title,
         # the questions case workers bring to it like its text, but as a field of their own.
-        also=fields.TEXT(analyzer=da, field_boost=4.0),
-        questions=fields.TEXT(analyzer=da, field_boost=1.5),
+        also=fields.KEYWORD(analyzer=keyword, scorable=True, field_boost=4.0),  # whole phrases, see phrase_key
+        questions=fields.TEXT(analyzer=da, field_boost=2.5, stored=True),
         qcompound=fields.TEXT(analyzer=compound, field_boost=0.5),
         text=fields.TEXT(analyzer=da, stored=True, chars=True),
         # Compounds split into the guidance's own words: "klagefrist" meets "frist for klage".
@@ -61,6 +61,8 @@ def schema(wordset: set[str]) -> fields.Schema:
         citations=fields.KEYWORD(analyzer=keyword, scorable=True, field_boost=6.0),
         # The provisions a page's "Reglen" section states: that page is where the rule lives.
         rule=fields.KEYWORD(analyzer=keyword, scorable=True, field_boost=6.0),
+        # The provisions a section's own text states ("står i § 19"): the section a citation query wants.
+        stated=fields.KEYWORD(analyzer=keyword, scorable=True, field_boost=3.0),
         spell=fields.TEXT(analyzer=plain_analyzer(), spelling=True),
     )
 
@@ -101,10 +103,10 @@ def documents(records: list[Record], extra_words: dict[str, list[str]] | None = 
             "url": r.url, "breadcrumb": json.dumps(r.breadcrumb, ensure_ascii=False),
             "summary_text": r.summary, "label": r.title, "title": r.title if page else "",
             "role": r.role, "also_called_words": json.dumps(also, ensure_ascii=False),
-            "also": "\n".join(also), "questions": questions, "qcompound": questions,
+            "also": " ".join(phrase_key(w) for w in also), "questions": questions, "qcompound": questions,
             "headings": " ".join(r.breadcrumb[1:] if page else r.breadcrumb), "summary": r.summary, "terms": own_terms,
-            "text": text, "compound": text, "tcompound": " ".join([r.title, own_terms, *also]),
-            "citations": " ".join(index_tokens(r.citations)),
+            "text": text, "compound": text, "tcompound": f"{r.title} {own_terms}",
+            "citations": " ".join(index_tokens(r.citations)), "stated": " ".join(index_tokens(r.states)),
             "rule": " ".join(law_tokens(rules.get(r.page, []))) if page else "",
             "spell": "\n".join([r.title, text, *also, questions]),
         }

@@ -17,7 +17,7 @@ from search.analysis import STOP_WORDS, DanishCompoundFilter, content_stems, ste
 from search.citations import CitationParser
 from search.synonyms import SynonymTable
 
-TEXT_FIELDS = ("title", "headings", "summary", "terms", "also", "questions", "text", "compound", "tcompound",
+TEXT_FIELDS = ("title", "headings", "summary", "terms", "questions", "text", "compound", "tcompound",
                "qcompound")
 COMPOUND_FIELDS = ("compound", "qcompound")
 CITE_WEIGHT = 3.0  # a parsed provision outweighs the words around it
@@ -25,6 +25,8 @@ LAW_WEIGHT = 0.3  # a law named without a paragraph: a weak hint
 TOPIC_WEIGHT = 1.0
 SYNONYM_WEIGHT = 0.6  # what a synonym adds counts less than what was typed
 CORRECTION_WEIGHT = 0.9
+ALSO_WEIGHT = 1.0
+MAX_PHRASE = 4  # words of an "also called" phrase
 MAX_WORDS = 40  # words of one query that are searched; the rest are ignored
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 MAX_QUERY = 500  # characters kept of a query
@@ -47,6 +49,8 @@ class Parsed:
     cited: bool = False
     highlight: frozenset[str] = frozenset()  # stems (and words) to mark in snippets
     unknown_law: str | None = None  # "udlændingelovens § 40": a law the guidance does not cite
+    stems: frozenset[str] = frozenset()  # highlight and the stems of compounds' parts
+    groups: list[list[frozenset[str]]] = field(default_factory=list)  # see QueryBuilder._groups
 
     def suggestion(self) -> str | None:
         """The typed words with the misspelled ones replaced ("Mente du …?")."""
@@ -113,6 +117,28 @@ class QueryBuilder:
                 out[w] = self._fixes[w]
         return out
 
+    def _also(self, s: Searcher, phrases: list[list[str]]) -> list[query.Query]:
+        """Pages "also called" by a phrase of the query (stems joined, see ``phrase_key``)."""
+        out, seen = [], set()
+        for p in phrases:
+            for i in range(len(p)):
+                for n in range(1, min(MAX_PHRASE, len(p) - i) + 1):
+                    key = "_".join(p[i:i + n])
+                    if key not in seen and s.doc_frequency("also", key):
+                        seen.add(key)
+                        out.append(query.Term("also", key, boost=ALSO_WEIGHT))
+        return out
+
+    def closest(self, s: Searcher, typed: list[str], limit: int = 3) -> list[str]:
+        """The guidance's words closest to the typed words the index does not know (for "Ingen resultater")."""
+        corrector = s.corrector("spell")
+        out: list[str] = []
+        for w in typed:
+            if len(w) < 3 or w in STOP_WORDS or s.doc_frequency("spell", w):
+                continue
+            out += [alt for alt in corrector.suggest(w, limit=limit, maxdist=2) if alt != w and alt not in out]
+        return out[:limit]
+
     def _synonym_weight(self, s: Searcher, source: list[str]) -> float:
         """Full weight when the guidance lacks the words typed ("copilot"): the synonym is all we have."""
         content = [w for w in source if w not in STOP_WORDS]
@@ -136,6 +162,7 @@ class QueryBuilder:
                 parts.append(query.Term("citations", token, boost=CITE_WEIGHT * weight))
                 if c.law:
                     parts.append(query.Term("rule", token, boost=CITE_WEIGHT * weight))
+                    parts.append(query.Term("stated", token, boost=CITE_WEIGHT * weight))
                 for word, share in self.provision_words.get(token, ()):
                     # The topic the guidance names next to this provision ("begrundelse efter § 22").
                     parts += [query.Term(f, word, boost=TOPIC_WEIGHT * share * weight) for f in ("title", "terms")]
@@ -146,7 +173,8 @@ class QueryBuilder:
             parts += self._terms(s, right, CORRECTION_WEIGHT)
         fixed = [fixes.get(w, w) for w in typed]
         phrases = [[stem(w) for w in fixed if w not in STOP_WORDS]]
-        expansions = [(target, self._synonym_weight(s, fixed[i:j])) for i, j, target in self.synonyms.expand(fixed)]
+        spans = self.synonyms.expand(fixed)
+        expansions = [(target, self._synonym_weight(s, fixed[i:j])) for i, j, target in spans]
         seen = {target for target, _ in expansions}
         for target, weight in list(expansions):
             # One step further: "copilot" => "kunstig intelligens" => the glossary's "beslutningsstøtte".
@@ -157,8 +185,28 @@ class QueryBuilder:
         for target, weight in expansions:
             parts += self._terms(s, target, weight, all_of=True)
             phrases.append([stem(w) for w in words(target) if w not in STOP_WORDS])
+        parts += self._also(s, phrases)
         marks = frozenset(w for p in phrases for w in p) | frozenset(fixed)
-        return Parsed(query.Or(parts) if parts else None, typed, fixes, phrases, bool(cites), marks, unknown)
+        compound = frozenset(t.text for t in s.schema["compound"].analyzer(" ".join(fixed)))
+        return Parsed(query.Or(parts) if parts else None, typed, fixes, phrases, bool(cites), marks, unknown,
+                      marks | compound, self._groups(s, typed, fixed, spans))
+
+    @staticmethod
+    def _groups(s: Searcher, typed: list[str], fixed: list[str], spans: list[tuple[int, int, str]]) -> list[list[frozenset[str]]]:
+        """Per content word typed, the ways a page can contain it: its stem (as typed or corrected),
+        all parts of the compound, or all words of a synonym of a phrase it belongs to."""
+        analyzer = s.schema["compound"].analyzer
+        out = []
+        for i, (w, f) in enumerate(zip(typed, fixed)):
+            if w in STOP_WORDS or not content_stems(f):
+                continue
+            ways = {frozenset([stem(w)]), frozenset([stem(f)])}
+            parts = frozenset(t.text for t in analyzer(f))
+            if parts:
+                ways.add(parts)
+            ways |= {frozenset(content_stems(target)) for a, b, target in spans if a <= i < b and content_stems(target)}
+            out.append(list(ways))
+        return out
 
 
 def _compound_filter(s: Searcher) -> DanishCompoundFilter | None:

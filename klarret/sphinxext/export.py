@@ -19,7 +19,7 @@ from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import docname_join, logging
 
 from klarret.export import LAWS_FILE, RECORDS_FILE, Citation, Record, export_dir, write_records
-from klarret.sphinxext.schema import ALSO_CALLED_KEY, QUESTIONS_KEY, inherited_role, text_list
+from klarret.sphinxext.schema import ALSO_CALLED_KEY, QUESTIONS_KEY, inherited_role, stating, text_list
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +92,26 @@ def _citations(node: nodes.Node, stop: tuple[type, ...] = ()) -> list[Citation]:
     return out
 
 
+def _stated(node: nodes.Node, stop: tuple[type, ...]) -> list[Citation]:
+    """The provisions a section's own text states ("Reglen står i § 19", "Efter § 22 …"), not
+    those it only refers to (", jf. § 32") or a case example applies."""
+    seen, out = set(), []
+    for n in _own_elements(node, stop):
+        if not n.get("klarret_citations") or not isinstance(n.parent, nodes.Element):
+            continue
+        siblings = n.parent.children
+        i = siblings.index(n)
+        before = siblings[i - 1].astext() if i else ""
+        if not stating(before):
+            continue
+        for c in n["klarret_citations"]:
+            cit = Citation(**c)
+            if cit not in seen:
+                seen.add(cit)
+                out.append(cit)
+    return out
+
+
 def _anchor(section: nodes.Element, page: str) -> str:
     """Prefer the editor's explicit label (<page>-<name>) over the generated heading id."""
     ids = section.get("ids", [])
@@ -149,7 +169,7 @@ class ExportCollector(EnvironmentCollector):
                 title=crumbs[-1], breadcrumb=crumbs, chapter="",
                 text=plain_text(section, stop=(nodes.section,)),
                 citations=_citations(section, stop=(nodes.section,)), docname=docname,
-                role=_role(page, section),
+                role=_role(page, section), states=_stated(section, (nodes.section,)),
             ))
         for case in doctree.findall(_is_case):
             info = case["klarret_case"]

@@ -8,6 +8,7 @@ Every topic page has the sections *Kort fortalt*, *Reglen*, *Sådan gør du*, *T
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Iterable
 
 from klarret.export import ROLES
@@ -20,6 +21,9 @@ HEADING_ROLES = {"kort fortalt": "summary", "reglen": "rule", "sådan gør du": 
 QUESTIONS_KEY = "spørgsmål"  # front matter: questions and situations in a case worker's own words
 ALSO_CALLED_KEY = "ogsaa_kaldet"  # front matter: everyday words for the page's topic
 assert set(LABEL_ROLES.values()) <= set(ROLES)
+# The words just before a citation that state the rule ("Reglen står i", "Det følger af",
+# "myndighed efter"), as opposed to "jf." or "se", which only refer to it.
+STATING = re.compile(r"(?:\b(?:står|fremgår|følger|findes|reguleres)(?:\s+\w+){0,2}\s+(?:i|af)|\b[Ee]fter)\s*$")
 
 
 def section_role(page: str, ids: Iterable[str], heading: str) -> str:
@@ -38,6 +42,11 @@ def inherited_role(page: str, chain: list[tuple[list[str], str]]) -> str:
         if role:
             return role
     return ""
+
+
+def stating(before: str) -> bool:
+    """Whether the text just before a citation states the provision rather than refers to it."""
+    return bool(STATING.search(before[-80:]))
 
 
 def text_list(value: Any) -> list[str]:
