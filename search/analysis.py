@@ -41,8 +41,8 @@ def content_stems(text: str) -> list[str]:
 def phrase_key(phrase: str) -> str:
     """One keyword for a whole phrase, its stems joined: "fortrolige oplysninger" -> "fortrolig_oplysning".
 
-    An "also called" phrase matches only as a whole; its words one by one are everyday words."""
-    return "_".join(content_stems(phrase))
+    An "also called" phrase matches only as a whole (in any order); its words one by one are everyday words."""
+    return "_".join(sorted(content_stems(phrase)))
 
 
 def danish_analyzer() -> Analyzer:

@@ -232,8 +232,10 @@ class Engine:
                 * coverage.get(page, 1.0) ** COVERAGE_POWER
             g["records"] = [n for _, n in sorted(g["records"], key=lambda r: (-r[0], r[1]))]
             summary = o.summaries.get(page)
-            # A bare topic name, or a page found only through its own fields: "Kort fortalt" answers it.
-            if summary is not None and kind in (None, "section") and (page in topic or not g["records"]):
+            # A bare topic name (unless it is a section's heading: "meroffentlighed"), or a page found
+            # only through its own fields: "Kort fortalt" answers it.
+            named = page in topic and not any(_heading_factor(o, page, n, parsed) >= 1.0 + HEADING_WEIGHT for n in g["records"])
+            if summary is not None and kind in (None, "section") and (named or not g["records"]):
                 g["records"] = [summary, *(n for n in g["records"] if n != summary)]
         ranked = sorted(grouped.items(), key=lambda item: -item[1]["score"])
         # Facets count pages, like the total: a filter's count is the number of pages it leaves.
@@ -295,10 +297,11 @@ def _heading_factor(o: Opened, page: str, docnum: int, parsed: Parsed) -> float:
     """More for a section whose own heading's words the query names ("Hvad kan du indberette?");
     the page's title words name the page, not one of its sections."""
     topic = o.title_stems.get(page, frozenset())
-    heading = o.headings[docnum] - topic
-    if not heading:
+    heading, asked = o.headings[docnum] - topic, parsed.stems - topic
+    if not heading or not asked:
         return 1.0
-    return 1.0 + HEADING_WEIGHT * len(heading & (parsed.stems - topic)) / len(heading)
+    # Cosine-like: a long heading that holds two of the words beats a short one that holds one.
+    return 1.0 + HEADING_WEIGHT * len(heading & asked) / (len(heading) * len(asked)) ** 0.5
 
 
 def _topic(o: Opened, parsed: Parsed) -> set[str]:

@@ -59,7 +59,7 @@ def schema(wordset: set[str]) -> fields.Schema:
         compound=fields.TEXT(analyzer=compound, field_boost=0.5),
         tcompound=fields.TEXT(analyzer=compound, field_boost=2.0),
         citations=fields.KEYWORD(analyzer=keyword, scorable=True, field_boost=6.0),
-        # The provisions a page's "Reglen" section states: that page is where the rule lives.
+        # The provisions a page's rule sections state: that page is where the rule lives.
         rule=fields.KEYWORD(analyzer=keyword, scorable=True, field_boost=6.0),
         # The provisions a section's own text states ("står i § 19"): the section a citation query wants.
         stated=fields.KEYWORD(analyzer=keyword, scorable=True, field_boost=3.0),
@@ -85,7 +85,7 @@ def documents(records: list[Record], extra_words: dict[str, list[str]] | None = 
         if r.kind == "term":
             terms[r.page].append(r.title)
         elif r.kind == "section" and r.role == RULE_ROLE:
-            rules[r.page] += r.citations
+            rules[r.page] += r.states  # stated there, not only referred to (", jf. art. 33")
     for r in records:
         if r.kind == "term" or r.page == GLOSSARY_PAGE:
             continue  # the glossary is the term box, not a result

@@ -49,7 +49,7 @@ class Parsed:
     cited: bool = False
     highlight: frozenset[str] = frozenset()  # stems (and words) to mark in snippets
     unknown_law: str | None = None  # "udlændingelovens § 40": a law the guidance does not cite
-    stems: frozenset[str] = frozenset()  # highlight and the stems of compounds' parts
+    stems: frozenset[str] = frozenset()  # content stems, with compounds' and hyphenated words' parts
     groups: list[list[frozenset[str]]] = field(default_factory=list)  # see QueryBuilder._groups
 
     def suggestion(self) -> str | None:
@@ -123,7 +123,7 @@ class QueryBuilder:
         for p in phrases:
             for i in range(len(p)):
                 for n in range(1, min(MAX_PHRASE, len(p) - i) + 1):
-                    key = "_".join(p[i:i + n])
+                    key = "_".join(sorted(p[i:i + n]))
                     if key not in seen and s.doc_frequency("also", key):
                         seen.add(key)
                         out.append(query.Term("also", key, boost=ALSO_WEIGHT))
@@ -187,9 +187,12 @@ class QueryBuilder:
             phrases.append([stem(w) for w in words(target) if w not in STOP_WORDS])
         parts += self._also(s, phrases)
         marks = frozenset(w for p in phrases for w in p) | frozenset(fixed)
-        compound = frozenset(t.text for t in s.schema["compound"].analyzer(" ".join(fixed)))
+        # The stems a section's heading is compared with: content words, compound and hyphen parts.
+        content = frozenset(w for p in phrases for w in p) | \
+            frozenset(t.text for t in s.schema["compound"].analyzer(" ".join(fixed))) | \
+            frozenset(content_stems(" ".join(fixed).replace("-", " ")))
         return Parsed(query.Or(parts) if parts else None, typed, fixes, phrases, bool(cites), marks, unknown,
-                      marks | compound, self._groups(s, typed, fixed, spans))
+                      content, self._groups(s, typed, fixed, spans))
 
     @staticmethod
     def _groups(s: Searcher, typed: list[str], fixed: list[str], spans: list[tuple[int, int, str]]) -> list[list[frozenset[str]]]:
