@@ -92,7 +92,7 @@ def open_index(target: str) -> Opened:
                   QueryBuilder(meta["laws"], SynonymTable(rules), meta.get("provision_words")),
                   Glossary(meta["glossary"]), titles, navigation, rules, summaries, dict(topics),
                   [frozenset(content_stems(d["label"])) if d and d["kind"] != "page" else frozenset() for d in stored],
-                  {d["page"]: _vocabulary(d) for d in stored if d and d["kind"] == "page"},
+                  {page: frozenset(stems) for page, stems in meta.get("vocabulary", {}).items()},
                   {d["page"]: frozenset(content_stems(d["label"])) | frozenset(t.text for t in compound(d["label"]))
                    for d in stored if d and d["kind"] == "page"})
 
@@ -263,13 +263,6 @@ class Engine:
                     break
         return out
 
-
-
-def _vocabulary(page_doc: dict[str, Any]) -> frozenset[str]:
-    """The stems of a page's words: its text (with its cases), title, summary and lay language."""
-    also = json.loads(page_doc.get("also_called_words") or "[]")
-    return frozenset(content_stems(" ".join([page_doc["label"], page_doc.get("summary_text", ""), page_doc["text"],
-                                             page_doc.get("questions", ""), *also])))
 
 
 def _coverage(o: Opened, groups: list[list[frozenset[str]]]) -> dict[str, float]:

@@ -16,7 +16,7 @@ from whoosh.analysis import KeywordAnalyzer
 
 from klarret.export import RECORDS_FILE, Citation, Record, export_dir, iter_records, read_laws
 from search import synonyms
-from search.analysis import STOP_WORDS, compound_analyzer, phrase_key, danish_analyzer, plain_analyzer, stem, vocabulary, words
+from search.analysis import STOP_WORDS, compound_analyzer, content_stems, phrase_key, danish_analyzer, plain_analyzer, stem, vocabulary, words
 from search.citations import CitationParser, index_tokens, law_tokens, provision_words
 
 GLOSSARY_PAGE = "ordliste"
@@ -112,6 +112,17 @@ def documents(records: list[Record], extra_words: dict[str, list[str]] | None = 
         }
 
 
+def page_vocabulary(records: list[Record], compound) -> dict[str, list[str]]:
+    """Page id -> the stems of all its words and of their compounds' parts (text with cases, title,
+    summary, lay language): which of a query's words a page has, in some form."""
+    out = {}
+    for r in records:
+        if r.kind == "page" and r.page != GLOSSARY_PAGE:
+            text = "\n".join([r.title, r.summary, r.text, *r.questions, *r.also_called])
+            out[r.page] = sorted(set(content_stems(text)) | {t.text for t in compound(text)})
+    return out
+
+
 def page_stems(records: list[Record]) -> list[set[str]]:
     """The stems of each topic page's words."""
     return [{stem(w) for w in words(r.text)} for r in records if r.kind == "page" and r.page != GLOSSARY_PAGE]
@@ -171,6 +182,7 @@ def build_index(html_dir: str | Path, index_dir: str | Path, echo=print,
                 echo(f"  {n} poster indekseret …")
         writer.commit()
         meta = {"laws": laws, "glossary": gloss, "synonyms": [r.to_json() for r in rules],
+                "vocabulary": page_vocabulary(records, compound_analyzer(wordset)),
                 "provision_words": topic_words(records, laws)}
         (new / META_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     except BaseException:
