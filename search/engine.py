@@ -19,6 +19,7 @@ from search.analysis import content_stems
 from search.query import Glossary, Parsed, QueryBuilder, clean_query
 from search.scorer import PostingScorer
 from search.snippets import snippet
+from search.wordlists import warm_up
 from search.synonyms import Rule, SynonymTable
 
 RECORD_LIMIT = 400  # matching records read before grouping by page
@@ -29,7 +30,7 @@ OTHER_CHAPTER = "Øvrige sider"  # the facet for pages outside the chapters (fro
 SUMMARY_ROLE = "summary"
 # How much a record's role counts when choosing the section shown first for its page (not the
 # page's rank): a case only applies a rule, a list of mistakes rarely answers a question.
-ROLE_WEIGHT = {"case": 0.6, "mistakes": 0.8, "summary": 0.9}
+ROLE_WEIGHT = {"case": 0.5, "mistakes": 0.8, "summary": 0.9}
 HEADING_WEIGHT = 1.0
 COVERAGE_POWER = 1.0  # a page that has all the words asked about beats one that has one of them often  # a section whose own heading the query covers is the one shown first
 CITED_ROLE_WEIGHT = {"case": 0.4, "mistakes": 0.6, "summary": 0.7, "how-to": 0.8}
@@ -111,6 +112,7 @@ class Engine:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._opened: Opened | None = None
+        warm_up()
 
     # --- opening, once per worker; reopened when a reindex has switched the symlink ---
     def current(self) -> tuple[Opened, Searcher]:

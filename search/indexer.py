@@ -72,10 +72,8 @@ def term_definition(r: Record) -> str:
     return " ".join(r.text.split("Læs mere:")[0].split())
 
 
-def documents(records: list[Record], extra_words: dict[str, list[str]] | None = None) -> Iterator[dict[str, Any]]:
-    """One index document per page, section and case (glossary terms feed the page they point to);
-    ``extra_words`` are editors' "also called" words by page id, merged with the front matter's."""
-    extra_words = extra_words or {}
+def documents(records: list[Record]) -> Iterator[dict[str, Any]]:
+    """One index document per page, section and case (glossary terms feed the page they point to)."""
     terms: dict[str, list[str]] = defaultdict(list)
     rules: dict[str, list[Citation]] = defaultdict(list)
     navigation: dict[str, list[str]] = defaultdict(list)
@@ -96,7 +94,7 @@ def documents(records: list[Record], extra_words: dict[str, list[str]] | None = 
         for nav in navigation.get(r.page, []) if page else []:
             text = text.replace(nav, " ")
         own_terms = " ".join(terms.get(r.page, [])) if page else ""
-        also = list(dict.fromkeys([*r.also_called, *extra_words.get(r.page, [])])) if page else []
+        also = r.also_called if page else []
         questions = "\n".join(r.questions) if page else ""
         yield {
             "id": r.id, "kind": r.kind, "page": r.page, "chapter": r.chapter, "anchor": r.anchor,
@@ -156,9 +154,13 @@ def glossary(records: list[Record]) -> list[dict[str, Any]]:
 
 
 def build_index(html_dir: str | Path, index_dir: str | Path, echo=print,
-                synonym_file: Path = synonyms.SYNONYMS_FILE) -> int:
-    """Index the export in ``html_dir`` into a new folder, then point ``index_dir`` at it."""
+                synonym_file: Path = synonyms.SYNONYMS_FILE, extra_words: dict[str, list[str]] | None = None) -> int:
+    """Index the export in ``html_dir`` into a new folder, then point ``index_dir`` at it;
+    ``extra_words`` are editors' "also called" words by page id (merged with the front matter's)."""
     records = list(iter_records(export_dir(html_dir) / RECORDS_FILE))
+    for r in records:
+        if r.kind == "page" and extra_words and extra_words.get(r.page):
+            r.also_called = list(dict.fromkeys([*r.also_called, *extra_words[r.page]]))
     laws = read_laws(html_dir)
     gloss = glossary(records)
     stems = page_stems(records)

@@ -106,6 +106,8 @@ class QueryBuilder:
                     or s.doc_frequency("text", stem(w)) or s.doc_frequency("title", stem(w)) \
                     or stem(w) in self.synonyms.words:  # a synonym's source is a word we know
                 continue
+            if splitter is not None and splitter.known(w):
+                continue  # a Danish word the guidance does not use ("fælde") is not a misspelling
             if w not in self._fixes:
                 compound = splitter is not None and bool(splitter.split(w, {}))
                 corrector = corrector or s.corrector("spell")
@@ -155,7 +157,8 @@ class QueryBuilder:
             cites = [c for c in cites if c.law is not None]
         else:
             unknown = None
-        typed = words(rest)[:MAX_WORDS]
+        # The unknown law's name is not searched either: its parts ("udlænding", "lov") find any page.
+        typed = [w for w in words(rest) if w != unknown][:MAX_WORDS]
         parts: list[query.Query] = []
         for c in cites:
             for token, weight in c.tokens():

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 import sys
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,6 +22,7 @@ WORDS_FILE = DATA / "da-ord.txt.gz"
 LEMMAS_FILE = DATA / "da-lemmaer.tsv.gz"
 HUNSPELL_DIC = Path("/usr/share/hunspell/da_DK.dic")
 MIN_WORD = 3
+_loading = threading.Lock()  # a worker's warm-up thread and its first request load the lists once
 
 
 @lru_cache(maxsize=1)
@@ -28,8 +30,8 @@ def dictionary_words() -> frozenset[str]:
     """The dictionary's base words (lowercase, letters only, at least three); empty without the file."""
     if not WORDS_FILE.exists():
         return frozenset()
-    with gzip.open(WORDS_FILE, "rt", encoding="utf-8") as f:
-        return frozenset(line.strip() for line in f if line.strip())
+    with _loading, gzip.open(WORDS_FILE, "rt", encoding="utf-8") as f:
+        return frozenset(f.read().split())
 
 
 @lru_cache(maxsize=1)
@@ -37,8 +39,13 @@ def lemmas() -> dict[str, str]:
     """Word form -> lemma, where stemming alone would not bring them together; empty without the file."""
     if not LEMMAS_FILE.exists():
         return {}
-    with gzip.open(LEMMAS_FILE, "rt", encoding="utf-8") as f:
-        return dict(line.rstrip("\n").split("\t", 1) for line in f if "\t" in line)
+    with _loading, gzip.open(LEMMAS_FILE, "rt", encoding="utf-8") as f:
+        return dict(line.split("\t", 1) for line in f.read().splitlines() if "\t" in line)
+
+
+def warm_up() -> None:
+    """Load both lists in a background thread, so a worker's first search does not wait for them."""
+    threading.Thread(target=lambda: (lemmas(), dictionary_words()), name="klarret-wordlists", daemon=True).start()
 
 
 def _letters(word: str) -> bool:
