@@ -53,7 +53,7 @@ class Opened:
     synonym_rules: list[Rule]
     summaries: dict[str, int]  # page -> docnum of its "Kort fortalt" (summary role) section
     topics: dict[str, list[frozenset[str]]]  # page -> stems of its title and each "also called" word
-    headings: list[frozenset[str]]  # docnum -> stems of a section's or case's own heading
+    headings: list[frozenset[str]]  # docnum -> stems of a section's or case's own heading, minus title_stems
     vocab: dict[str, frozenset[str]]  # page -> the stems of all its words (text, title, lay language)
     title_stems: dict[str, frozenset[str]]  # page -> its title's stems and compound parts
 
@@ -89,13 +89,15 @@ def open_index(target: str) -> Opened:
     titles.sort(key=lambda t: (t[3] != "page", t[1]))
     navigation = frozenset(d["page"] for d in stored if d and d["kind"] == "page" and d["page"] not in with_sections
                            and len(d.get("text", "")) < NAVIGATION_TEXT)
+    title_stems = {d["page"]: frozenset(content_stems(d["label"])) | frozenset(t.text for t in compound(d["label"]))
+                   for d in stored if d and d["kind"] == "page"}
+    # A section's heading without its page's title words: those name the page, not the section.
+    headings = [frozenset(content_stems(d["label"])) - title_stems.get(d["page"], frozenset())
+                if d and d["kind"] != "page" else frozenset() for d in stored]
     return Opened(target, ix, docs, stored, PostingScorer(lengths),
                   QueryBuilder(meta["laws"], SynonymTable(rules), meta.get("provision_words")),
-                  Glossary(meta["glossary"]), titles, navigation, rules, summaries, dict(topics),
-                  [frozenset(content_stems(d["label"])) if d and d["kind"] != "page" else frozenset() for d in stored],
-                  {page: frozenset(stems) for page, stems in meta.get("vocabulary", {}).items()},
-                  {d["page"]: frozenset(content_stems(d["label"])) | frozenset(t.text for t in compound(d["label"]))
-                   for d in stored if d and d["kind"] == "page"})
+                  Glossary(meta["glossary"]), titles, navigation, rules, summaries, dict(topics), headings,
+                  {page: frozenset(stems) for page, stems in meta.get("vocabulary", {}).items()}, title_stems)
 
 
 class IndexMissing(FileNotFoundError):
@@ -216,15 +218,17 @@ class Engine:
                 continue
             if chapter and (doc_chapter or OTHER_CHAPTER) != chapter:
                 continue
-            g = grouped.setdefault(page, {"scores": [], "records": [], "page_doc": None, "chapter": doc_chapter,
-                                          "kinds": set()})
+            g = grouped.get(page)
+            if g is None:
+                g = grouped[page] = {"scores": [], "records": [], "page_doc": None, "chapter": doc_chapter,
+                                     "kinds": set(), "asked": _asked(o, page, parsed)}
             g["scores"].append(score)
             g["kinds"].add(doc_kind)
             if doc_kind == "page":
                 g["page_doc"] = docnum
             else:
                 g["records"].append((score * weights.get(o.stored[docnum].get("role", ""), 1.0)
-                                     * _heading_factor(o, page, docnum, parsed), docnum))
+                                     * _heading_factor(o, docnum, g["asked"]), docnum))
         if kind:
             grouped = {p: g for p, g in grouped.items() if kind in g["kinds"]}
         topic = _topic(o, parsed)
@@ -236,7 +240,8 @@ class Engine:
             summary = o.summaries.get(page)
             # A bare topic name (unless it is a section's heading: "meroffentlighed"), or a page found
             # only through its own fields: "Kort fortalt" answers it.
-            named = page in topic and not any(_heading_factor(o, page, n, parsed) >= 1.0 + HEADING_WEIGHT for n in g["records"])
+            named = page in topic and not any(_heading_factor(o, n, g["asked"]) >= 1.0 + HEADING_WEIGHT
+                                              for n in g["records"])
             if summary is not None and kind in (None, "section") and (named or not g["records"]):
                 g["records"] = [summary, *(n for n in g["records"] if n != summary)]
         ranked = sorted(grouped.items(), key=lambda item: -item[1]["score"])
@@ -288,11 +293,15 @@ def _no_results(q: str, closest: list[str]) -> str:
     return f"{text} Tjek stavningen, eller prøv et andet eller bredere ord, fx »partshøring« eller »fvl § 19«."
 
 
-def _heading_factor(o: Opened, page: str, docnum: int, parsed: Parsed) -> float:
+def _asked(o: Opened, page: str, parsed: Parsed) -> frozenset[str]:
+    """The query's stems that could name one of ``page``'s sections: not its title words."""
+    return parsed.stems - o.title_stems.get(page, frozenset())
+
+
+def _heading_factor(o: Opened, docnum: int, asked: frozenset[str]) -> float:
     """More for a section whose own heading's words the query names ("Hvad kan du indberette?");
-    the page's title words name the page, not one of its sections."""
-    topic = o.title_stems.get(page, frozenset())
-    heading, asked = o.headings[docnum] - topic, parsed.stems - topic
+    the page's title words name the page, not one of its sections (see ``_asked``)."""
+    heading = o.headings[docnum]
     if not heading or not asked:
         return 1.0
     # Cosine-like: a long heading that holds two of the words beats a short one that holds one.
