@@ -79,6 +79,20 @@ def plain_analyzer() -> Analyzer:
     return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter()
 
 
+@lru_cache(maxsize=200_000)
+def in_dictionary(word: str) -> bool:
+    """Whether ``word`` is a dictionary word, or a form of one, of at least DICTIONARY_PART letters:
+    short dictionary words ("beg", "run") would split words into shreds."""
+    if len(word) < DICTIONARY_PART:
+        return False
+    words = dictionary_words()
+    if word in words or lemmas().get(word, "") in words:
+        return True
+    # The dictionary lists base words: "ansøgningen", "sagerne" are forms of its "ansøgning", "sag".
+    return any(word.endswith(end) and word[:-len(end)] in words for end in ENDINGS
+               if len(word) - len(end) >= MIN_PART)
+
+
 class DanishCompoundFilter(Filter):
     """Split a compound into known words: "sagsbehandlingstiden" -> sag, behandling, tiden.
 
@@ -91,18 +105,8 @@ class DanishCompoundFilter(Filter):
         self.wordset = frozenset(wordset)  # pickled with the index schema: the dictionary is not
 
     def known(self, word: str) -> bool:
-        """Whether ``word`` is a word of the guidance, or a dictionary word (or a form of one) of at
-        least DICTIONARY_PART letters: short dictionary words ("beg", "run") split too much."""
-        if word in self.wordset:
-            return True
-        words = dictionary_words()
-        if len(word) < DICTIONARY_PART:
-            return False
-        if word in words or lemmas().get(word, "") in words:
-            return True
-        # The dictionary lists base words: "ansøgningen", "sagerne" are forms of its "ansøgning", "sag".
-        return any(word.endswith(end) and word[:-len(end)] in words for end in ENDINGS
-                   if len(word) - len(end) >= MIN_PART)
+        """Whether ``word`` is a word of the guidance or of the dictionary (see ``in_dictionary``)."""
+        return word in self.wordset or in_dictionary(word)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, DanishCompoundFilter) and other.wordset == self.wordset
