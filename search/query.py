@@ -13,7 +13,7 @@ from typing import Any
 from whoosh import query
 from whoosh.searching import Searcher
 
-from search.analysis import STOP_WORDS, DanishCompoundFilter, content_stems, stem, words
+from search.analysis import STOP_WORDS, DanishCompoundFilter, content_stems, phrase_key, stem, words
 from search.citations import CitationParser
 from search.synonyms import SynonymTable
 
@@ -69,14 +69,20 @@ class QueryBuilder:
         self.provision_words = provision_words or {}
         self._fixes: dict[str, str | None] = {}  # word -> its correction: suggest() takes ~40 ms
 
-    def _terms(self, s: Searcher, text: str, boost: float, all_of: bool = False) -> list[query.Query]:
+    def _terms(self, s: Searcher, text: str, boost: float, all_of: bool = False,
+               whole: frozenset[str] = frozenset()) -> list[query.Query]:
+        """Terms of ``text`` in every text field; the words in ``whole`` are not split into parts."""
         out: list[query.Query] = []
         plain: set[str] = set()
         analysed: dict[int, list[str]] = {}  # fields sharing an analyzer object analyse once
+        splitter = _compound_filter(s)
         for name in TEXT_FIELDS:
             analyzer = s.schema[name].analyzer
             if id(analyzer) not in analysed:
-                analysed[id(analyzer)] = list(dict.fromkeys(t.text for t in analyzer(text)))
+                own = text
+                if whole and splitter is not None and splitter in getattr(analyzer, "items", ()):
+                    own = " ".join(w for w in words(text) if w not in whole)
+                analysed[id(analyzer)] = list(dict.fromkeys(t.text for t in analyzer(own)))
             terms = analysed[id(analyzer)]
             if name in COMPOUND_FIELDS:
                 # Only the parts of split compounds: whole words already count in the other fields.
@@ -170,7 +176,10 @@ class QueryBuilder:
                     # The topic the guidance names next to this provision ("begrundelse efter § 22").
                     parts += [query.Term(f, word, boost=TOPIC_WEIGHT * share * weight) for f in ("title", "terms")]
         parts += [query.Term("citations", law, boost=LAW_WEIGHT) for law in named]
-        parts += self._terms(s, " ".join(typed), 1.0)
+        # An everyday word the guidance's "also called" lists names ("agterskrivelse") is not split
+        # into parts: "agter" + "skrivelse" would find every page that writes.
+        whole = frozenset(w for w in typed if s.doc_frequency("also", phrase_key(w)))
+        parts += self._terms(s, " ".join(typed), 1.0, whole=whole)
         fixes = self.corrections(s, typed) if correct else {}
         for wrong, right in fixes.items():
             parts += self._terms(s, right, CORRECTION_WEIGHT)
