@@ -33,6 +33,8 @@ SUMMARY_ROLE = "summary"
 ROLE_WEIGHT = {"case": 0.5, "mistakes": 0.8, "summary": 0.9}
 HEADING_WEIGHT = 1.0
 COVERAGE_POWER = 1.0  # a page that has all the words asked about beats one that has one of them often  # a section whose own heading the query covers is the one shown first
+HOW_WORDS = frozenset({"hvordan", "sådan"})  # "hvordan skriver jeg …" asks for the how-to section
+HOW_TO_WEIGHT = 1.5
 CITED_ROLE_WEIGHT = {"case": 0.4, "mistakes": 0.6, "summary": 0.7, "how-to": 0.8}
 
 
@@ -211,6 +213,8 @@ class Engine:
         docs = o.docs
         grouped: dict[str, dict] = {}
         weights = CITED_ROLE_WEIGHT if parsed.cited else ROLE_WEIGHT
+        if HOW_WORDS.intersection(parsed.words):
+            weights = {**weights, "how-to": HOW_TO_WEIGHT}
         # Only docnums and scores here: stored fields are read for the results shown, not for every hit.
         for docnum, score in o.scorer.search(s, parsed.query, RECORD_LIMIT):
             page, doc_kind, doc_chapter = docs[docnum]

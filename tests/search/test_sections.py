@@ -111,3 +111,10 @@ def test_facet_counts_are_pages_like_the_total(engine):
         for kind, n in answer["facets"]["kind"].items():
             assert n <= answer["total"]
             assert engine.search(q, limit=50, kind=kind)["total"] == n
+
+
+def test_a_how_question_gets_the_how_to_section(engine):
+    first = engine.search("hvordan skriver jeg en god klagevejledning")["results"][0]
+    assert (first["page"], first["role"]) == ("klagevejledning", "how-to")
+    # A heading that names the question still wins over the how-to section.
+    assert engine.search("hvordan beskyttes en whistleblower")["results"][0]["anchor"] == "whistleblowing-beskyttelse"
