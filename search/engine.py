@@ -30,7 +30,7 @@ OTHER_CHAPTER = "Øvrige sider"  # the facet for pages outside the chapters (fro
 SUMMARY_ROLE = "summary"
 # How much a record's role counts when choosing the section shown first for its page (not the
 # page's rank): a case only applies a rule, a list of mistakes rarely answers a question.
-ROLE_WEIGHT = {"case": 0.5, "mistakes": 0.8, "summary": 0.9}
+ROLE_WEIGHT = {"case": 0.35, "mistakes": 0.8, "summary": 0.9}
 HEADING_WEIGHT = 1.0
 COVERAGE_POWER = 1.0  # a page that has all the words asked about beats one that has one of them often  # a section whose own heading the query covers is the one shown first
 HOW_WORDS = frozenset({"hvordan", "sådan"})  # "hvordan skriver jeg …" asks for the how-to section
@@ -55,7 +55,7 @@ class Opened:
     synonym_rules: list[Rule]
     summaries: dict[str, int]  # page -> docnum of its "Kort fortalt" (summary role) section
     topics: dict[str, list[frozenset[str]]]  # page -> stems of its title and each "also called" word
-    headings: list[frozenset[str]]  # docnum -> stems of a section's or case's own heading, minus title_stems
+    headings: list[frozenset[str]]  # docnum -> stems of a section's own heading, minus title_stems (cases: none)
     vocab: dict[str, frozenset[str]]  # page -> the stems of all its words (text, title, lay language)
     title_stems: dict[str, frozenset[str]]  # page -> its title's stems and compound parts
 
@@ -94,8 +94,9 @@ def open_index(target: str) -> Opened:
     title_stems = {d["page"]: frozenset(content_stems(d["label"])) | frozenset(t.text for t in compound(d["label"]))
                    for d in stored if d and d["kind"] == "page"}
     # A section's heading without its page's title words: those name the page, not the section.
+    # A case's title tells a story ("Naboen blev ikke hørt"); it does not say what the case answers.
     headings = [frozenset(content_stems(d["label"])) - title_stems.get(d["page"], frozenset())
-                if d and d["kind"] != "page" else frozenset() for d in stored]
+                if d and d["kind"] == "section" else frozenset() for d in stored]
     return Opened(target, ix, docs, stored, PostingScorer(lengths),
                   QueryBuilder(meta["laws"], SynonymTable(rules), meta.get("provision_words")),
                   Glossary(meta["glossary"]), titles, navigation, rules, summaries, dict(topics), headings,
