@@ -18,6 +18,8 @@ EXPORT_DIR = "export"
 RECORDS_FILE = "records.jsonl"
 LAWS_FILE = "laws.json"
 KINDS = ("page", "section", "case", "term")
+# A section's role on its page (the extension's content schema assigns it; "" if none applies).
+ROLES = ("summary", "rule", "how-to", "mistakes", "case", "see-also")
 
 
 @dataclass(frozen=True)
@@ -54,15 +56,23 @@ class Record:
     administrations: list[str] = field(default_factory=list)
     variants: list[str] = field(default_factory=list)
     docname: str = ""
+    role: str = ""  # one of ROLES for sections and cases
+    states: list[Citation] = field(default_factory=list)  # section: provisions its own text states
+    questions: list[str] = field(default_factory=list)  # page: front matter `spørgsmål:`
+    also_called: list[str] = field(default_factory=list)  # page: front matter `ogsaa_kaldet:`
 
     def to_json(self) -> dict[str, Any]:
         """The record as a JSON-ready dict (page-only fields left out of other kinds)."""
         data = asdict(self)
         if self.kind != "page":
-            for key in ("summary", "reviewed", "administrations"):
+            for key in ("summary", "reviewed", "administrations", "questions", "also_called"):
                 data.pop(key)
         if self.kind != "term":
             data.pop("variants")
+        if self.kind in ("page", "term"):
+            data.pop("role")
+        if self.kind != "section":
+            data.pop("states")
         return data
 
     @classmethod
@@ -70,6 +80,7 @@ class Record:
         """Build a record from one line of the export."""
         data = dict(data)
         data["citations"] = [Citation(**c) for c in data.get("citations", [])]
+        data["states"] = [Citation(**c) for c in data.get("states", [])]
         return cls(**data)
 
 

@@ -36,10 +36,11 @@ def search_log(app: Flask | None = None) -> SearchLogger | None:
 
 def _build_step(html_dir: Path) -> None:
     from search.indexer import build_index
+    from search.models import editor_words
     from search.synonyms import SynonymError
 
     try:
-        build_index(html_dir, settings.current().index_dir, echo=click.echo)
+        build_index(html_dir, settings.current().index_dir, echo=click.echo, extra_words=editor_words())
     except SynonymError as exc:  # the editors' file: a message with file and line, not a traceback
         raise click.ClickException(f"{exc} Ret linjen i search/synonymer.txt, og kør kommandoen igen. "
                                    "Det nuværende søgeindeks bruges indtil da.") from None

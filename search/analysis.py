@@ -7,24 +7,48 @@ from collections import Counter
 from functools import lru_cache
 from typing import Iterable
 
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter
 from whoosh.analysis.analyzers import Analyzer
 from whoosh.lang import stemmer_for_language, stopwords_for_language
+
+from search.wordlists import dictionary_words, lemmas
 
 WORD = re.compile(r"[a-zæøåéü]+(?:-[a-zæøåéü]+)*", re.IGNORECASE)
 TOKEN_PATTERN = r"\w+(?:-\w+)*"
 # Danish compounds join their parts directly or with a linking -s- or -e-.
 LINKS = ("", "s", "e")
 MIN_PART = 3
+DICTIONARY_PART = 4
+ENDINGS = ("ernes", "erne", "ene", "ens", "ets", "en", "et", "er", "es", "e", "s", "r", "n", "t")
 TOKEN = re.compile(TOKEN_PATTERN, re.UNICODE)
-STOP_WORDS = frozenset(stopwords_for_language("da"))
+# Snowball's Danish stop words, and the modal verbs that open most questions ("må jeg …", "kan man …").
+STOP_WORDS = frozenset(stopwords_for_language("da")) | {"må", "kan"}
 _stemmer = stemmer_for_language("da")
+
+
+def snowball(word: str) -> str:
+    """The Danish snowball stem of a lowercase word (Sphinx's stems, too)."""
+    return _stemmer(word)
 
 
 @lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
-    """The Danish snowball stem of a lowercase word (the stem the index fields use)."""
-    return _stemmer(word)
+    """The stem the index fields use: the snowball stem of the word's lemma, so that irregular forms
+    meet their word ("søgt" -> søg like "søger", "børn" -> barn)."""
+    return _stemmer(lemmas().get(word, word))
+
+
+class DanishStemFilter(Filter):
+    """Lemmatise, then stem, each token (see ``stem``); the tables load once per process."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DanishStemFilter)
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if not t.stopped:
+                t.text = stem(t.text)
+            yield t
 
 
 def words(text: str) -> list[str]:
@@ -32,10 +56,22 @@ def words(text: str) -> list[str]:
     return [w.lower() for w in TOKEN.findall(text)]
 
 
+def content_stems(text: str) -> list[str]:
+    """The stems of ``text``'s words that are not stop words."""
+    return [stem(w) for w in words(text) if w not in STOP_WORDS]
+
+
+def phrase_key(phrase: str) -> str:
+    """One keyword for a whole phrase, its stems joined: "fortrolige oplysninger" -> "fortrolig_oplysning".
+
+    An "also called" phrase matches only as a whole (in any order); its words one by one are everyday words."""
+    return "_".join(sorted(content_stems(phrase)))
+
+
 def danish_analyzer() -> Analyzer:
     """Lowercase, Danish stop words and the Danish snowball stemmer (Sphinx's stems, too)."""
-    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | StopFilter(lang="da", minsize=2) | \
-        StemFilter(lang="da", cachesize=50000)
+    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | StopFilter(stoplist=STOP_WORDS, minsize=2) | \
+        DanishStemFilter()
 
 
 def plain_analyzer() -> Analyzer:
@@ -43,30 +79,51 @@ def plain_analyzer() -> Analyzer:
     return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter()
 
 
+@lru_cache(maxsize=200_000)
+def in_dictionary(word: str) -> bool:
+    """Whether ``word`` is a dictionary word, or a form of one, of at least DICTIONARY_PART letters:
+    short dictionary words ("beg", "run") would split words into shreds."""
+    if len(word) < DICTIONARY_PART:
+        return False
+    words = dictionary_words()
+    if word in words or lemmas().get(word, "") in words:
+        return True
+    # The dictionary lists base words: "ansøgningen", "sagerne" are forms of its "ansøgning", "sag".
+    return any(word.endswith(end) and word[:-len(end)] in words for end in ENDINGS
+               if len(word) - len(end) >= MIN_PART)
+
+
 class DanishCompoundFilter(Filter):
     """Split a compound into known words: "sagsbehandlingstiden" -> sag, behandling, tiden.
 
-    The word set is the guidance's own vocabulary, collected when the index is built; a token
-    is split only if every part is a known word of at least three letters.
+    Known words are the guidance's own vocabulary (collected when the index is built) and the Danish
+    dictionary's words and their forms (``search.wordlists``); a token is split only if every part
+    is a known word of at least three letters.
     """
 
     def __init__(self, wordset: Iterable[str]):
-        self.wordset = frozenset(wordset)
+        self.wordset = frozenset(wordset)  # pickled with the index schema: the dictionary is not
+
+    def known(self, word: str) -> bool:
+        """Whether ``word`` is a word of the guidance or of the dictionary (see ``in_dictionary``)."""
+        return word in self.wordset or in_dictionary(word)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, DanishCompoundFilter) and other.wordset == self.wordset
 
     def split(self, word: str, memo: dict[str, list[str] | None], top: bool = True) -> list[str] | None:
         """The parts of ``word``, longest first part first, or None if it is not a compound."""
-        if not top and word in self.wordset:
+        if not top and self.known(word):
             return [word]
         if word in memo:
             return memo[word]
         memo[word] = None
+        # A word of the dictionary itself splits in two at most ("partshøring"), never into shreds.
+        most = 2 if top and self.known(word) else None
         for i in range(len(word) - MIN_PART, MIN_PART - 1, -1):
             head = word[:i]
-            if head not in self.wordset:
-                continue
+            if head in STOP_WORDS or not self.known(head):
+                continue  # "indsigt" is not "ind" + "sigt"
             for link in LINKS:
                 rest = word[i:]
                 if link and not rest.startswith(link):
@@ -75,7 +132,7 @@ class DanishCompoundFilter(Filter):
                 if len(rest) < MIN_PART:
                     continue
                 tail = self.split(rest, memo, top=False)
-                if tail:
+                if tail and (most is None or len(tail) < most):
                     memo[word] = [head, *tail]
                     return memo[word]
         return None
@@ -95,7 +152,7 @@ class DanishCompoundFilter(Filter):
 def compound_analyzer(wordset: Iterable[str]) -> Analyzer:
     """Words split into their parts, then stop words and stemming, for the secondary field."""
     return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | DanishCompoundFilter(wordset) | \
-        StopFilter(lang="da", minsize=2) | StemFilter(lang="da", cachesize=50000)
+        StopFilter(stoplist=STOP_WORDS, minsize=2) | DanishStemFilter()
 
 
 def vocabulary(texts: Iterable[str], min_count: int = 1) -> set[str]:

@@ -2,74 +2,24 @@
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from collections import OrderedDict, defaultdict
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from whoosh import index
 from whoosh.searching import Searcher
 
-from search.indexer import META_FILE
-from search.query import Glossary, Parsed, QueryBuilder, clean_query
-from search.scorer import PostingScorer
-from search.snippets import snippet
-from search.synonyms import Rule, SynonymTable
+from search import ranking
+from search.analysis import content_stems
+from search.query import Parsed, clean_query
+from search.ranking import OTHER_CHAPTER, Opened, open_index
+from search.synonyms import Rule
+from search.wordlists import warm_up
 
 RECORD_LIMIT = 400  # matching records read before grouping by page
 CACHE_SIZE = 1000  # answers kept per worker (KLARRET_SEARCH_CACHE; 0 turns the cache off)
-NAVIGATION_WEIGHT = 0.5  # a page that is only a title and links (a chapter's front page) ranks lower
-NAVIGATION_TEXT = 300  # characters: below this, a page with no sections is such a page
-OTHER_CHAPTER = "Øvrige sider"  # the facet for pages outside the chapters (front page, about)
-
-
-@dataclass(frozen=True)
-class Opened:
-    """Everything read from one index folder. Replaced as a whole on reindex, so a query that
-    started on the old folder finishes on the old folder's arrays (docnums differ between folders)."""
-
-    target: str
-    ix: Any
-    docs: list[tuple[str, str, str]]  # docnum -> (page, kind, chapter)
-    stored: list[dict[str, Any]]  # docnum -> stored fields, read once: per hit they cost a third of a query
-    scorer: PostingScorer
-    builder: QueryBuilder
-    glossary: Glossary
-    titles: list[tuple[str, str, str, str]]  # type-ahead: (title, folded, url, kind)
-    navigation: frozenset[str]  # pages that are only a title and links
-    synonym_rules: list[Rule]
-
-
-def open_index(target: str) -> Opened:
-    """Open the index folder ``target`` and read what every query needs."""
-    ix = index.open_dir(target)
-    meta = json.loads((Path(target) / META_FILE).read_text(encoding="utf-8"))
-    rules = [Rule(tuple(a), tuple(b), o) for a, b, o in meta["synonyms"]]
-    titles, docs, stored, with_sections = [], [], [], set()
-    with ix.reader() as reader:
-        for docnum, doc in reader.iter_docs():
-            docs += [None] * (docnum + 1 - len(docs))
-            stored += [None] * (docnum + 1 - len(stored))
-            docs[docnum] = (doc["page"], doc["kind"], doc["chapter"])
-            stored[docnum] = doc
-            if doc["kind"] == "page":
-                titles.append((doc["label"], doc["label"].casefold(), "/" + doc["url"], "page"))
-            else:
-                with_sections.add(doc["page"])
-        lengths = {name: [reader.doc_field_length(n, name, 1) for n in range(len(docs))]
-                   for name, f in ix.schema.items() if f.scorable}
-    for e in meta["glossary"]:
-        for name in (e["term"], *e["variants"]):
-            titles.append((name, name.casefold(), "/" + e["url"], "term"))
-    titles.sort(key=lambda t: (t[3] != "page", t[1]))
-    navigation = frozenset(d["page"] for d in stored if d and d["kind"] == "page" and d["page"] not in with_sections
-                           and len(d.get("text", "")) < NAVIGATION_TEXT)
-    return Opened(target, ix, docs, stored, PostingScorer(lengths),
-                  QueryBuilder(meta["laws"], SynonymTable(rules), meta.get("provision_words")),
-                  Glossary(meta["glossary"]), titles, navigation, rules)
 
 
 class IndexMissing(FileNotFoundError):
@@ -86,6 +36,7 @@ class Engine:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._opened: Opened | None = None
+        warm_up()
 
     # --- opening, once per worker; reopened when a reindex has switched the symlink ---
     def current(self) -> tuple[Opened, Searcher]:
@@ -165,9 +116,11 @@ class Engine:
         if parsed.unknown_law:
             result["notice"] = (f"Vejledningen henviser ikke til »{parsed.unknown_law}«. Søg på emnet i stedet, "
                                 "eller slå paragraffen op på retsinformation.dk.")
-        elif parsed.query is None:
+        elif parsed.query is None and not any(content_stems(w) for w in parsed.words):
             result["notice"] = ("Søgningen indeholder kun småord eller tegn, som søgningen springer over. "
                                 "Skriv et emne eller en paragraf, fx »partshøring« eller »fvl § 19«.")
+        elif not result["total"]:
+            result["notice"] = ranking.no_results(q, o.builder.closest(s, parsed.words))
         return result
 
     def _run(self, o: Opened, s: Searcher, parsed: Parsed, q: str, limit: int, chapter: str | None,
@@ -179,7 +132,9 @@ class Engine:
             return empty
         docs = o.docs
         grouped: dict[str, dict] = {}
-        kind_counts: dict[str, int] = defaultdict(int)
+        weights = ranking.CITED_ROLE_WEIGHT if parsed.cited else ranking.ROLE_WEIGHT
+        if ranking.HOW_WORDS.intersection(parsed.words):
+            weights = {**weights, "how-to": ranking.HOW_TO_WEIGHT}
         # Only docnums and scores here: stored fields are read for the results shown, not for every hit.
         for docnum, score in o.scorer.search(s, parsed.query, RECORD_LIMIT):
             page, doc_kind, doc_chapter = docs[docnum]
@@ -187,25 +142,41 @@ class Engine:
                 continue
             if chapter and (doc_chapter or OTHER_CHAPTER) != chapter:
                 continue
-            if doc_kind != "page":
-                kind_counts[doc_kind] += 1
-            g = grouped.setdefault(page, {"scores": [], "records": [], "page_doc": None, "chapter": doc_chapter,
-                                          "kinds": set()})
+            g = grouped.get(page)
+            if g is None:
+                g = grouped[page] = {"scores": [], "records": [], "page_doc": None, "chapter": doc_chapter,
+                                     "kinds": set(), "asked": ranking.asked(o, page, parsed)}
             g["scores"].append(score)
             g["kinds"].add(doc_kind)
             if doc_kind == "page":
                 g["page_doc"] = docnum
             else:
-                g["records"].append(docnum)  # best first: the hits come sorted by score
+                g["records"].append((score * weights.get(o.stored[docnum].get("role", ""), 1.0)
+                                     * ranking.heading_factor(o, docnum, g["asked"]), docnum))
         if kind:
             grouped = {p: g for p, g in grouped.items() if kind in g["kinds"]}
+        topic = ranking.topic_pages(o, parsed)
+        shares = ranking.coverage(o, parsed.groups)
         for page, g in grouped.items():
-            g["score"] = _page_score(g["scores"]) * (NAVIGATION_WEIGHT if page in o.navigation else 1.0)
+            navigation = ranking.NAVIGATION_WEIGHT if page in o.navigation else 1.0
+            g["score"] = ranking.page_score(g["scores"]) * navigation * shares.get(page, 1.0) ** ranking.COVERAGE_POWER
+            g["records"] = [n for _, n in sorted(g["records"], key=lambda r: (-r[0], r[1]))]
+            summary = o.summaries.get(page)
+            # A bare topic name (unless it is a section's heading: "meroffentlighed"), or a page found
+            # only through its own fields: "Kort fortalt" answers it.
+            named = page in topic and not any(
+                ranking.heading_factor(o, n, g["asked"]) >= 1.0 + ranking.HEADING_WEIGHT for n in g["records"])
+            if summary is not None and kind in (None, "section") and (named or not g["records"]):
+                g["records"] = [summary, *(n for n in g["records"] if n != summary)]
         ranked = sorted(grouped.items(), key=lambda item: -item[1]["score"])
+        # Facets count pages, like the total: a filter's count is the number of pages it leaves.
         chapter_counts: dict[str, int] = defaultdict(int)
+        kind_counts: dict[str, int] = defaultdict(int)
         for _, g in ranked:
             chapter_counts[g["chapter"] or OTHER_CHAPTER] += 1
-        results = [_result(o, page, g, parsed.highlight) for page, g in ranked[:limit]]
+            for k in g["kinds"] - {"page"}:
+                kind_counts[k] += 1
+        results = [ranking.result(o, page, g, parsed.highlight) for page, g in ranked[:limit]]
         return {**empty, "total": len(ranked),
                 "facets": {"chapter": dict(chapter_counts), "kind": dict(kind_counts)}, "results": results}
 
@@ -225,25 +196,3 @@ class Engine:
 
 
 
-def _result(o: Opened, page: str, g: dict, stems: frozenset[str]) -> dict[str, Any]:
-    records = [o.stored[n] for n in g["records"][:4]]
-    page_doc = o.stored[g["page_doc"]] if g["page_doc"] is not None else None
-    best = records[0] if records else page_doc
-    if best is None:  # a group is made by a matching record or page: this would be an indexing bug
-        raise LookupError(f"search result for page {page!r} has neither a record nor a page document")
-    breadcrumb = json.loads(best["breadcrumb"])
-    fallback = (page_doc or {}).get("summary_text", "")
-    return {
-        "page": page, "anchor": best["anchor"], "url": "/" + best["url"],
-        "title": page_doc["label"] if page_doc else breadcrumb[0],
-        "breadcrumb": breadcrumb, "snippet": snippet(best["text"], stems, fallback),
-        "kind": best["kind"], "score": round(g["score"], 3),
-        "sections": [{"anchor": r["anchor"], "title": r["label"], "snippet": snippet(r["text"], stems),
-                      "kind": r["kind"]} for r in records[1:4]],
-    }
-
-
-def _page_score(scores: list[float]) -> float:
-    """A page's score: its best record, plus a little for every further record that matches."""
-    top = sorted(scores, reverse=True)
-    return top[0] + 0.25 * sum(top[1:6])

@@ -16,12 +16,12 @@ from whoosh.analysis import KeywordAnalyzer
 
 from klarret.export import RECORDS_FILE, Citation, Record, export_dir, iter_records, read_laws
 from search import synonyms
-from search.analysis import STOP_WORDS, compound_analyzer, danish_analyzer, plain_analyzer, stem, vocabulary, words
+from search.analysis import STOP_WORDS, compound_analyzer, content_stems, phrase_key, danish_analyzer, plain_analyzer, stem, vocabulary, words
 from search.citations import CitationParser, index_tokens, law_tokens, provision_words
 
 GLOSSARY_PAGE = "ordliste"
-NAVIGATION_SECTIONS = frozenset({"Se også"})
-RULE_SECTION = "Reglen"
+NAVIGATION_ROLE = "see-also"  # lists other pages' titles: it would rank this page for them
+RULE_ROLE = "rule"
 BROAD_SHARE = 0.2
 META_FILE = "klarret-search.json"  # law table, glossary and synonym rules, beside the Whoosh files
 KEEP_OLD = 1  # previous index folders kept for workers that still read them
@@ -42,18 +42,27 @@ def schema(wordset: set[str]) -> fields.Schema:
         breadcrumb=fields.STORED(),
         summary_text=fields.STORED(),
         label=fields.STORED(),  # the heading shown: a page's title or a section's heading
+        role=fields.STORED(),  # the section's role in the content schema (export), "" for pages
+        also_called_words=fields.STORED(),  # a page's "also called" words, to say so in its result
         # A page's title weighs most; a section's own heading and the headings above it less.
         title=fields.TEXT(analyzer=da, field_boost=4.0),
         headings=fields.TEXT(analyzer=da, field_boost=2.0),
         summary=fields.TEXT(analyzer=da, field_boost=3.0),
         terms=fields.TEXT(analyzer=da, field_boost=3.0),
+        # A page's lay language (front matter): its "also called" words count like its title,
+        # the questions case workers bring to it like its text, but as a field of their own.
+        also=fields.KEYWORD(analyzer=keyword, scorable=True, field_boost=4.0),  # whole phrases, see phrase_key
+        questions=fields.TEXT(analyzer=da, field_boost=2.5, stored=True),
+        qcompound=fields.TEXT(analyzer=compound, field_boost=0.5),
         text=fields.TEXT(analyzer=da, stored=True, chars=True),
         # Compounds split into the guidance's own words: "klagefrist" meets "frist for klage".
         compound=fields.TEXT(analyzer=compound, field_boost=0.5),
         tcompound=fields.TEXT(analyzer=compound, field_boost=2.0),
         citations=fields.KEYWORD(analyzer=keyword, scorable=True, field_boost=6.0),
-        # The provisions a page's "Reglen" section states: that page is where the rule lives.
+        # The provisions a page's rule sections state: that page is where the rule lives.
         rule=fields.KEYWORD(analyzer=keyword, scorable=True, field_boost=6.0),
+        # The provisions a section's own text states ("står i § 19"): the section a citation query wants.
+        stated=fields.KEYWORD(analyzer=keyword, scorable=True, field_boost=3.0),
         spell=fields.TEXT(analyzer=plain_analyzer(), spelling=True),
     )
 
@@ -69,32 +78,47 @@ def documents(records: list[Record]) -> Iterator[dict[str, Any]]:
     rules: dict[str, list[Citation]] = defaultdict(list)
     navigation: dict[str, list[str]] = defaultdict(list)
     for r in records:
-        if r.kind == "section" and r.breadcrumb[-1] in NAVIGATION_SECTIONS and r.text:
+        if r.kind == "section" and r.role == NAVIGATION_ROLE and r.text:
             navigation[r.page].append(r.text)
         if r.kind == "term":
             terms[r.page].append(r.title)
-        elif r.kind == "section" and r.breadcrumb[1:2] == [RULE_SECTION]:
-            rules[r.page] += r.citations
+        elif r.kind == "section" and r.role == RULE_ROLE:
+            rules[r.page] += r.states  # stated there, not only referred to (", jf. art. 33")
     for r in records:
         if r.kind == "term" or r.page == GLOSSARY_PAGE:
             continue  # the glossary is the term box, not a result
-        if r.kind == "section" and r.breadcrumb[-1] in NAVIGATION_SECTIONS:
+        if r.kind == "section" and r.role == NAVIGATION_ROLE:
             continue  # "Se også" lists other pages' titles: it would rank this page for them
         page = r.kind == "page"
         text = r.text
         for nav in navigation.get(r.page, []) if page else []:
             text = text.replace(nav, " ")
         own_terms = " ".join(terms.get(r.page, [])) if page else ""
+        also = r.also_called if page else []
+        questions = "\n".join(r.questions) if page else ""
         yield {
             "id": r.id, "kind": r.kind, "page": r.page, "chapter": r.chapter, "anchor": r.anchor,
             "url": r.url, "breadcrumb": json.dumps(r.breadcrumb, ensure_ascii=False),
             "summary_text": r.summary, "label": r.title, "title": r.title if page else "",
+            "role": r.role, "also_called_words": json.dumps(also, ensure_ascii=False),
+            "also": " ".join(phrase_key(w) for w in also), "questions": questions, "qcompound": questions,
             "headings": " ".join(r.breadcrumb[1:] if page else r.breadcrumb), "summary": r.summary, "terms": own_terms,
             "text": text, "compound": text, "tcompound": f"{r.title} {own_terms}",
-            "citations": " ".join(index_tokens(r.citations)),
+            "citations": " ".join(index_tokens(r.citations)), "stated": " ".join(index_tokens(r.states)),
             "rule": " ".join(law_tokens(rules.get(r.page, []))) if page else "",
-            "spell": f"{r.title} {text}",
+            "spell": "\n".join([r.title, text, *also, questions]),
         }
+
+
+def page_vocabulary(records: list[Record], compound) -> dict[str, list[str]]:
+    """Page id -> the stems of all its words and of their compounds' parts (text with cases, title,
+    summary, lay language): which of a query's words a page has, in some form."""
+    out = {}
+    for r in records:
+        if r.kind == "page" and r.page != GLOSSARY_PAGE:
+            text = "\n".join([r.title, r.summary, r.text, *r.questions, *r.also_called])
+            out[r.page] = sorted(set(content_stems(text)) | {t.text for t in compound(text)})
+    return out
 
 
 def page_stems(records: list[Record]) -> list[set[str]]:
@@ -130,9 +154,13 @@ def glossary(records: list[Record]) -> list[dict[str, Any]]:
 
 
 def build_index(html_dir: str | Path, index_dir: str | Path, echo=print,
-                synonym_file: Path = synonyms.SYNONYMS_FILE) -> int:
-    """Index the export in ``html_dir`` into a new folder, then point ``index_dir`` at it."""
+                synonym_file: Path = synonyms.SYNONYMS_FILE, extra_words: dict[str, list[str]] | None = None) -> int:
+    """Index the export in ``html_dir`` into a new folder, then point ``index_dir`` at it;
+    ``extra_words`` are editors' "also called" words by page id (merged with the front matter's)."""
     records = list(iter_records(export_dir(html_dir) / RECORDS_FILE))
+    for r in records:
+        if r.kind == "page" and extra_words and extra_words.get(r.page):
+            r.also_called = list(dict.fromkeys([*r.also_called, *extra_words[r.page]]))
     laws = read_laws(html_dir)
     gloss = glossary(records)
     stems = page_stems(records)
@@ -156,6 +184,7 @@ def build_index(html_dir: str | Path, index_dir: str | Path, echo=print,
                 echo(f"  {n} poster indekseret …")
         writer.commit()
         meta = {"laws": laws, "glossary": gloss, "synonyms": [r.to_json() for r in rules],
+                "vocabulary": page_vocabulary(records, compound_analyzer(wordset)),
                 "provision_words": topic_words(records, laws)}
         (new / META_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     except BaseException:

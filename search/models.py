@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, Integer, String
+from sqlalchemy import DateTime, Integer, String, UniqueConstraint, inspect, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from klarret.db import db
@@ -27,3 +28,35 @@ class SearchLog(db.Model):
     result_count: Mapped[int | None] = mapped_column(Integer)
     clicked_url: Mapped[str | None] = mapped_column(String(500))
     clicked_rank: Mapped[int | None] = mapped_column(Integer)
+
+
+class AlsoCalled(db.Model):
+    """An "also called" word an editor added for a page from the search statistics (decision 5).
+
+    The index build merges these with the words in the pages' front matter (``ogsaa_kaldet:``);
+    they take effect at the next ``klarret index``.
+    """
+
+    __tablename__ = "search_also_called"
+    __table_args__ = (UniqueConstraint("page", "word", name="uq_search_also_called_page_word"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    page: Mapped[str] = mapped_column(String(100), index=True)  # page id (the file stem)
+    word: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=lambda: dt.datetime.now(dt.UTC).replace(tzinfo=None))
+
+
+def editor_words() -> dict[str, list[str]]:
+    """Page id -> the editors' "also called" words; empty if the table does not exist yet
+    (``make run`` builds the index before it migrates the database) or the database is unreachable."""
+    try:
+        if not inspect(db.engine).has_table(AlsoCalled.__tablename__):
+            return {}
+        rows = db.session.execute(select(AlsoCalled.page, AlsoCalled.word).order_by(AlsoCalled.id)).all()
+    except (SQLAlchemyError, RuntimeError):  # RuntimeError: no application context
+        return {}
+    out: dict[str, list[str]] = {}
+    for page, word in rows:
+        if word.strip():
+            out.setdefault(page, []).append(" ".join(word.split()))
+    return out

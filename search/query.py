@@ -13,17 +13,20 @@ from typing import Any
 from whoosh import query
 from whoosh.searching import Searcher
 
-from search.analysis import STOP_WORDS, DanishCompoundFilter, stem, words
+from search.analysis import STOP_WORDS, DanishCompoundFilter, content_stems, phrase_key, stem, words
 from search.citations import CitationParser
 from search.synonyms import SynonymTable
 
-TEXT_FIELDS = ("title", "headings", "summary", "terms", "text", "compound", "tcompound")
-COMPOUND_FIELDS = ("compound",)
+TEXT_FIELDS = ("title", "headings", "summary", "terms", "questions", "text", "compound", "tcompound",
+               "qcompound")
+COMPOUND_FIELDS = ("compound", "qcompound")
 CITE_WEIGHT = 3.0  # a parsed provision outweighs the words around it
 LAW_WEIGHT = 0.3  # a law named without a paragraph: a weak hint
 TOPIC_WEIGHT = 1.0
 SYNONYM_WEIGHT = 0.6  # what a synonym adds counts less than what was typed
 CORRECTION_WEIGHT = 0.9
+ALSO_WEIGHT = 1.0
+MAX_PHRASE = 4  # words of an "also called" phrase
 MAX_WORDS = 40  # words of one query that are searched; the rest are ignored
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 MAX_QUERY = 500  # characters kept of a query
@@ -46,6 +49,8 @@ class Parsed:
     cited: bool = False
     highlight: frozenset[str] = frozenset()  # stems (and words) to mark in snippets
     unknown_law: str | None = None  # "udlændingelovens § 40": a law the guidance does not cite
+    stems: frozenset[str] = frozenset()  # content stems, with compounds' and hyphenated words' parts
+    groups: list[list[frozenset[str]]] = field(default_factory=list)  # see QueryBuilder._groups
 
     def suggestion(self) -> str | None:
         """The typed words with the misspelled ones replaced ("Mente du …?")."""
@@ -64,14 +69,20 @@ class QueryBuilder:
         self.provision_words = provision_words or {}
         self._fixes: dict[str, str | None] = {}  # word -> its correction: suggest() takes ~40 ms
 
-    def _terms(self, s: Searcher, text: str, boost: float, all_of: bool = False) -> list[query.Query]:
+    def _terms(self, s: Searcher, text: str, boost: float, all_of: bool = False,
+               whole: frozenset[str] = frozenset()) -> list[query.Query]:
+        """Terms of ``text`` in every text field; the words in ``whole`` are not split into parts."""
         out: list[query.Query] = []
         plain: set[str] = set()
         analysed: dict[int, list[str]] = {}  # fields sharing an analyzer object analyse once
+        splitter = _compound_filter(s)
         for name in TEXT_FIELDS:
             analyzer = s.schema[name].analyzer
             if id(analyzer) not in analysed:
-                analysed[id(analyzer)] = list(dict.fromkeys(t.text for t in analyzer(text)))
+                own = text
+                if whole and splitter is not None and splitter in getattr(analyzer, "items", ()):
+                    own = " ".join(w for w in words(text) if w not in whole)
+                analysed[id(analyzer)] = list(dict.fromkeys(t.text for t in analyzer(own)))
             terms = analysed[id(analyzer)]
             if name in COMPOUND_FIELDS:
                 # Only the parts of split compounds: whole words already count in the other fields.
@@ -101,6 +112,8 @@ class QueryBuilder:
                     or s.doc_frequency("text", stem(w)) or s.doc_frequency("title", stem(w)) \
                     or stem(w) in self.synonyms.words:  # a synonym's source is a word we know
                 continue
+            if splitter is not None and splitter.known(w):
+                continue  # a Danish word the guidance does not use ("fælde") is not a misspelling
             if w not in self._fixes:
                 compound = splitter is not None and bool(splitter.split(w, {}))
                 corrector = corrector or s.corrector("spell")
@@ -111,6 +124,28 @@ class QueryBuilder:
             if self._fixes[w]:
                 out[w] = self._fixes[w]
         return out
+
+    def _also(self, s: Searcher, phrases: list[list[str]]) -> list[query.Query]:
+        """Pages "also called" by a phrase of the query (stems joined, see ``phrase_key``)."""
+        out, seen = [], set()
+        for p in phrases:
+            for i in range(len(p)):
+                for n in range(1, min(MAX_PHRASE, len(p) - i) + 1):
+                    key = "_".join(sorted(p[i:i + n]))
+                    if key not in seen and s.doc_frequency("also", key):
+                        seen.add(key)
+                        out.append(query.Term("also", key, boost=ALSO_WEIGHT))
+        return out
+
+    def closest(self, s: Searcher, typed: list[str], limit: int = 3) -> list[str]:
+        """The guidance's words closest to the typed words the index does not know (for "Ingen resultater")."""
+        corrector = s.corrector("spell")
+        out: list[str] = []
+        for w in typed:
+            if len(w) < 3 or w in STOP_WORDS or s.doc_frequency("spell", w):
+                continue
+            out += [alt for alt in corrector.suggest(w, limit=limit, maxdist=2) if alt != w and alt not in out]
+        return out[:limit]
 
     def _synonym_weight(self, s: Searcher, source: list[str]) -> float:
         """Full weight when the guidance lacks the words typed ("copilot"): the synonym is all we have."""
@@ -128,24 +163,30 @@ class QueryBuilder:
             cites = [c for c in cites if c.law is not None]
         else:
             unknown = None
-        typed = words(rest)[:MAX_WORDS]
+        # The unknown law's name is not searched either: its parts ("udlænding", "lov") find any page.
+        typed = [w for w in words(rest) if w != unknown][:MAX_WORDS]
         parts: list[query.Query] = []
         for c in cites:
             for token, weight in c.tokens():
                 parts.append(query.Term("citations", token, boost=CITE_WEIGHT * weight))
                 if c.law:
                     parts.append(query.Term("rule", token, boost=CITE_WEIGHT * weight))
+                    parts.append(query.Term("stated", token, boost=CITE_WEIGHT * weight))
                 for word, share in self.provision_words.get(token, ()):
                     # The topic the guidance names next to this provision ("begrundelse efter § 22").
                     parts += [query.Term(f, word, boost=TOPIC_WEIGHT * share * weight) for f in ("title", "terms")]
         parts += [query.Term("citations", law, boost=LAW_WEIGHT) for law in named]
-        parts += self._terms(s, " ".join(typed), 1.0)
+        # An everyday word the guidance's "also called" lists names ("agterskrivelse") is not split
+        # into parts: "agter" + "skrivelse" would find every page that writes.
+        whole = frozenset(w for w in typed if s.doc_frequency("also", phrase_key(w)))
+        parts += self._terms(s, " ".join(typed), 1.0, whole=whole)
         fixes = self.corrections(s, typed) if correct else {}
         for wrong, right in fixes.items():
             parts += self._terms(s, right, CORRECTION_WEIGHT)
         fixed = [fixes.get(w, w) for w in typed]
         phrases = [[stem(w) for w in fixed if w not in STOP_WORDS]]
-        expansions = [(target, self._synonym_weight(s, fixed[i:j])) for i, j, target in self.synonyms.expand(fixed)]
+        spans = self.synonyms.expand(fixed)
+        expansions = [(target, self._synonym_weight(s, fixed[i:j])) for i, j, target in spans]
         seen = {target for target, _ in expansions}
         for target, weight in list(expansions):
             # One step further: "copilot" => "kunstig intelligens" => the glossary's "beslutningsstøtte".
@@ -156,8 +197,31 @@ class QueryBuilder:
         for target, weight in expansions:
             parts += self._terms(s, target, weight, all_of=True)
             phrases.append([stem(w) for w in words(target) if w not in STOP_WORDS])
+        parts += self._also(s, phrases)
         marks = frozenset(w for p in phrases for w in p) | frozenset(fixed)
-        return Parsed(query.Or(parts) if parts else None, typed, fixes, phrases, bool(cites), marks, unknown)
+        # The stems a section's heading is compared with: content words, compound and hyphen parts.
+        content = frozenset(w for p in phrases for w in p) | \
+            frozenset(t.text for t in s.schema["compound"].analyzer(" ".join(fixed))) | \
+            frozenset(content_stems(" ".join(fixed).replace("-", " ")))
+        return Parsed(query.Or(parts) if parts else None, typed, fixes, phrases, bool(cites), marks, unknown,
+                      content, self._groups(s, typed, fixed, spans))
+
+    @staticmethod
+    def _groups(s: Searcher, typed: list[str], fixed: list[str], spans: list[tuple[int, int, str]]) -> list[list[frozenset[str]]]:
+        """Per content word typed, the ways a page can contain it: its stem (as typed or corrected),
+        all parts of the compound, or all words of a synonym of a phrase it belongs to."""
+        analyzer = s.schema["compound"].analyzer
+        out = []
+        for i, (w, f) in enumerate(zip(typed, fixed)):
+            if w in STOP_WORDS or not content_stems(f):
+                continue
+            ways = {frozenset([stem(w)]), frozenset([stem(f)])}
+            parts = frozenset(t.text for t in analyzer(f))
+            if parts:
+                ways.add(parts)
+            ways |= {frozenset(content_stems(target)) for a, b, target in spans if a <= i < b and content_stems(target)}
+            out.append(list(ways))
+        return out
 
 
 def _compound_filter(s: Searcher) -> DanishCompoundFilter | None:
@@ -176,7 +240,7 @@ class Glossary:
         self.entries = entries
         for i, e in enumerate(entries):
             for name, main in [(e["term"], True), *((v, False) for v in e["variants"])]:
-                stems = _stems(name)
+                stems = content_stems(name)
                 if stems:
                     self.by_first.setdefault(stems[0], []).append((i, stems, main))
 
@@ -192,7 +256,3 @@ class Glossary:
                         found.append(i)
         return [{"term": e["term"], "definition": e["definition"], "url": "/" + e["url"], "page": e["page"]}
                 for e in (self.entries[i] for i in found[:limit])]
-
-
-def _stems(text: str) -> list[str]:
-    return [stem(w) for w in words(text) if w not in STOP_WORDS]

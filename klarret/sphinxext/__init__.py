@@ -12,7 +12,7 @@ from klarret.sphinxext.export import setup_export
 from klarret.sphinxext.theme import setup_theme
 
 # Bump when the extension changes what it stores for a document, so Sphinx re-reads every page.
-ENV_VERSION = 4
+ENV_VERSION = 6
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import docname_join, logging
 
 from klarret.export import LAWS_FILE, RECORDS_FILE, Citation, Record, export_dir, write_records
+from klarret.sphinxext.schema import ALSO_CALLED_KEY, QUESTIONS_KEY, inherited_role, stating, text_list
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +92,26 @@ def _citations(node: nodes.Node, stop: tuple[type, ...] = ()) -> list[Citation]:
     return out
 
 
+def _stated(node: nodes.Node, stop: tuple[type, ...]) -> list[Citation]:
+    """The provisions a section's own text states ("Reglen står i § 19", "Efter § 22 …"), not
+    those it only refers to (", jf. § 32") or a case example applies."""
+    seen, out = set(), []
+    for n in _own_elements(node, stop):
+        if not n.get("klarret_citations") or not isinstance(n.parent, nodes.Element):
+            continue
+        siblings = n.parent.children
+        i = siblings.index(n)
+        before = siblings[i - 1].astext() if i else ""
+        if not stating(before):
+            continue
+        for c in n["klarret_citations"]:
+            cit = Citation(**c)
+            if cit not in seen:
+                seen.add(cit)
+                out.append(cit)
+    return out
+
+
 def _anchor(section: nodes.Element, page: str) -> str:
     """Prefer the editor's explicit label (<page>-<name>) over the generated heading id."""
     ids = section.get("ids", [])
@@ -136,6 +157,7 @@ class ExportCollector(EnvironmentCollector):
             chapter="", text=plain_text(doctree, cases=True), citations=_citations(doctree),
             summary=str(meta.get("summary", "")), reviewed=str(meta.get("reviewed", "")),
             administrations=_metadata_list(meta.get("administrations")), docname=docname,
+            questions=text_list(meta.get(QUESTIONS_KEY)), also_called=text_list(meta.get(ALSO_CALLED_KEY)),
         )]
         for section in doctree.findall(nodes.section):
             crumbs = [s[0].astext() for s in _ancestors(section)]
@@ -147,6 +169,7 @@ class ExportCollector(EnvironmentCollector):
                 title=crumbs[-1], breadcrumb=crumbs, chapter="",
                 text=plain_text(section, stop=(nodes.section,)),
                 citations=_citations(section, stop=(nodes.section,)), docname=docname,
+                role=_role(page, section), states=_stated(section, (nodes.section,)),
             ))
         for case in doctree.findall(_is_case):
             info = case["klarret_case"]
@@ -156,9 +179,15 @@ class ExportCollector(EnvironmentCollector):
                 id=f"{page}#{info['id']}", kind="case", page=page, anchor=info["id"],
                 url=f"{url}#{info['id']}", title=info["title"], breadcrumb=crumbs + [info["title"]],
                 chapter="", text=plain_text(case), citations=_citations(case), docname=docname,
+                role="case",
             ))
         records.extend(_terms(doctree, page, url, title, docname))
         _store(env)[docname] = records
+
+
+def _role(page: str, section: nodes.section) -> str:
+    """The section's role in the content schema (inherited from the section it belongs to)."""
+    return inherited_role(page, [(s.get("ids", []), s[0].astext()) for s in _ancestors(section)])
 
 
 def _ancestors(node: nodes.Node) -> list[nodes.section]:

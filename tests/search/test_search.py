@@ -44,7 +44,8 @@ def test_answer_shape(client):
     assert set(body) == {"query", "total", "suggestion", "corrected_from", "terms", "facets", "results", "search_id", "notice"}
     assert set(body["facets"]) == {"chapter", "kind"}
     first = body["results"][0]
-    assert set(first) == {"page", "anchor", "url", "title", "breadcrumb", "snippet", "kind", "score", "sections"}
+    assert set(first) == {"page", "anchor", "url", "title", "breadcrumb", "snippet", "kind", "role", "score",
+                          "also_called", "sections"}
     assert first["url"].endswith("#" + first["anchor"])
     pages = [r["page"] for r in body["results"]]
     assert len(pages) == len(set(pages)), "one result per page"
@@ -128,3 +129,33 @@ def test_index_command_names_a_bad_synonym_line_and_keeps_the_live_index(basic_b
     assert out.exit_code == 1 and isinstance(out.exception, SystemExit), out.exception  # a message, no traceback
     assert "synonymer.txt:1: der skal stå ord på begge sider af =>." in out.output
     assert (basic_build / "index").resolve() == live
+
+
+def test_editors_also_called_words_are_merged_at_index_time(basic_build, tmp_path):
+    from klarret.db import db
+    from search import _build_step
+    from search.models import AlsoCalled, editor_words
+
+    app = make_app(basic_build, f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path,
+                   KLARRET_INDEX_DIR=tmp_path / "index")
+    with app.app_context():
+        db.session.add(AlsoCalled(page="hoering", word="  kontradiktion "))
+        db.session.commit()
+        assert editor_words() == {"hoering": ["kontradiktion"]}
+        _build_step(basic_build / "html")
+        first = Engine(tmp_path / "index", cache_size=0).search("kontradiktion")["results"][0]
+        assert first["page"] == "hoering" and first["also_called"] == ["kontradiktion"]
+        # `make run` builds before it migrates: no table is no words, not an error.
+        AlsoCalled.__table__.drop(db.engine)
+        assert editor_words() == {}
+        _build_step(basic_build / "html")
+        assert Engine(tmp_path / "index", cache_size=0).search("kontradiktion")["total"] == 0
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_results_page_says_also_called(client):
+    html = client.get("/soeg", query_string={"q": "agterskrivelse"}).get_data(as_text=True)
+    assert "Også kaldet: agterskrivelse" in html and "Partshøring" in html
+    html = client.get("/soeg", query_string={"q": "xqzvbtrw"}).get_data(as_text=True)
+    assert "Ingen resultater for »xqzvbtrw«" in html and "småord" not in html

@@ -88,6 +88,18 @@ def test_export_has_every_kind_with_the_schema(basic_build):
                                      "chapter", "text", "citations", "summary", "reviewed", "administrations"}
 
 
+def test_sections_carry_their_role_and_pages_their_lay_language(basic_build):
+    recs = records(basic_build)
+    assert recs["hoering#hoering-reglen"].role == "rule"
+    assert recs["hoering#hoering-undtagelser"].role == "rule", "a subsection inherits its parent's role"
+    assert recs["hoering#hoering-sager"].role == "case" and recs["hoering#hoering-sag-nabo"].role == "case"
+    page = recs["hoering"]
+    assert page.questions == ["Skal naboen have lov at sige noget, før jeg beslutter?",
+                              "Borgeren kender ikke lægens udtalelse"]
+    assert page.also_called == ["agterskrivelse", "høringsbrev"]
+    assert recs["andet"].questions == [] and recs["andet"].also_called == []
+
+
 def test_case_record_and_citations(basic_build):
     case = records(basic_build)["hoering#hoering-sag-nabo"]
     assert case.kind == "case" and case.title == "Naboen blev ikke hørt"

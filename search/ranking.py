@@ -1,0 +1,187 @@
+"""Ranking for one opened index: what a folder holds, which pages rank first and which section each shows.
+
+A page ranks by its records' BM25F scores and by the share of the query's words it has; its first
+section is chosen by score, by how much of the section's own heading the query names and by the
+section's role (from the export's content schema).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from math import log
+from pathlib import Path
+from typing import Any
+
+from whoosh import index
+
+from search.analysis import content_stems
+from search.indexer import META_FILE
+from search.query import Glossary, Parsed, QueryBuilder
+from search.scorer import PostingScorer
+from search.snippets import snippet
+from search.synonyms import Rule, SynonymTable
+
+NAVIGATION_WEIGHT = 0.5  # a page that is only a title and links (a chapter's front page) ranks lower
+NAVIGATION_TEXT = 300  # characters: below this, a page with no sections is such a page
+OTHER_CHAPTER = "Øvrige sider"  # the facet for pages outside the chapters (front page, about)
+SUMMARY_ROLE = "summary"
+# How much a record's role counts when choosing the section shown first for its page (not the
+# page's rank): a case only applies a rule, a list of mistakes rarely answers a question.
+ROLE_WEIGHT = {"case": 0.35, "mistakes": 0.8, "summary": 0.9}
+HEADING_WEIGHT = 1.0  # a section whose own heading the query covers is the one shown first
+COVERAGE_POWER = 1.0  # a page that has all the words asked about beats one that has one of them often
+HOW_WORDS = frozenset({"hvordan", "sådan"})  # "hvordan skriver jeg …" asks for the how-to section
+HOW_TO_WEIGHT = 1.5
+CITED_ROLE_WEIGHT = {"case": 0.4, "mistakes": 0.6, "summary": 0.7, "how-to": 0.8}
+
+
+@dataclass(frozen=True)
+class Opened:
+    """Everything read from one index folder. Replaced as a whole on reindex, so a query that
+    started on the old folder finishes on the old folder's arrays (docnums differ between folders)."""
+
+    target: str
+    ix: Any
+    docs: list[tuple[str, str, str]]  # docnum -> (page, kind, chapter)
+    stored: list[dict[str, Any]]  # docnum -> stored fields, read once: per hit they cost a third of a query
+    scorer: PostingScorer
+    builder: QueryBuilder
+    glossary: Glossary
+    titles: list[tuple[str, str, str, str]]  # type-ahead: (title, folded, url, kind)
+    navigation: frozenset[str]  # pages that are only a title and links
+    synonym_rules: list[Rule]
+    summaries: dict[str, int]  # page -> docnum of its "Kort fortalt" (summary role) section
+    topics: dict[str, list[frozenset[str]]]  # page -> stems of its title and each "also called" word
+    headings: list[frozenset[str]]  # docnum -> stems of a section's own heading, minus title_stems (cases: none)
+    vocab: dict[str, frozenset[str]]  # page -> the stems of all its words (text, title, lay language)
+    title_stems: dict[str, frozenset[str]]  # page -> its title's stems and compound parts
+
+
+def open_index(target: str) -> Opened:
+    """Open the index folder ``target`` and read what every query needs."""
+    ix = index.open_dir(target)
+    compound = ix.schema["compound"].analyzer
+    meta = json.loads((Path(target) / META_FILE).read_text(encoding="utf-8"))
+    rules = [Rule(tuple(a), tuple(b), o) for a, b, o in meta["synonyms"]]
+    titles, docs, stored, with_sections = [], [], [], set()
+    summaries: dict[str, int] = {}
+    topics: dict[str, list[frozenset[str]]] = defaultdict(list)
+    with ix.reader() as reader:
+        for docnum, doc in reader.iter_docs():
+            docs += [None] * (docnum + 1 - len(docs))
+            stored += [None] * (docnum + 1 - len(stored))
+            docs[docnum] = (doc["page"], doc["kind"], doc["chapter"])
+            stored[docnum] = doc
+            if doc["kind"] == "page":
+                titles.append((doc["label"], doc["label"].casefold(), "/" + doc["url"], "page"))
+                for name in [doc["label"], *json.loads(doc.get("also_called_words") or "[]")]:
+                    topics[doc["page"]].append(frozenset(content_stems(name)))
+            else:
+                with_sections.add(doc["page"])
+                if doc.get("role") == SUMMARY_ROLE and doc["page"] not in summaries:
+                    summaries[doc["page"]] = docnum
+        lengths = {name: [reader.doc_field_length(n, name, 1) for n in range(len(docs))]
+                   for name, f in ix.schema.items() if f.scorable}
+    for e in meta["glossary"]:
+        for name in (e["term"], *e["variants"]):
+            titles.append((name, name.casefold(), "/" + e["url"], "term"))
+    titles.sort(key=lambda t: (t[3] != "page", t[1]))
+    navigation = frozenset(d["page"] for d in stored if d and d["kind"] == "page" and d["page"] not in with_sections
+                           and len(d.get("text", "")) < NAVIGATION_TEXT)
+    title_stems = {d["page"]: frozenset(content_stems(d["label"])) | frozenset(t.text for t in compound(d["label"]))
+                   for d in stored if d and d["kind"] == "page"}
+    # A section's heading without its page's title words: those name the page, not the section.
+    # A case's title tells a story ("Naboen blev ikke hørt"); it does not say what the case answers.
+    headings = [frozenset(content_stems(d["label"])) - title_stems.get(d["page"], frozenset())
+                if d and d["kind"] == "section" else frozenset() for d in stored]
+    return Opened(target, ix, docs, stored, PostingScorer(lengths),
+                  QueryBuilder(meta["laws"], SynonymTable(rules), meta.get("provision_words")),
+                  Glossary(meta["glossary"]), titles, navigation, rules, summaries, dict(topics), headings,
+                  {page: frozenset(stems) for page, stems in meta.get("vocabulary", {}).items()}, title_stems)
+
+
+def coverage(o: Opened, groups: list[list[frozenset[str]]]) -> dict[str, float]:
+    """Page -> the share of the content words asked about that it has (in some form), each word
+    weighted by how few pages have it: "søgt" is on most pages, "søster" on few."""
+    if not groups:
+        return {}
+    has = [{p for p, vocab in o.vocab.items() if any(way <= vocab for way in ways)} for ways in groups]
+    weights = [log(1 + len(o.vocab) / (1 + len(pages))) for pages in has]
+    total = sum(weights) or 1.0
+    return {p: sum(w for w, pages in zip(weights, has) if p in pages) / total for p in o.vocab}
+
+
+def no_results(q: str, closest: list[str]) -> str:
+    """The notice for words the guidance does not use, with its closest words if it has any."""
+    text = f"Ingen resultater for »{q}«."
+    if closest:
+        names = [f"»{w}«" for w in closest]
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " eller " + names[-1]
+        return f"{text} De nærmeste ord i vejledningen er {listed}."
+    return f"{text} Tjek stavningen, eller prøv et andet eller bredere ord, fx »partshøring« eller »fvl § 19«."
+
+
+def asked(o: Opened, page: str, parsed: Parsed) -> frozenset[str]:
+    """The query's stems that could name one of ``page``'s sections: not its title words."""
+    return parsed.stems - o.title_stems.get(page, frozenset())
+
+
+def heading_factor(o: Opened, docnum: int, asked: frozenset[str]) -> float:
+    """More for a section whose own heading's words the query names ("Hvad kan du indberette?");
+    the page's title words name the page, not one of its sections (see ``_asked``)."""
+    heading = o.headings[docnum]
+    if not heading or not asked:
+        return 1.0
+    # Cosine-like: a long heading that holds two of the words beats a short one that holds one.
+    return 1.0 + HEADING_WEIGHT * len(heading & asked) / (len(heading) * len(asked)) ** 0.5
+
+
+def topic_pages(o: Opened, parsed: Parsed) -> set[str]:
+    """The pages whose title or "also called" word the query names and nothing more ("partshøring")."""
+    if parsed.cited or not parsed.phrases or not parsed.phrases[0]:
+        return set()
+    typed = frozenset(parsed.phrases[0])
+    return {page for page, names in o.topics.items() if typed in names}
+
+
+def also_called(page_doc: dict[str, Any] | None, stems: frozenset[str]) -> list[str]:
+    """The page's "also called" words that the query names."""
+    if not page_doc:
+        return []
+    return [w for w in json.loads(page_doc.get("also_called_words") or "[]")
+            if (ws := content_stems(w)) and set(ws) <= stems]
+
+
+def mentions(text: str, names: list[str]) -> bool:
+    """Whether ``text`` uses any of ``names``' words."""
+    return "<mark>" in snippet(text, frozenset(w for n in names for w in content_stems(n)))
+
+
+def result(o: Opened, page: str, g: dict, stems: frozenset[str]) -> dict[str, Any]:
+    records = [o.stored[n] for n in g["records"][:4]]
+    page_doc = o.stored[g["page_doc"]] if g["page_doc"] is not None else None
+    best = records[0] if records else page_doc
+    if best is None:  # a group is made by a matching record or page: this would be an indexing bug
+        raise LookupError(f"search result for page {page!r} has neither a record nor a page document")
+    breadcrumb = json.loads(best["breadcrumb"])
+    fallback = (page_doc or {}).get("summary_text", "")
+    text = snippet(best["text"], stems, fallback)
+    also = also_called(page_doc, stems)
+    return {
+        "page": page, "anchor": best["anchor"], "url": "/" + best["url"],
+        "title": page_doc["label"] if page_doc else breadcrumb[0],
+        "breadcrumb": breadcrumb, "snippet": text,
+        "kind": best["kind"], "role": best.get("role", ""), "score": round(g["score"], 3),
+        # Found through an everyday word the text does not use: say so ("Også kaldet: agterskrivelse").
+        "also_called": also if also and not mentions(best["text"], also) else [],
+        "sections": [{"anchor": r["anchor"], "title": r["label"], "snippet": snippet(r["text"], stems),
+                      "kind": r["kind"], "role": r.get("role", "")} for r in records[1:4]],
+    }
+
+
+def page_score(scores: list[float]) -> float:
+    """A page's score: its best record, plus a little for every further record that matches."""
+    top = sorted(scores, reverse=True)
+    return top[0] + 0.25 * sum(top[1:6])
