@@ -36,6 +36,91 @@ _ABBR = frozenset(ABBREVIATIONS)
 _END = re.compile(r"[.!?:](?=\s)")
 _WORD = re.compile(r"[^\W\d_]+")
 USIKKER = re.compile(r"<!--\s*usikker:\s*(.*?)\s*-->", re.DOTALL | re.IGNORECASE)
+_HEADING = re.compile(r"^(#{1,6})\s+(.*\S)\s*$")
+_ROLE = re.compile(r"\{([\w:-]+)\}`([^`<]*?)\s*(?:<[^`]*>)?`")
+_TEXT_ROLES = frozenset({"term", "doc", "ref", "numref", "abbr"})
+_LIST_ITEM = re.compile(r"^(?:[-*]|\d+\.)\s+")
+# Case-directive part labels are not prose.
+SECTION_LABELS = frozenset({"Situation:", "Spørgsmål:", "Vurdering:", "Resultat:"})
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ»\"(])")
+_CASE_TITLE = re.compile(r"```\{case\}\s*(.+)")
+
+
+@dataclass
+class UncertainMark:
+    """One open `<!-- usikker: ... -->` mark: where it is, what it doubts, what the jurist must answer."""
+
+    page: str
+    section: str
+    sentence: str
+    question: str
+    source: str
+    line: int
+
+
+def _plain(text: str) -> str:
+    """MyST as plain text: {fvl}`19` -> fvl. § 19, {term}`parten <part>` -> parten, no bold, one space."""
+    def role(m: re.Match) -> str:
+        name, body = m.group(1), m.group(2)
+        if name in _TEXT_ROLES:
+            return body
+        return f"{name} {body}" if body.startswith("art.") else f"{name}. § {body}"
+
+    return " ".join(_ROLE.sub(role, text).replace("**", "").split())
+
+
+def uncertain_marks(source_dir: Path) -> list[UncertainMark]:
+    """Every open usikker mark in the guidance's sources, with the section and the sentence just before it."""
+    marks: list[UncertainMark] = []
+    for path in sorted(source_dir.rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        if "usikker" not in text.lower():
+            continue
+        section, paragraph = "", []
+        offsets = [0]
+        for line in text.splitlines(keepends=True):
+            offsets.append(offsets[-1] + len(line))
+        for m in USIKKER.finditer(text):
+            before = text[:m.start()]
+            section, paragraph = _context(before)
+            marks.append(UncertainMark(
+                page=path.stem, section=section, sentence=_doubted_sentence(paragraph, text[m.end():]),
+                question=" ".join(m.group(1).split()), source=str(path.relative_to(source_dir)),
+                line=before.count("\n") + 1))
+    return marks
+
+
+def _doubted_sentence(paragraph: list[str], after: str) -> str:
+    """The sentence a mark doubts: the last one before it that cites or counts, else the last one.
+
+    A mark placed before a case (no prose above it) doubts that case; its title is given.
+    """
+    sentences = [x for x in _SENTENCE_END.split(_plain(" ".join(paragraph))) if x]
+    if not sentences:
+        case = _CASE_TITLE.search(after[:400])
+        return f"Sagseksemplet »{case.group(1).strip()}«" if case else ""
+    factual = [x for x in sentences if re.search(r"\d|§", x)]
+    return (factual or sentences)[-1]
+
+
+def _context(before: str) -> tuple[str, list[str]]:
+    """The nearest heading above a position and the last paragraph of prose before it."""
+    section, paragraph, current, in_fence = "", [], [], False
+    for line in before.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("```"):
+            in_fence = not in_fence
+            continue
+        heading = None if in_fence else _HEADING.match(line)
+        if heading:
+            section, paragraph, current = heading.group(2), [], []
+        elif not stripped:
+            paragraph, current = (current or paragraph), []
+        elif not stripped.startswith(("(", "%", "<!--", ":")) and stripped not in SECTION_LABELS:
+            if _LIST_ITEM.match(stripped):
+                paragraph, current = (current or paragraph), []
+            current.append(_LIST_ITEM.sub("", stripped))
+    return section, current or paragraph
 
 
 def lix(text: str) -> tuple[float, int, int]:
@@ -145,8 +230,13 @@ def content_group() -> None:
 
 @content_group.command("report")
 @click.option("--cites", metavar="'LOV §'", help="Vis hvor en bestemmelse citeres, fx --cites \"fvl 19\".")
-def report_command(cites: str | None) -> None:
+@click.option("--usikker", "usikker", is_flag=True,
+              help="Vis de åbne usikre oplysninger til juridisk gennemgang: side, afsnit, sætning og spørgsmål.")
+def report_command(cites: str | None, usikker: bool) -> None:
     """Sider, afsnit, sager, citater, ord, LIX, gennemgangsdato og usikre oplysninger."""
+    if usikker:
+        _print_uncertain(Path(current_app.config["KLARRET_SOURCE_DIR"]))
+        return
     html = Path(current_app.config["KLARRET_HTML_DIR"])
     try:
         if cites:
@@ -173,6 +263,17 @@ def report_command(cites: str | None) -> None:
     hooks = current_app.extensions.get("klarret.content_report", [])
     for hook in hooks:
         hook(reports)
+
+
+def _print_uncertain(source_dir: Path) -> None:
+    marks = uncertain_marks(source_dir)
+    click.echo(f"{len(marks)} usikre oplysninger til juridisk gennemgang.")
+    click.echo("Luk en markering ved at rette eller bekræfte teksten og slette kommentaren; "
+               "skriv i commit-beskeden, hvilken lov og paragraf (eller offentlig kilde) du har tjekket.")
+    for i, mark in enumerate(marks, 1):
+        click.echo(f"\n{i}. {mark.page} › {mark.section or '(før første overskrift)'}  ({mark.source}:{mark.line})")
+        click.echo(f"   Sætning:   {mark.sentence or '(ingen sætning lige før markeringen)'}")
+        click.echo(f"   Spørgsmål: {mark.question}")
 
 
 def _print_cites(html: Path, cites: str) -> None:

@@ -104,3 +104,68 @@ def test_uncertain_marks_are_reported(report):
     marks = [u for p in report.values() for u in p.uncertain]
     assert marks, "the uncertain facts of the catalogue are marked <!-- usikker: ... --> for review"
     assert all(m and not re.search(r"-->", m) for m in marks)
+
+
+UNCERTAIN_PAGE = """---
+summary: En side.
+---
+
+(side)=
+# Side
+
+(side-reglen)=
+## Reglen
+
+Parten skal høres. Efter {fvl}`24, stk. 3` kan begrundelsen gøres kortere af hensyn til {term}`parten <part>`.
+
+<!-- usikker: Står undtagelsen i § 24, stk. 3? -->
+
+(side-sager)=
+## Sagseksempler
+
+<!-- usikker: Er FOB-nummeret rigtigt? -->
+
+```{case} Naboen blev ikke hørt
+:name: side-sag-nabo
+```
+"""
+
+
+def test_uncertain_marks_name_page_section_sentence_and_question(tmp_path):
+    from klarret.guidance.content import uncertain_marks
+
+    (tmp_path / "kapitel").mkdir()
+    (tmp_path / "kapitel" / "side.md").write_text(UNCERTAIN_PAGE, encoding="utf-8")
+    (tmp_path / "uden.md").write_text("# Uden\n\nIngen tvivl her.\n", encoding="utf-8")
+    first, second = uncertain_marks(tmp_path)
+    assert (first.page, first.section, first.source, first.line) == ("side", "Reglen", "kapitel/side.md", 13)
+    assert first.sentence == ("Efter fvl. § 24, stk. 3 kan begrundelsen gøres kortere af hensyn til parten.")
+    assert first.question == "Står undtagelsen i § 24, stk. 3?"
+    assert (second.section, second.sentence) == ("Sagseksempler", "Sagseksemplet »Naboen blev ikke hørt«")
+
+
+def test_content_report_usikker_lists_open_marks_for_a_jurist(tmp_path):
+    from flask import Flask
+
+    from klarret.guidance import content
+
+    (tmp_path / "side.md").write_text(UNCERTAIN_PAGE, encoding="utf-8")
+    app = Flask(__name__)
+    app.config["KLARRET_SOURCE_DIR"] = str(tmp_path)
+    content.init_app(app)
+    with app.app_context():  # the `flask` command pushes one; the bare test runner does not
+        result = app.test_cli_runner().invoke(args=["content", "report", "--usikker"])
+    assert result.exit_code == 0, result.output
+    assert "2 usikre oplysninger" in result.output
+    assert "1. side › Reglen  (side.md:13)" in result.output
+    assert "Sætning:   Efter fvl. § 24, stk. 3 kan begrundelsen" in result.output
+    assert "Spørgsmål: Er FOB-nummeret rigtigt?" in result.output
+
+
+def test_at_most_fifteen_uncertain_marks_each_with_a_question():
+    from klarret.guidance.content import uncertain_marks
+
+    marks = uncertain_marks(SOURCE_DIR)
+    assert len(marks) <= 15, [f"{m.page}: {m.question[:60]}" for m in marks]
+    without_question = [m.page for m in marks if "?" not in m.question]
+    assert not without_question, f"each open mark must ask the jurist an exact question: {without_question}"
