@@ -14,7 +14,7 @@ from flask import Flask, current_app
 from klarret.export import RECORDS_FILE, Record, export_dir, iter_records, read_laws
 from klarret.legal import ReferenceError, parse_reference
 
-# The 34 topics of the catalogue (page id = file stem), each a page with the same five sections.
+# The catalogue's 34 topics and the manager's page (page id = file stem), each with the same five sections.
 TOPICS = (
     "hjemmel", "skoen-saglighed", "afgoerelsesbegrebet", "inhabilitet", "god-forvaltningsskik",
     "ligebehandling", "vejledning", "helhedsvurdering", "partsrepraesentation", "sagsoplysning",
@@ -23,6 +23,7 @@ TOPICS = (
     "partsaktindsigt", "aktindsigt-offl", "aktindsigt-frister", "indsigtsret-gdpr", "tavshedspligt",
     "videregivelse", "databeskyttelse", "ytringsfrihed", "whistleblowing", "borgerraadgiveren",
     "it-krav", "automatiske-afgoerelser", "ai-beslutningsstoette", "digital-kommunikation",
+    "lederens-ansvar",
 )
 SECTIONS = {"kort": "Kort fortalt", "reglen": "Reglen", "saadan": "Sådan gør du", "fejl": "Typiske fejl",
             "sager": "Sagseksempler"}
