@@ -47,6 +47,46 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ»\"(])")
 _CASE_TITLE = re.compile(r"```\{case\}\s*(.+)")
 
 
+# The style guide's word list (README, "Writing guidance"): discouraged word -> preferred word.
+# Each pattern matches the word's inflected forms, case-insensitively, as a whole word.
+DISCOURAGED_WORDS: tuple[tuple[str, str, str], ...] = (
+    (r"book(?:e|er|ede|et)", "booke", "bestille"),
+    (r"sparr(?:ing|e|er|ede)", "sparring", "rådgivning, drøfte"),
+    (r"fair", "fair", "retfærdig, rimelig"),
+    (r"e-mail(?:s|en|ene)?", "e-mail", "mail"),
+    (r"deadline(?:s|n|r|rne)?", "deadline", "frist"),
+    (r"case(?:n|s)", "casen", "sagen"),
+    (r"i henhold til", "i henhold til", "efter"),
+    (r"såfremt", "såfremt", "hvis"),
+    (r"endvidere", "endvidere", "også"),
+    (r"nærværende", "nærværende", "denne"),
+    (r"(?:den )?pågældende", "pågældende", "borgeren, parten, medarbejderen"),
+    (r"vedkommende", "vedkommende", "borgeren, parten, medarbejderen"),
+    (r"vedrørende", "vedrørende", "om"),
+    (r"han/hun|hun/han|hun eller han|hende eller ham|hendes eller hans", "han/hun", "han eller hun"),
+)
+_DISCOURAGED = [(re.compile(rf"(?<![\w-]){pattern}(?![\w-])", re.IGNORECASE), word, better)
+                for pattern, word, better in DISCOURAGED_WORDS]
+# "jf." is for lawyers; in running text write "efter" or "se". At most this many in all.
+JF_LIMITS = {"guidance": 40, "courses": 20}
+_JF = re.compile(r"(?<![\w])jf\.", re.IGNORECASE)
+
+
+def discouraged_words(text: str) -> dict[str, tuple[str, int]]:
+    """Discouraged words in a text: word -> (preferred word, number of hits)."""
+    hits: dict[str, tuple[str, int]] = {}
+    for pattern, word, better in _DISCOURAGED:
+        n = len(pattern.findall(text))
+        if n:
+            hits[word] = (better, n)
+    return hits
+
+
+def count_jf(text: str) -> int:
+    """How many times a text says "jf."."""
+    return len(_JF.findall(text))
+
+
 @dataclass
 class UncertainMark:
     """One open `<!-- usikker: ... -->` mark: where it is, what it doubts, what the jurist must answer."""

@@ -169,3 +169,42 @@ def test_at_most_fifteen_uncertain_marks_each_with_a_question():
     assert len(marks) <= 15, [f"{m.page}: {m.question[:60]}" for m in marks]
     without_question = [m.page for m in marks if "?" not in m.question]
     assert not without_question, f"each open mark must ask the jurist an exact question: {without_question}"
+
+
+COURSES_DIR = SOURCE_DIR.parent.parent / "quizzes" / "courses"
+
+
+def test_discouraged_words_are_found_with_their_replacement():
+    from klarret.guidance.content import count_jf, discouraged_words
+
+    hits = discouraged_words("Book-klubben? Nej: han vil booke en tid via e-mail. E-mailen kom. Affair er ikke fair.")
+    assert hits == {"booke": ("bestille", 1), "e-mail": ("mail", 2), "fair": ("retfærdig, rimelig", 1)}
+    assert discouraged_words("Send en mail til borgeren, hvis han eller hun spørger.") == {}
+    assert count_jf("Se fvl. § 3, jf. § 2 (jf. stk. 1). Jf. også § 4. Ikke: ejf.") == 3
+
+
+def test_the_guidance_uses_no_discouraged_words(records):
+    from klarret.guidance.content import discouraged_words
+
+    found = {page: hits for page, text in page_text(records).items() if (hits := discouraged_words(text))}
+    assert not found, f"replace the discouraged words (README, Writing guidance): {found}"
+
+
+def test_the_courses_use_no_discouraged_words():
+    from klarret.guidance.content import discouraged_words
+
+    found = {p.name: hits for p in sorted(COURSES_DIR.glob("*.toml"))
+             if (hits := discouraged_words(p.read_text(encoding="utf-8")))}
+    assert not found, f"replace the discouraged words (README, Writing guidance): {found}"
+
+
+def test_jf_is_rare_in_the_guidance_and_the_courses(records):
+    from klarret.guidance.content import JF_LIMITS, count_jf
+
+    per_page = {page: n for page, text in page_text(records).items() if (n := count_jf(text))}
+    assert sum(per_page.values()) <= JF_LIMITS["guidance"], \
+        f"'jf.' {sum(per_page.values())} times in the guidance (at most {JF_LIMITS['guidance']}): {per_page}"
+    per_course = {p.name: n for p in sorted(COURSES_DIR.glob("*.toml"))
+                  if (n := count_jf(p.read_text(encoding="utf-8")))}
+    assert sum(per_course.values()) <= JF_LIMITS["courses"], \
+        f"'jf.' {sum(per_course.values())} times in the courses (at most {JF_LIMITS['courses']}): {per_course}"
