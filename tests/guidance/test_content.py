@@ -208,3 +208,17 @@ def test_jf_is_rare_in_the_guidance_and_the_courses(records):
                   if (n := count_jf(p.read_text(encoding="utf-8")))}
     assert sum(per_course.values()) <= JF_LIMITS["courses"], \
         f"'jf.' {sum(per_course.values())} times in the courses (at most {JF_LIMITS['courses']}): {per_course}"
+
+
+def test_front_page_shows_the_latest_changes_and_the_app_serves_the_feed(client):
+    import xml.etree.ElementTree as ET
+
+    front = client.get("/").get_data(as_text=True)
+    assert "Nyt i KlarRet" in front and 'href="/nyt.atom"' in front
+    assert front.count('<li><p>2. december 2026 – ') <= 10
+    response = client.get("/nyt.atom")
+    assert response.status_code == 200
+    assert response.mimetype == "application/atom+xml"
+    feed = ET.fromstring(response.data)
+    titles = [e.findtext("{http://www.w3.org/2005/Atom}title") for e in feed.findall("{http://www.w3.org/2005/Atom}entry")]
+    assert "Inhabilitet" in titles and "Lederens ansvar for god sagsbehandling" in titles
