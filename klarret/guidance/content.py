@@ -63,7 +63,8 @@ DISCOURAGED_WORDS: tuple[tuple[str, str, str], ...] = (
     (r"(?:den )?pågældende", "pågældende", "borgeren, parten, medarbejderen"),
     (r"vedkommende", "vedkommende", "borgeren, parten, medarbejderen"),
     (r"vedrørende", "vedrørende", "om"),
-    (r"han/hun|hun/han|hun eller han|hende eller ham|hendes eller hans", "han/hun", "han eller hun"),
+    (r"han/hun|hun/han|han eller hun|hun eller han|ham eller hende|hende eller ham|hans eller hendes|hendes eller hans",
+     "han eller hun", "hun (om borgeren i almindelig tekst)"),
 )
 _DISCOURAGED = [(re.compile(rf"(?<![\w-]){pattern}(?![\w-])", re.IGNORECASE), word, better)
                 for pattern, word, better in DISCOURAGED_WORDS]

@@ -179,7 +179,9 @@ def test_discouraged_words_are_found_with_their_replacement():
 
     hits = discouraged_words("Book-klubben? Nej: han vil booke en tid via e-mail. E-mailen kom. Affair er ikke fair.")
     assert hits == {"booke": ("bestille", 1), "e-mail": ("mail", 2), "fair": ("retfærdig, rimelig", 1)}
-    assert discouraged_words("Send en mail til borgeren, hvis han eller hun spørger.") == {}
+    assert discouraged_words("Send en mail til borgeren, hvis hun spørger.") == {}
+    assert discouraged_words("Borgeren kan klage, hvis han eller hun vil.") == {
+        "han eller hun": ("hun (om borgeren i almindelig tekst)", 1)}
     assert count_jf("Se fvl. § 3, jf. § 2 (jf. stk. 1). Jf. også § 4. Ikke: ejf.") == 3
 
 
