@@ -18,7 +18,7 @@ import json
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -88,7 +88,7 @@ def all_changes(env: BuildEnvironment) -> list[Change]:
 class NytDirective(SphinxDirective):
     """```{nyt}``` – the newest changes across the guidance."""
 
-    option_spec = {"antal": directives.positive_int}
+    option_spec: ClassVar[dict[str, Any]] = {"antal": directives.positive_int}
 
     def run(self) -> list[nodes.Node]:
         self.env.klarret_news_docs = getattr(self.env, "klarret_news_docs", set()) | {self.env.docname}

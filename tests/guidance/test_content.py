@@ -132,7 +132,7 @@ Parten skal høres. Efter {fvl}`24, stk. 3` kan begrundelsen gøres kortere af h
 
 
 def test_uncertain_marks_name_page_section_sentence_and_question(tmp_path):
-    from klarret.guidance.content import uncertain_marks
+    from klarret.guidance.editorial import uncertain_marks
 
     (tmp_path / "kapitel").mkdir()
     (tmp_path / "kapitel" / "side.md").write_text(UNCERTAIN_PAGE, encoding="utf-8")
@@ -163,7 +163,7 @@ def test_content_report_usikker_lists_open_marks_for_a_jurist(tmp_path):
 
 
 def test_at_most_fifteen_uncertain_marks_each_with_a_question():
-    from klarret.guidance.content import uncertain_marks
+    from klarret.guidance.editorial import uncertain_marks
 
     marks = uncertain_marks(SOURCE_DIR)
     assert len(marks) <= 15, [f"{m.page}: {m.question[:60]}" for m in marks]
@@ -175,7 +175,7 @@ COURSES_DIR = SOURCE_DIR.parent.parent / "quizzes" / "courses"
 
 
 def test_discouraged_words_are_found_with_their_replacement():
-    from klarret.guidance.content import count_jf, discouraged_words
+    from klarret.guidance.editorial import count_jf, discouraged_words
 
     hits = discouraged_words("Book-klubben? Nej: han vil booke en tid via e-mail. E-mailen kom. Affair er ikke fair.")
     assert hits == {"booke": ("bestille", 1), "e-mail": ("mail", 2), "fair": ("retfærdig, rimelig", 1)}
@@ -186,14 +186,14 @@ def test_discouraged_words_are_found_with_their_replacement():
 
 
 def test_the_guidance_uses_no_discouraged_words(records):
-    from klarret.guidance.content import discouraged_words
+    from klarret.guidance.editorial import discouraged_words
 
     found = {page: hits for page, text in page_text(records).items() if (hits := discouraged_words(text))}
     assert not found, f"replace the discouraged words (README, Writing guidance): {found}"
 
 
 def test_the_courses_use_no_discouraged_words():
-    from klarret.guidance.content import discouraged_words
+    from klarret.guidance.editorial import discouraged_words
 
     found = {p.name: hits for p in sorted(COURSES_DIR.glob("*.toml"))
              if (hits := discouraged_words(p.read_text(encoding="utf-8")))}
@@ -201,7 +201,7 @@ def test_the_courses_use_no_discouraged_words():
 
 
 def test_jf_is_rare_in_the_guidance_and_the_courses(records):
-    from klarret.guidance.content import JF_LIMITS, count_jf
+    from klarret.guidance.editorial import JF_LIMITS, count_jf
 
     per_page = {page: n for page, text in page_text(records).items() if (n := count_jf(text))}
     assert sum(per_page.values()) <= JF_LIMITS["guidance"], \
