@@ -149,10 +149,15 @@ def content_group() -> None:
 @click.option("--cites", metavar="'LOV §'", help="Vis hvor en bestemmelse citeres, fx --cites \"fvl 19\".")
 @click.option("--usikker", "usikker", is_flag=True,
               help="Vis de åbne usikre oplysninger til juridisk gennemgang: side, afsnit, sætning og spørgsmål.")
-def report_command(cites: str | None, usikker: bool) -> None:
+@click.option("--changed-since", "since", type=click.DateTime(["%Y-%m-%d"]), metavar="ÅÅÅÅ-MM-DD",
+              help="Vis de afsnit, der er ændret siden datoen (efter git-historikken), og spørgsmålene til dem.")
+def report_command(cites: str | None, usikker: bool, since: dt.datetime | None) -> None:
     """Sider, afsnit, sager, citater, ord, LIX, gennemgangsdato og usikre oplysninger."""
     if usikker:
         _print_uncertain(Path(current_app.config["KLARRET_SOURCE_DIR"]))
+        return
+    if since:
+        _print_changed(Path(current_app.config["KLARRET_SOURCE_DIR"]), since.date())
         return
     html = Path(current_app.config["KLARRET_HTML_DIR"])
     try:
@@ -193,6 +198,41 @@ def _print_uncertain(source_dir: Path) -> None:
         click.echo(f"   Spørgsmål: {mark.question}")
 
 
+def _print_changed(source_dir: Path, since: dt.date) -> None:
+    from klarret.guidance.review import linked_targets, sections_changed_since
+    from quizzes.courses.loader import load_courses
+
+    changed = sections_changed_since(source_dir, since)
+    links = linked_targets(load_courses()[0])
+    click.echo(f"{len(changed)} afsnit er ændret siden {since.isoformat()}:")
+    for page, label in changed:
+        questions = links.get(f"{page}#{label}", [])
+        click.echo(f"  {page} › {label}" + (f"  (spørgsmål: {', '.join(questions)})" if questions else ""))
+
+
+@content_group.command("review-courses")
+def review_courses_command() -> None:
+    """Notér, at kursusspørgsmålene er gennemgået mod de afsnit, de linker til, som de ser ud nu."""
+    from klarret.guidance.review import REVIEW_FILE, record_review
+    from quizzes.courses.loader import load_courses
+
+    changed = record_review(Path(current_app.config["KLARRET_HTML_DIR"]), load_courses()[0])
+    click.echo(f"{len(changed)} afsnit noteret som gennemgået i {REVIEW_FILE.name}"
+               + (": " + ", ".join(changed) if changed else "."))
+
+
+def _review_step(html: Path) -> None:
+    """Build step: warn, naming the questions, when a linked section changed since the courses' review."""
+    from klarret.guidance import review
+    from quizzes.courses.loader import load_courses
+
+    stale = review.stale_links(html, load_courses()[0], review.REVIEW_FILE)
+    for link in stale:
+        click.echo(f"ADVARSEL: {link.message()}")
+    if stale:
+        click.echo("Når spørgsmålene er gennemgået: kør 'klarret content review-courses' og commit filen.")
+
+
 def _print_cites(html: Path, cites: str) -> None:
     law, _, ref = cites.strip().partition(" ")
     laws = read_laws(html)
@@ -210,5 +250,9 @@ def _print_cites(html: Path, cites: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Register `klarret content report`."""
+    """Register `klarret content report` and `review-courses`, and the build's course-review warning."""
+    from klarret import build
+
     app.cli.add_command(content_group)
+    if "klarret.build_steps" in app.extensions:
+        build.register_step(app, "Tjekker, om kursusspørgsmål skal gennemgås", _review_step)
