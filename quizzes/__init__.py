@@ -69,6 +69,9 @@ def _register(app: Flask) -> None:
     reg.set_page(Page.AFTER_LOGIN, "quizzes.my_page")
     reg.add_audit_labels(AUDIT_LABELS)
     reg.add_build_step("Tjekker kurserne mod vejledningen", _build_step)
+    from quizzes.courses.review import review_step
+
+    reg.add_build_step("Tjekker, om kursusspørgsmål skal gennemgås", review_step)
     reg.add_cites_report(_cites_hook)
     reg.add_content_report(_stale_pages_hook)
 

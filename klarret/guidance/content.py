@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,10 +14,11 @@ from flask import Flask
 
 from klarret import clock, settings
 from klarret.export import RECORDS_FILE, Record, export_dir, iter_records, read_laws
+from klarret.guidance.editorial import USIKKER, uncertain_marks
 from klarret.legal import CitationError, parse_reference
 from klarret.registry import registry
 
-# The 34 topics of the catalogue (page id = file stem), each a page with the same five sections.
+# The catalogue's 34 topics and the manager's page (page id = file stem), each with the same five sections.
 TOPICS = (
     "hjemmel", "skoen-saglighed", "afgoerelsesbegrebet", "inhabilitet", "god-forvaltningsskik",
     "ligebehandling", "vejledning", "helhedsvurdering", "partsrepraesentation", "sagsoplysning",
@@ -25,6 +27,7 @@ TOPICS = (
     "partsaktindsigt", "aktindsigt-offl", "aktindsigt-frister", "indsigtsret-gdpr", "tavshedspligt",
     "videregivelse", "databeskyttelse", "ytringsfrihed", "whistleblowing", "borgerraadgiveren",
     "it-krav", "automatiske-afgoerelser", "ai-beslutningsstoette", "digital-kommunikation",
+    "lederens-ansvar",
 )
 SECTIONS = {"kort": "Kort fortalt", "reglen": "Reglen", "saadan": "Sådan gør du", "fejl": "Typiske fejl",
             "sager": "Sagseksempler"}
@@ -37,7 +40,7 @@ ABBREVIATIONS = ("stk", "nr", "pkt", "jf", "fx", "f.eks", "bl.a", "art", "kap", 
 _ABBR = frozenset(ABBREVIATIONS)
 _END = re.compile(r"[.!?:](?=\s)")
 _WORD = re.compile(r"[^\W\d_]+")
-USIKKER = re.compile(r"<!--\s*usikker:\s*(.*?)\s*-->", re.DOTALL | re.IGNORECASE)
+
 
 
 def lix(text: str) -> tuple[float, int, int]:
@@ -147,8 +150,18 @@ def content_group() -> None:
 
 @content_group.command("report")
 @click.option("--cites", metavar="'LOV §'", help="Vis hvor en bestemmelse citeres, fx --cites \"fvl 19\".")
-def report_command(cites: str | None) -> None:
+@click.option("--usikker", "usikker", is_flag=True,
+              help="Vis de åbne usikre oplysninger til juridisk gennemgang: side, afsnit, sætning og spørgsmål.")
+@click.option("--changed-since", "since", type=click.DateTime(["%Y-%m-%d"]), metavar="ÅÅÅÅ-MM-DD",
+              help="Vis de afsnit, der er ændret siden datoen (efter git-historikken), og spørgsmålene til dem.")
+def report_command(cites: str | None, usikker: bool, since: dt.datetime | None) -> None:
     """Sider, afsnit, sager, citater, ord, LIX, gennemgangsdato og usikre oplysninger."""
+    if usikker:
+        _print_uncertain(settings.current().source_dir)
+        return
+    if since:
+        _print_changed(settings.current().source_dir, since.date())
+        return
     html = settings.current().html_dir
     try:
         if cites:
@@ -174,6 +187,30 @@ def report_command(cites: str | None) -> None:
         click.echo(f"  {page}: {text}")
     for hook in registry().content_report_hooks:
         hook(reports)
+
+
+def _print_uncertain(source_dir: Path) -> None:
+    marks = uncertain_marks(source_dir)
+    click.echo(f"{len(marks)} usikre oplysninger til juridisk gennemgang.")
+    click.echo("Luk en markering ved at rette eller bekræfte teksten og slette kommentaren; "
+               "skriv i commit-beskeden, hvilken lov og paragraf (eller offentlig kilde) du har tjekket.")
+    for i, mark in enumerate(marks, 1):
+        click.echo(f"\n{i}. {mark.page} › {mark.section or '(før første overskrift)'}  ({mark.source}:{mark.line})")
+        click.echo(f"   Sætning:   {mark.sentence or '(ingen sætning lige før markeringen)'}")
+        click.echo(f"   Spørgsmål: {mark.question}")
+
+
+def _print_changed(source_dir: Path, since: dt.date) -> None:
+    from klarret.guidance.history import sections_changed_since
+
+    changed = sections_changed_since(source_dir, since)
+    click.echo(f"{len(changed)} afsnit er ændret siden {since.isoformat()}:")
+    for page, label in changed:
+        click.echo(f"  {page} › {label}")
+    # The features say what links to these sections (e.g. the course questions to review).
+    found = [SimpleNamespace(page=page, anchor=label) for page, label in changed]
+    for hook in registry().cites_report_hooks:
+        hook(found)
 
 
 def _print_cites(html: Path, cites: str) -> None:

@@ -1,4 +1,4 @@
-"""KlarRet's Sphinx extension: case examples, legal-citation roles, theme glue and the JSON Lines export."""
+"""KlarRet's Sphinx extension: case examples, legal-citation roles, theme glue, the JSON Lines export and "Nyt i KlarRet"."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from sphinx.application import Sphinx
 from klarret.sphinxext.case import setup_case
 from klarret.sphinxext.citations import setup_citations
 from klarret.sphinxext.export import setup_export
+from klarret.sphinxext.news import setup_news
 from klarret.sphinxext.theme import setup_theme
 
 # Bump when the extension changes what it stores for a document, so Sphinx re-reads every page.
-ENV_VERSION = 6
+ENV_VERSION = 7  # bumped whenever what the extension records changes
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -21,5 +22,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_case(app)
     setup_export(app)
     setup_theme(app)
+    setup_news(app)
     return {"version": "1.0", "env_version": ENV_VERSION,
             "parallel_read_safe": True, "parallel_write_safe": True}

@@ -74,3 +74,13 @@ def check_command(as_json: bool, org: bool) -> None:
                        f"{sum(q.case_based for q in c.questions)} sagsbaserede, version {c.version}")
     if errors:
         raise SystemExit(1)
+
+
+@courses_group.command("review")
+def review_command() -> None:
+    """Notér, at kursusspørgsmålene er gennemgået mod de afsnit, de linker til, som de ser ud nu."""
+    from quizzes.courses.review import REVIEW_FILE, record_review
+
+    changed = record_review(settings.current().html_dir, check_files(None)[0])
+    click.echo(f"{len(changed)} afsnit noteret som gennemgået i {REVIEW_FILE.name}"
+               + (": " + ", ".join(changed) if changed else "."))

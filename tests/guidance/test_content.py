@@ -131,3 +131,125 @@ def test_stale_pages_hook_lists_the_questions_on_those_pages(capsys):
     assert f"{courses[0].id:24} {question.id:20} {question.page}#{question.anchor}" in out
     on_page = sum(q.page == question.page for c in courses for q in c.questions)
     assert f"over et år ({on_page}):" in out
+
+
+UNCERTAIN_PAGE = """---
+summary: En side.
+---
+
+(side)=
+# Side
+
+(side-reglen)=
+## Reglen
+
+Parten skal høres. Efter {fvl}`24, stk. 3` kan begrundelsen gøres kortere af hensyn til {term}`parten <part>`.
+
+<!-- usikker: Står undtagelsen i § 24, stk. 3? -->
+
+(side-sager)=
+## Sagseksempler
+
+<!-- usikker: Er FOB-nummeret rigtigt? -->
+
+```{case} Naboen blev ikke hørt
+:name: side-sag-nabo
+```
+"""
+
+
+def test_uncertain_marks_name_page_section_sentence_and_question(tmp_path):
+    from klarret.guidance.editorial import uncertain_marks
+
+    (tmp_path / "kapitel").mkdir()
+    (tmp_path / "kapitel" / "side.md").write_text(UNCERTAIN_PAGE, encoding="utf-8")
+    (tmp_path / "uden.md").write_text("# Uden\n\nIngen tvivl her.\n", encoding="utf-8")
+    first, second = uncertain_marks(tmp_path)
+    assert (first.page, first.section, first.source, first.line) == ("side", "Reglen", "kapitel/side.md", 13)
+    assert first.sentence == ("Efter fvl. § 24, stk. 3 kan begrundelsen gøres kortere af hensyn til parten.")
+    assert first.question == "Står undtagelsen i § 24, stk. 3?"
+    assert (second.section, second.sentence) == ("Sagseksempler", "Sagseksemplet »Naboen blev ikke hørt«")
+
+
+def test_content_report_usikker_lists_open_marks_for_a_jurist(tmp_path):
+    from flask import Flask
+
+    from klarret.guidance import content
+
+    (tmp_path / "side.md").write_text(UNCERTAIN_PAGE, encoding="utf-8")
+    from klarret import settings
+
+    app = Flask(__name__)
+    settings.init_app(app, settings.load(overrides={"KLARRET_SOURCE_DIR": tmp_path}))
+    content.init_app(app)
+    with app.app_context():  # the `flask` command pushes one; the bare test runner does not
+        result = app.test_cli_runner().invoke(args=["content", "report", "--usikker"])
+    assert result.exit_code == 0, result.output
+    assert "2 usikre oplysninger" in result.output
+    assert "1. side › Reglen  (side.md:13)" in result.output
+    assert "Sætning:   Efter fvl. § 24, stk. 3 kan begrundelsen" in result.output
+    assert "Spørgsmål: Er FOB-nummeret rigtigt?" in result.output
+
+
+def test_at_most_fifteen_uncertain_marks_each_with_a_question():
+    from klarret.guidance.editorial import uncertain_marks
+
+    marks = uncertain_marks(SOURCE_DIR)
+    assert len(marks) <= 15, [f"{m.page}: {m.question[:60]}" for m in marks]
+    without_question = [m.page for m in marks if "?" not in m.question]
+    assert not without_question, f"each open mark must ask the jurist an exact question: {without_question}"
+
+
+COURSES_DIR = SOURCE_DIR.parent.parent / "quizzes" / "courses"
+
+
+def test_discouraged_words_are_found_with_their_replacement():
+    from klarret.guidance.editorial import count_jf, discouraged_words
+
+    hits = discouraged_words("Book-klubben? Nej: han vil booke en tid via e-mail. E-mailen kom. Affair er ikke fair.")
+    assert hits == {"booke": ("bestille", 1), "e-mail": ("mail", 2), "fair": ("retfærdig, rimelig", 1)}
+    assert discouraged_words("Send en mail til borgeren, hvis hun spørger.") == {}
+    assert discouraged_words("Borgeren kan klage, hvis han eller hun vil.") == {
+        "han eller hun": ("hun (om borgeren i almindelig tekst)", 1)}
+    assert count_jf("Se fvl. § 3, jf. § 2 (jf. stk. 1). Jf. også § 4. Ikke: ejf.") == 3
+
+
+def test_the_guidance_uses_no_discouraged_words(records):
+    from klarret.guidance.editorial import discouraged_words
+
+    found = {page: hits for page, text in page_text(records).items() if (hits := discouraged_words(text))}
+    assert not found, f"replace the discouraged words (README, Writing guidance): {found}"
+
+
+def test_the_courses_use_no_discouraged_words():
+    from klarret.guidance.editorial import discouraged_words
+
+    found = {p.name: hits for p in sorted(COURSES_DIR.glob("*.toml"))
+             if (hits := discouraged_words(p.read_text(encoding="utf-8")))}
+    assert not found, f"replace the discouraged words (README, Writing guidance): {found}"
+
+
+def test_jf_is_rare_in_the_guidance_and_the_courses(records):
+    from klarret.guidance.editorial import JF_LIMITS, count_jf
+
+    per_page = {page: n for page, text in page_text(records).items() if (n := count_jf(text))}
+    assert sum(per_page.values()) <= JF_LIMITS["guidance"], \
+        f"'jf.' {sum(per_page.values())} times in the guidance (at most {JF_LIMITS['guidance']}): {per_page}"
+    per_course = {p.name: n for p in sorted(COURSES_DIR.glob("*.toml"))
+                  if (n := count_jf(p.read_text(encoding="utf-8")))}
+    assert sum(per_course.values()) <= JF_LIMITS["courses"], \
+        f"'jf.' {sum(per_course.values())} times in the courses (at most {JF_LIMITS['courses']}): {per_course}"
+
+
+def test_front_page_shows_the_latest_changes_and_the_app_serves_the_feed(client):
+    import xml.etree.ElementTree as ET
+
+    front = client.get("/").get_data(as_text=True)
+    assert "Nyt i KlarRet" in front and 'href="/nyt.atom"' in front
+    assert front.count('<li><p>2. december 2026 – ') <= 10
+    response = client.get("/nyt.atom")
+    assert response.status_code == 200
+    assert response.mimetype == "application/atom+xml"
+    feed = ET.fromstring(response.data)
+    titles = [e.findtext("{http://www.w3.org/2005/Atom}title") for e in feed.findall("{http://www.w3.org/2005/Atom}entry")]
+    assert "Inhabilitet" in titles and "Lederens ansvar for god sagsbehandling" in titles

@@ -188,3 +188,68 @@ def test_parallel_build_exports_every_page(tree_copy, tmp_path):
     assert build_guidance(root, serial, jobs="1") == 0
     assert build_guidance(root, parallel, jobs="2") == 0
     assert set(records(serial)) == set(records(parallel))
+
+
+# --- "Nyt i KlarRet": change logs, the front page list and the Atom feed ---
+def _with_changes(root: Path, antal: int = 2) -> None:
+    """Give two pages a change log and the front page a {nyt} list."""
+    index = root / "index.md"
+    index.write_text(index.read_text().replace(
+        "# Forside\n", f"# Forside\n\n## Nyt i KlarRet\n\n```{{nyt}}\n:antal: {antal}\n```\n"))
+    hoering = root / "kap" / "hoering.md"
+    text = hoering.read_text()
+    assert text.startswith("---\n")
+    hoering.write_text(text.replace("---\n", '---\naendringer:\n  - dato: "2026-12-02"\n'
+                                    '    tekst: "Undtagelserne er rettet."\n  - dato: "2026-11-01"\n'
+                                    '    tekst: "Siden er oprettet."\n', 1))
+    andet = root / "kap" / "andet.md"
+    andet.write_text('---\naendringer:\n  - dato: "2026-11-15"\n    tekst: "Et nyt eksempel & en rettelse."\n---\n'
+                     + andet.read_text())
+
+
+def test_front_page_lists_the_newest_changes_and_the_feed_has_them_all(tree_copy, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    root = tree_copy()
+    _with_changes(root, antal=2)
+    out = tmp_path / "out"
+    assert build_guidance(root, out) == 0
+    html = (out / "html" / "index.html").read_text(encoding="utf-8")
+    newest = html.index("2. december 2026")
+    second = html.index("15. november 2026")
+    assert newest < second and "1. november 2026" not in html  # newest first, at most :antal:
+    assert "Undtagelserne er rettet." in html and 'href="kap/hoering.html"' in html
+    feed = ET.parse(out / "html" / "nyt.atom").getroot()
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    assert feed.tag == "{http://www.w3.org/2005/Atom}feed"
+    assert feed.findtext("a:updated", namespaces=ns) == "2026-12-02T00:00:00Z"
+    entries = feed.findall("a:entry", ns)
+    assert [e.findtext("a:updated", namespaces=ns)[:10] for e in entries] == ["2026-12-02", "2026-11-15", "2026-11-01"]
+    assert entries[1].findtext("a:summary", namespaces=ns) == "Et nyt eksempel & en rettelse."
+    assert entries[0].find("a:link", ns).get("href") == "/kap/hoering.html"
+    assert len({e.findtext("a:id", namespaces=ns) for e in entries}) == 3
+
+
+def test_a_malformed_change_log_fails_the_build_with_the_file(tree_copy, tmp_path, capsys):
+    root = tree_copy()
+    _with_changes(root)
+    page = root / "kap" / "andet.md"
+    page.write_text(page.read_text().replace('"2026-11-15"', '"15/11/2026"'))
+    assert build_guidance(root, tmp_path / "out") != 0
+    err = capsys.readouterr().err
+    assert "kap/andet" in err and "ÅÅÅÅ-MM-DD" in err, err
+
+
+def test_a_changed_change_log_updates_the_front_page_on_an_incremental_build(tree_copy, tmp_path):
+    from klarret.build import run_sphinx
+
+    root = tree_copy()
+    _with_changes(root)
+    out = tmp_path / "out"
+    assert build_guidance(root, out) == 0
+    time.sleep(0.01)
+    page = root / "kap" / "andet.md"
+    page.write_text(page.read_text().replace('"2026-11-15"', '"2026-12-24"'))
+    assert run_sphinx(root, root, out / "html", out / "doctrees", jobs="1") == 0
+    html = (out / "html" / "index.html").read_text(encoding="utf-8")
+    assert html.index("24. december 2026") < html.index("2. december 2026")

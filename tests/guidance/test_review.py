@@ -1,0 +1,79 @@
+"""Course questions against the sections they link to: the review record, the build warning, changes since a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+
+from klarret.guidance.history import sections_changed_since, split_sections
+from quizzes.courses.review import REVIEW_FILE, linked_targets, record_review, stale_links
+from quizzes.courses.loader import load_courses
+
+
+def test_a_recorded_review_goes_stale_when_a_linked_text_changes(guidance_build, tmp_path):
+    html, courses = guidance_build / "html", load_courses()[0]
+    record = tmp_path / "review.json"
+    recorded = record_review(html, courses, record)
+    assert recorded and record_review(html, courses, record) == []  # nothing new the second time
+    assert stale_links(html, courses, record) == []
+
+    review = json.loads(record.read_text(encoding="utf-8"))
+    target = "partshoering#partshoering-undtagelser"
+    assert target in review and review[target]["spoergsmaal"] == linked_targets(courses)[target]
+    review[target]["hash"] = "000000000000"
+    del review["borgerraadgiveren#borgerraadgiveren-sag-afslag-og-tone"]
+    record.write_text(json.dumps(review), encoding="utf-8")
+    stale = {s.target: s for s in stale_links(html, courses, record)}
+    assert set(stale) == {target, "borgerraadgiveren#borgerraadgiveren-sag-afslag-og-tone"}
+    assert stale[target].reason == "ændret"
+    assert stale["borgerraadgiveren#borgerraadgiveren-sag-afslag-og-tone"].reason == "ikke gennemgået endnu"
+    assert all(q in stale[target].message() for q in stale[target].questions)
+
+
+def test_the_build_step_warns_naming_the_questions(guidance_build, tmp_path, monkeypatch, capsys):
+    from quizzes.courses import review
+
+    record = tmp_path / "review.json"
+    record_review(guidance_build / "html", load_courses()[0], record)
+    data = json.loads(record.read_text(encoding="utf-8"))
+    data["partshoering#partshoering-undtagelser"]["hash"] = "x"
+    record.write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setattr(review, "REVIEW_FILE", record)
+    review.review_step(guidance_build / "html")
+    out = capsys.readouterr().out
+    assert "ADVARSEL: partshoering#partshoering-undtagelser er ændret" in out
+    assert "klarret courses review" in out
+
+
+def test_the_committed_review_record_covers_every_linked_section():
+    linked = linked_targets(load_courses()[0])
+    recorded = json.loads(REVIEW_FILE.read_text(encoding="utf-8"))
+    assert set(recorded) == set(linked)
+
+
+def test_split_sections_at_myst_labels():
+    text = "---\nsummary: x\n---\n\n(side)=\n# Side\n\nIntro.\n\n(side-a)=\n## A\n\nEn  tekst.\n"
+    assert split_sections(text) == {"": "--- summary: x ---", "side": "# Side Intro.", "side-a": "## A En tekst."}
+
+
+def test_sections_changed_since_a_date_come_from_git_history(tmp_path):
+    def git(*args: str, date: str | None = None) -> None:
+        env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+               "GIT_COMMITTER_EMAIL": "t@t"}
+        if date:
+            env |= {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+        subprocess.run(["git", *args], cwd=tmp_path, env=env, check=True, capture_output=True)
+
+    page = tmp_path / "side.md"
+    page.write_text("(side)=\n# Side\n\n(side-a)=\n## A\n\nGammel.\n\n(side-b)=\n## B\n\nUændret.\n")
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-qm", "first", date="2026-01-05T12:00:00")
+    page.write_text(page.read_text().replace("Gammel.", "Ny.") + "\n(side-c)=\n## C\n\nTilføjet.\n")
+    git("commit", "-qam", "second", date="2026-03-05T12:00:00")
+    assert sections_changed_since(tmp_path, dt.date(2026, 2, 1)) == [("side", "side-a"), ("side", "side-c")]
+    assert sections_changed_since(tmp_path, dt.date(2026, 4, 1)) == []
+    assert [label for _, label in sections_changed_since(tmp_path, dt.date(2025, 1, 1))] == [
+        "side", "side-a", "side-b", "side-c"]
