@@ -126,6 +126,16 @@ class Settings:
     mail_from: str = _setting("KLARRET_MAIL_FROM", "KlarRet <klarret@localhost>", _text)
     base_url: str = _setting("KLARRET_BASE_URL", "http://127.0.0.1:5000", _url,
                              "en adresse, der begynder med http:// eller https://")
+    login_failures: int = _setting("KLARRET_LOGIN_FAILURES", 5, _number(int, lambda n: n >= 1),
+                                   "et helt antal forkerte forsøg (mindst 1)")
+    login_address_failures: int = _setting("KLARRET_LOGIN_ADDRESS_FAILURES", 100, _number(int, lambda n: n >= 1),
+                                           "et helt antal forkerte forsøg (mindst 1)")
+    login_hash_slots: int = _setting("KLARRET_LOGIN_HASH_SLOTS", 2, _number(int, lambda n: n >= 1),
+                                     "et helt antal samtidige kontroller (mindst 1)")
+    session_idle_minutes: int = _setting("KLARRET_SESSION_IDLE_MINUTES", 240, _number(int, lambda n: n >= 5),
+                                         "et helt antal minutter (mindst 5)")
+    session_max_hours: int = _setting("KLARRET_SESSION_MAX_HOURS", 12, _number(int, lambda n: 1 <= n <= 24 * 31),
+                                      "et helt antal timer (1-744)")
     today: dt.date | None = _setting("KLARRET_TODAY", None, _date, "en dato skrevet ÅÅÅÅ-MM-DD, fx 2027-03-01")
     port: int = _setting("PORT", 5000, _port, PORT_WHAT)
     workers: int = _setting("KLARRET_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 8),

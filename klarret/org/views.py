@@ -11,7 +11,7 @@ from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_
 from sqlalchemy import func, or_, select
 
 from klarret import audit
-from klarret.auth import current_user, role_required
+from klarret.auth import current_user, revoke_sessions, role_required
 from klarret.db import db
 from klarret.org.hr_import import FIELD_LABELS, Plan, describe, run_import
 from klarret.org.models import Employee
@@ -154,6 +154,7 @@ def employee(staff_no: str):
                 audit.record(me.staff_no, "employee.role", person.staff_no, old=sorted(person.roles),
                              new=sorted(roles))
                 person.roles = roles
+                revoke_sessions(person.staff_no)  # a session must not keep the roles it was started with
             if excluded != person.excluded_from_stats:
                 audit.record(me.staff_no, "employee.stats", person.staff_no, excluded=excluded)
                 person.excluded_from_stats = excluded

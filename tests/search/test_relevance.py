@@ -162,13 +162,16 @@ def test_bad_input_gets_a_sensible_answer(engine, q, notice):
 
 
 @pytest.mark.parametrize("q, first", [
-    ("title:partshøring AND (fvl OR offl*)", "partshoering"),
+    ("title:partshøring AND (fvl OR offl*)", "title partshøring AND fvl OR offl"),  # as the same words
     ("part?høring~2 ^3", "partshoering"),
     ("partshøring\x00\x07\x1b[31m\u202e", "partshoering"),
     ("x" * 10_000, None),
     ("gdpr artikel 999", None),  # a paragraph the guidance does not cite, of a law it does
 ])
 def test_syntax_and_junk_are_just_words(engine, q, first):
+    if first and " " in first:  # a query written out: the syntax must answer exactly as its bare words do
+        assert pages(engine, q)[:3] == pages(engine, first)[:3] and pages(engine, first)
+        return
     assert pages(engine, q)[:1] == ([first] if first else [])
 
 
