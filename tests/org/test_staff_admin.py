@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from tests.org.test_hr_import import HEADER, ROWS
+from tests.support.hr import HEADER, ROWS
 
 PASSWORD = "hemmeligt-kodeord"
 
