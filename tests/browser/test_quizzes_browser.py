@@ -47,7 +47,7 @@ def test_take_a_course_by_keyboard_alone_and_check_accessibility(page, live_serv
     page.keyboard.press("Enter")
     page.wait_for_url("**/modul/0")
     assert axe(page) == [], "a module with its questions"
-    for i in range(len(course.modules)):
+    for _ in range(len(course.modules)):
         answer_module_by_keyboard(page, course)
         tab_to(page, "button[value=next]")
         with page.expect_navigation():

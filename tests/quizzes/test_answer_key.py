@@ -54,6 +54,7 @@ def test_course_setting_changes_when_the_key_is_shown(qclient, quiz_app, setting
 def test_unknown_setting_is_reported_in_danish(tmp_path):
     from quizzes.courses.loader import load_courses
 
-    (tmp_path / "x.toml").write_text(TEST_COURSE.replace("max_attempts = 3", 'max_attempts = 3\nvis_svar = "nogle gange"'))
+    (tmp_path / "x.toml").write_text(
+        TEST_COURSE.replace("max_attempts = 3", 'max_attempts = 3\nvis_svar = "nogle gange"'))
     _, errors = load_courses(tmp_path)
     assert any("vis_svar" in str(e) and "efter-bestaaet" in str(e) for e in errors), [str(e) for e in errors]

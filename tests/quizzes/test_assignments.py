@@ -110,9 +110,9 @@ def test_in_progress_and_overdue_takes_precedence(rules_app):
 
 
 def test_failed_with_no_retakes_left_until_a_grant(rules_app):
-    from quizzes.completion.assignments import grant_attempts
     from klarret.audit import AuditEvent
     from klarret.db import db
+    from quizzes.completion.assignments import grant_attempts
 
     with rules_app.app_context():
         person("1", start=D(2026, 1, 1))
@@ -125,9 +125,9 @@ def test_failed_with_no_retakes_left_until_a_grant(rules_app):
         assert row_of("1", "basis", D(2026, 1, 13)).status == Status.IN_PROGRESS
         assert row_of("1", "basis", D(2026, 3, 1)).status == Status.OVERDUE
         assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.target == "1/basis")) == "attempts.grant"
+        from klarret.org.models import Employee
         from quizzes.attempts.service import attempts_left
         from quizzes.courses import catalogue
-        from klarret.org.models import Employee
 
         assert attempts_left(db.session.get(Employee, "1"), catalogue()["basis"]) == 1
 

@@ -14,6 +14,7 @@ from tests.conftest import make_app
 from tests.support.attempts import TEST_COURSE, answer_all, hand_in, start
 from tests.support.web import login, token
 
+
 # --- validation ---
 def _write(tmp_path, text: str) -> Path:
     d = tmp_path / "c"
@@ -23,16 +24,21 @@ def _write(tmp_path, text: str) -> Path:
 
 
 @pytest.mark.parametrize("old, new, message", [
-    ('{ id = "a", text = "Parten", correct = true }', '{ id = "a", text = "Parten" }', "spørgsmål t-1 i modul hoering: har intet rigtigt svar"),
-    ('{ id = "b", text = "Naboens hund" }', '{ id = "b", text = "Naboens hund", correct = true }', "spørgsmål t-1 i modul hoering: er et single-spørgsmål med 2 rigtige svar"),
+    ('{ id = "a", text = "Parten", correct = true }', '{ id = "a", text = "Parten" }',
+     "spørgsmål t-1 i modul hoering: har intet rigtigt svar"),
+    ('{ id = "b", text = "Naboens hund" }', '{ id = "b", text = "Naboens hund", correct = true }',
+     "spørgsmål t-1 i modul hoering: er et single-spørgsmål med 2 rigtige svar"),
     ('{ id = "c", text = "§ 99" }', '{ id = "c", text = "§ 99", correct = true }', "alle svarmuligheder er rigtige"),
     ("answer = true", 'answer = "ja"', "spørgsmål t-2 i modul hoering: et sandt/falsk-spørgsmål skal have answer"),
     ('id = "t-3"', 'id = "t-1"', "spørgsmål t-1: id'et bruges også"),
     ("pass_mark = 60", "pass_mark = 0", "pass_mark skal være et helt tal fra 1 til 100"),
     ("pass_mark = 60", "pass_mark = 101", "pass_mark skal være et helt tal fra 1 til 100"),
-    ('anchor = "hoering-reglen"', 'anchor = "hoering-findes-ikke"', "spørgsmål t-1: ankeret 'hoering-findes-ikke' findes ikke på siden 'hoering'"),
-    ('page = "hoering"\nanchor = "hoering-reglen"', 'page = "findes-ikke"\nanchor = "hoering-reglen"', "spørgsmål t-1: siden 'findes-ikke' findes ikke"),
-    ('{ id = "b", text = "Naboens hund" }', '{ id = "a", text = "Naboens hund" }', "svarmulighedernes id'er skal være forskellige"),
+    ('anchor = "hoering-reglen"', 'anchor = "hoering-findes-ikke"',
+     "spørgsmål t-1: ankeret 'hoering-findes-ikke' findes ikke på siden 'hoering'"),
+    ('page = "hoering"\nanchor = "hoering-reglen"', 'page = "findes-ikke"\nanchor = "hoering-reglen"',
+     "spørgsmål t-1: siden 'findes-ikke' findes ikke"),
+    ('{ id = "b", text = "Naboens hund" }', '{ id = "a", text = "Naboens hund" }',
+     "svarmulighedernes id'er skal være forskellige"),
     ('title = "Høring"\nintro', 'title = "Høring"\nintro', None),
 ])
 def test_validation_names_file_and_question(tmp_path, basic_build, old, new, message):
@@ -165,11 +171,13 @@ def test_answers_survive_logout(quiz_app):
 def test_foreign_option_is_400_and_other_users_attempt_is_404(qclient, quiz_app):
     aid = start(qclient, "test-kursus")
     tok = token(qclient, f"/forsoeg/{aid}/modul/0")
-    r = qclient.post(f"/api/forsoeg/{aid}/svar", json={"question": "t-1", "options": ["z"]}, headers={"X-CSRFToken": tok})
+    r = qclient.post(f"/api/forsoeg/{aid}/svar", json={"question": "t-1", "options": ["z"]},
+                     headers={"X-CSRFToken": tok})
     assert r.status_code == 400 and "ikke hører til" in r.get_json()["error"]["message"]
     r = qclient.post(f"/forsoeg/{aid}/modul/0", data={"csrf_token": tok, "q-t-1": "z"})
     assert r.status_code == 400
-    r = qclient.post(f"/api/forsoeg/{aid}/svar", json={"question": "t-1", "options": ["a", "b"]}, headers={"X-CSRFToken": tok})
+    r = qclient.post(f"/api/forsoeg/{aid}/svar", json={"question": "t-1", "options": ["a", "b"]},
+                     headers={"X-CSRFToken": tok})
     assert r.status_code == 400
     other = quiz_app.test_client()
     login(other, "bo@demo.klarret.dk")
@@ -184,7 +192,8 @@ def test_answering_after_submission_is_refused_in_danish(qclient):
     aid = start(qclient, "test-kursus")
     tok = token(qclient, f"/forsoeg/{aid}/modul/0")
     hand_in(qclient, aid)
-    r = qclient.post(f"/api/forsoeg/{aid}/svar", json={"question": "t-1", "options": ["a"]}, headers={"X-CSRFToken": tok})
+    r = qclient.post(f"/api/forsoeg/{aid}/svar", json={"question": "t-1", "options": ["a"]},
+                     headers={"X-CSRFToken": tok})
     assert r.status_code == 409 and "afleveret" in r.get_json()["error"]["message"]
 
 
@@ -224,8 +233,9 @@ def test_attempt_is_graded_against_its_pinned_version(qclient, quiz_app):
     courses_dir = Path(quiz_app.config["KLARRET_COURSES_DIR"])
     path = courses_dir / "test-kursus.toml"
     # The editors make option b the right one while the attempt is in progress.
-    path.write_text(path.read_text().replace('{ id = "a", text = "Parten", correct = true }', '{ id = "a", text = "Parten" }')
-                    .replace('{ id = "b", text = "Naboens hund" }', '{ id = "b", text = "Naboens hund", correct = true }'))
+    text = path.read_text().replace('{ id = "a", text = "Parten", correct = true }', '{ id = "a", text = "Parten" }')
+    path.write_text(text.replace('{ id = "b", text = "Naboens hund" }',
+                                 '{ id = "b", text = "Naboens hund", correct = true }'))
     from quizzes.courses import set_catalogue
 
     with quiz_app.app_context():  # what a restarted worker does: load the course files again
@@ -263,7 +273,8 @@ def test_login_required_and_bad_login(quiz_app):
     c = quiz_app.test_client()
     r = c.get("/min-side")
     assert r.status_code == 302 and "/login" in r.headers["Location"]
-    r = c.post("/login", data={"email": "anna@demo.klarret.dk", "password": "forkert", "csrf_token": token(c, "/login")})
+    r = c.post("/login", data={"email": "anna@demo.klarret.dk", "password": "forkert",
+                               "csrf_token": token(c, "/login")})
     assert r.status_code == 400 and "forkert" in r.get_data(as_text=True)
 
 

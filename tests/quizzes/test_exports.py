@@ -10,8 +10,8 @@ import json
 
 from sqlalchemy import select
 
-from quizzes.reports.exports import HEADERS, csv_chunks, json_chunks, write_xlsx
 from quizzes.completion.status import StatusRow
+from quizzes.reports.exports import HEADERS, csv_chunks, json_chunks, write_xlsx
 from tests.support.status_org import attempt, person
 
 D = dt.date
@@ -82,8 +82,8 @@ def test_json_is_valid_with_iso_dates():
 def test_responses_stream_and_are_audited(rules_app):
     from klarret.audit import AuditEvent
     from klarret.db import db
-    from quizzes.reports.exports import csv_response, xlsx_response
     from quizzes.completion.status import status_rows
+    from quizzes.reports.exports import csv_response, xlsx_response
 
     with rules_app.app_context():
         person("000777", name="=Farlig", start=D(2026, 1, 1))

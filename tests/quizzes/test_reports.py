@@ -122,7 +122,8 @@ def test_reminder_button_only_for_overdue_people_in_scope(report_org_app, monkey
     import quizzes.reports.reminders
 
     sent = []
-    monkeypatch.setattr(quizzes.reports.reminders, "send_reminder_now", lambda s, c, actor, today=None: sent.append((s, c, actor)))
+    monkeypatch.setattr(quizzes.reports.reminders, "send_reminder_now",
+                        lambda s, c, actor, today=None: sent.append((s, c, actor)))
     client = report_org_app.test_client()
     login(client, "m1")
     csrf = token(client, "/leder")
@@ -163,7 +164,8 @@ def test_deputy_form_grants_validates_and_revokes(report_org_app):
     login(client, "m1")
     url = "/leder/stedfortraedere"
     csrf = token(client, url)
-    bad = client.post(url, data={"kollega": "ukendt@x.dk", "fra": "2026-12-01", "til": "2026-11-01", "csrf_token": csrf})
+    bad = client.post(url, data={"kollega": "ukendt@x.dk", "fra": "2026-12-01", "til": "2026-11-01",
+                                 "csrf_token": csrf})
     assert bad.status_code == 400
     text = bad.get_data(as_text=True)
     assert "Vi fandt ingen aktiv medarbejder" in text and "Slutdatoen skal ligge efter startdatoen" in text
@@ -192,8 +194,8 @@ def test_deputy_form_grants_validates_and_revokes(report_org_app):
 
 # --- the municipality view -------------------------------------------------------------------------
 def test_municipality_figures_and_monthly_trend(report_org_app):
-    from quizzes.reports import figures as reports
     from quizzes.courses import catalogue
+    from quizzes.reports import figures as reports
 
     with report_org_app.app_context():
         m = reports.municipality(TODAY, catalogue())

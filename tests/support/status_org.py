@@ -6,7 +6,6 @@ import datetime as dt
 import secrets
 from pathlib import Path
 
-
 QUESTION = '''
 [[modules]]
 id = "m"
