@@ -158,3 +158,44 @@ def db_app(basic_build, database_url, tmp_path):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def quiz_app(basic_build, database_url, tmp_path):
+    """An app with the test course and the demo's five accounts (no population: these tests count rows)."""
+    from klarret.db import db
+    from klarret.demo import load_demo_data
+    from tests.support.attempts import TEST_COURSES
+
+    courses = tmp_path / "courses"
+    shutil.copytree(TEST_COURSES, courses)
+    app = make_app(basic_build, database_url, tmp_path, KLARRET_COURSES_DIR=courses)
+    with app.app_context():
+        load_demo_data(population=False)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def qclient(quiz_app):
+    """A client of ``quiz_app``, logged in as the demo's Anna."""
+    from tests.support.web import login
+
+    c = quiz_app.test_client()
+    login(c)
+    return c
+
+
+@pytest.fixture
+def report_org_app(basic_build, database_url, tmp_path):
+    """The report tests' hand-computed organisation (tests/support/report_org.py), the clock at its TODAY."""
+    from klarret.db import db
+    from tests.support.report_org import make_report_app
+
+    app = make_report_app(basic_build, database_url, tmp_path)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()

@@ -12,8 +12,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import make_app
-from tests.quizzes.test_reports import COURSE_A, COURSE_B, TODAY, build_org, login
+from tests.support.report_org import TODAY, login, make_report_app
 
 PREFIXES = ("/min-side", "/leder", "/kommune", "/admin")
 ROLES = {  # role -> staff number logged in (None: anonymous)
@@ -96,14 +95,8 @@ def matrix_app(basic_build, database_url, tmp_path, monkeypatch):
     from klarret.org.write import unit_by_path
 
     monkeypatch.setattr(quizzes.reports.reminders, "send_reminder_now", lambda *a, **k: None)
-    courses = tmp_path / "courses"
-    courses.mkdir()
-    (courses / "a.toml").write_text(COURSE_A, encoding="utf-8")
-    (courses / "b.toml").write_text(COURSE_B, encoding="utf-8")
-    app = make_app(basic_build, database_url, tmp_path, KLARRET_COURSES_DIR=courses, KLARRET_TODAY=TODAY,
-                   WTF_CSRF_ENABLED=False)
+    app = make_report_app(basic_build, database_url, tmp_path, WTF_CSRF_ENABLED=False)
     with app.app_context():
-        build_org()
         row = Deputy(manager_staff_no="m2", deputy_staff_no="b1", valid_from=TODAY, valid_to=TODAY)
         db.session.add(row)
         db.session.commit()

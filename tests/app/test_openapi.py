@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from sqlalchemy import select
-
 from schemathesis.specs.openapi.checks import positive_data_acceptance
+from sqlalchemy import select
 
 from tests.conftest import make_app
 
@@ -18,9 +17,8 @@ from tests.conftest import make_app
 @pytest.fixture(scope="module")
 def api_app(basic_build, tmp_path_factory):
     """An app on the test guidance with the demo accounts, one open attempt of Anna's (id 1), and her session."""
-    from klarret.demo import load_demo_data
-
     from klarret.db import db
+    from klarret.demo import load_demo_data
     from klarret.org.models import Employee
     from quizzes.attempts.service import start_attempt
     from quizzes.courses import catalogue

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests.conftest import make_app
-from tests.quizzes.test_reports import COURSE_A, COURSE_B, PASSWORD, TODAY, build_org, email, login
+from tests.support.report_org import PASSWORD, email, login
 
 GUIDE, SEARCH, COURSES = ("/", "Vejledning"), ("/soeg", "Søg"), ("/min-side", "Mine kurser")
 BASE = [GUIDE, SEARCH, COURSES]
@@ -23,25 +23,6 @@ MENUS = {  # who (staff number, None = anonymous) -> the menu links in order (Lo
 }
 
 
-@pytest.fixture
-def org_app(basic_build, database_url, tmp_path):
-    """The report tests' organisation (managers, a deputy, an editor, an administrator)."""
-    from klarret.db import db
-
-    courses = tmp_path / "courses"
-    courses.mkdir()
-    (courses / "a.toml").write_text(COURSE_A, encoding="utf-8")
-    (courses / "b.toml").write_text(COURSE_B, encoding="utf-8")
-    app = make_app(basic_build, database_url, tmp_path, KLARRET_COURSES_DIR=courses, KLARRET_TODAY=TODAY)
-    with app.app_context():
-        build_org()
-        db.session.commit()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
-
 def menu(client) -> list[tuple[str, str]]:
     """The main menu's links (href, text) on the login page, which every visitor can open."""
     html = client.get("/login").get_data(as_text=True)
@@ -50,9 +31,9 @@ def menu(client) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("who", list(MENUS))
-def test_the_menu_each_person_sees(org_app, who):
+def test_the_menu_each_person_sees(report_org_app, who):
     staff_no, expected = MENUS[who]
-    client = org_app.test_client()
+    client = report_org_app.test_client()
     if staff_no:
         login(client, staff_no)
     links = [link for link in menu(client) if link[1] != "Log ind"]
@@ -61,58 +42,58 @@ def test_the_menu_each_person_sees(org_app, who):
         as_text=True)
 
 
-def test_an_administrator_who_is_also_editor_sees_both(org_app):
+def test_an_administrator_who_is_also_editor_sees_both(report_org_app):
     from klarret.db import db
     from klarret.org.models import Employee
     from klarret.roles import Role
 
-    with org_app.app_context():
+    with report_org_app.app_context():
         db.session.get(Employee, "adm").roles = {Role.ADMINISTRATOR, Role.EDITOR}
         db.session.commit()
-    client = org_app.test_client()
+    client = report_org_app.test_client()
     login(client, "adm")
     assert [label for _, label in menu(client)][3:] == ["Medarbejdernes kurser", "Hele kommunen", "Videnshuller"]
 
 
-def test_login_goes_to_the_page_a_feature_registered(org_app):
-    client = org_app.test_client()
+def test_login_goes_to_the_page_a_feature_registered(report_org_app):
+    client = report_org_app.test_client()
     html = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
     r = client.post("/login", data={"email": email("e1"), "password": PASSWORD, "csrf_token": token})
     assert r.status_code == 302 and r.headers["Location"] == "/min-side"
 
 
-def test_a_features_audit_label_appears_on_the_audit_log(org_app):
+def test_a_features_audit_label_appears_on_the_audit_log(report_org_app):
     from klarret import audit
     from klarret.db import db
     from klarret.registry import registry
 
-    registry(org_app).add_audit_labels({"test.thing": "Testhandling udført"})
-    with org_app.app_context():
+    registry(report_org_app).add_audit_labels({"test.thing": "Testhandling udført"})
+    with report_org_app.app_context():
         audit.record("adm", "test.thing", "e1")
         audit.record("adm", "exemption.grant", "e1/kursus-a")  # registered by quizzes
         audit.record("adm", "employee.role", "e1")  # registered by the organisation (core)
         db.session.commit()
-    client = org_app.test_client()
+    client = report_org_app.test_client()
     login(client, "adm")
     html = client.get("/admin/revisionslog").get_data(as_text=True)
     assert "Testhandling udført" in html and "Fritagelse givet" in html and "Rolle ændret" in html
     assert '<option value="test.thing"' in html, "a registered action can be chosen in the filter"
 
 
-def test_a_registered_health_check_shows_in_healthz(org_app):
+def test_a_registered_health_check_shows_in_healthz(report_org_app):
     from klarret.registry import registry
 
-    registry(org_app).add_health_check("kalender", lambda: {"ok": True, "bookings": 3})
-    body = org_app.test_client().get("/healthz").get_json()
+    registry(report_org_app).add_health_check("kalender", lambda: {"ok": True, "bookings": 3})
+    body = report_org_app.test_client().get("/healthz").get_json()
     assert body["ok"] and body["checks"]["kalender"] == {"ok": True, "bookings": 3}
     assert set(body["checks"]) == {"database", "search", "kalender"}
 
     def broken() -> dict:
         raise RuntimeError("kalenderen svarer ikke")
 
-    registry(org_app).add_health_check("kalender", broken)
-    r = org_app.test_client().get("/healthz")
+    registry(report_org_app).add_health_check("kalender", broken)
+    r = report_org_app.test_client().get("/healthz")
     assert r.status_code == 503 and r.get_json()["checks"]["kalender"] == {"ok": False,
                                                                           "error": "kalenderen svarer ikke"}
 

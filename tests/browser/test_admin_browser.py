@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.browser.test_quizzes_browser import tab_to
+from tests.support.browser import tab_to
 
 
 def admin_login(page, live_server: str) -> None:

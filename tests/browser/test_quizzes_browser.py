@@ -3,17 +3,9 @@
 from __future__ import annotations
 
 from quizzes.courses.loader import load_courses
+from tests.support.browser import tab_to
 
 COURSE = "kend-borgerraadgiveren"
-
-
-def tab_to(page, selector: str, limit: int = 400) -> None:
-    """Press Tab until the focused element matches ``selector`` (as a keyboard user would)."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("(s) => !!document.activeElement && document.activeElement.matches(s)", selector):
-            return
-    raise AssertionError(f"Tab never reached {selector}")
 
 
 def keyboard_login(page, live_server: str) -> None:
@@ -55,7 +47,7 @@ def test_take_a_course_by_keyboard_alone_and_check_accessibility(page, live_serv
     page.keyboard.press("Enter")
     page.wait_for_url("**/modul/0")
     assert axe(page) == [], "a module with its questions"
-    for i in range(len(course.modules)):
+    for _ in range(len(course.modules)):
         answer_module_by_keyboard(page, course)
         tab_to(page, "button[value=next]")
         with page.expect_navigation():

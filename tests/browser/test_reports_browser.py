@@ -15,11 +15,13 @@ CHART_CHECK = """() => {
     const bars = [...fig.querySelectorAll('.bar-row')];
     if (!bars.length) problems.push(`${fig.id}: no bars`);
     for (const bar of bars) {
-      const row = rows.find(r => r.querySelector('th') && r.querySelector('th').textContent.trim() === bar.dataset.label);
+      const row = rows.find(r => r.querySelector('th')
+                                 && r.querySelector('th').textContent.trim() === bar.dataset.label);
       if (!row) { problems.push(`${fig.id}: '${bar.dataset.label}' is not in the table`); continue; }
       const want = bar.dataset.value === '–' ? '–' : `${bar.dataset.value} %`;
       const cells = [...row.querySelectorAll('td')].map(td => td.textContent.trim());
-      if (!cells.some(c => c.startsWith(want))) problems.push(`${fig.id}: '${bar.dataset.label}' ${want} not in ${cells}`);
+      if (!cells.some(c => c.startsWith(want)))
+        problems.push(`${fig.id}: '${bar.dataset.label}' ${want} not in ${cells}`);
     }
   }
   return {count: charts.length, problems};

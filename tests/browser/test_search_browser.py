@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 
-
 def test_search_page_with_suggestion_filters_and_notice_is_accessible(page, live_server, axe):
     page.goto(f"{live_server}/soeg?q=partshørring")
     assert page.locator("p.suggestion").count() == 1

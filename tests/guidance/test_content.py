@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from klarret.guidance.content import LIX_LIMIT, SECTIONS, TOPICS, build_report, citing, lix, page_text
 from klarret.export import RECORDS_FILE, export_dir, iter_records
+from klarret.guidance.content import LIX_LIMIT, SECTIONS, TOPICS, build_report, citing, lix, page_text
 from klarret.settings import SOURCE_DIR
 from tests.conftest import require
 

@@ -7,14 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-HEADER = "medarbejdernummer;navn;email;forvaltning;enhed;stilling;startdato;slutdato;leder_for"
-ROWS = [
-    "000101;Anna Hansen;anna@kk.example;SOF;Center for Udsatte Voksne / Team Nord;Socialrådgiver;01-03-2020;;",
-    "000102;Bo Jensen;bo@kk.example;SOF;Center for Udsatte Voksne / Team Syd;Sagsbehandler;2021-06-15;;",
-    "000103;Leila Ahmed;leila@kk.example;SOF;Center for Udsatte Voksne;Centerchef;01-01-2015;;"
-    "\"Center for Udsatte Voksne;Center for Udsatte Voksne / Team Nord\"",
-    "000201;Carl Berg;carl@kk.example;BIF;Jobcenter København / Ydelsesservice / Team 1;Jobkonsulent;01-02-2019;;",
-]
+from tests.support.hr import HEADER, ROWS
 
 
 def write(tmp_path, lines, name="hr.csv", encoding="utf-8-sig"):
@@ -152,7 +145,8 @@ def test_reimport_changes_nothing_and_changes_name_their_fields(db_app, tmp_path
         assert again.empty and not again.errors
         changed = [HEADER, ROWS[0].replace("Socialrådgiver", "Jurist"), *ROWS[1:]]
         plan = do_import(write(tmp_path, changed, "c.csv"), dry_run=True)
-        assert [(c.staff_no, c.fields) for c in plan.changes] == [("000101", {"job_title": ("Socialrådgiver", "Jurist")})]
+        assert [(c.staff_no, c.fields) for c in plan.changes] == [
+            ("000101", {"job_title": ("Socialrådgiver", "Jurist")})]
         assert employee("000101").job_title == "Socialrådgiver", "a dry run writes nothing"
 
 
@@ -168,7 +162,8 @@ def test_two_people_swapping_email_addresses(db_app, tmp_path):
 BAD = {
     "unknown administration": ("000301;X;x@kk.example;SUFF;Team;;;;", "Række 6: ukendt forvaltning 'SUFF'"),
     "duplicated staff number": ("000101;Igen;igen@kk.example;SOF;Team;;;;",
-                                "Række 6, kolonne 'medarbejdernummer': medarbejdernummeret '000101' står også i række 2"),
+                                "Række 6, kolonne 'medarbejdernummer': "
+                                "medarbejdernummeret '000101' står også i række 2"),
     "impossible date": ("000301;X;x@kk.example;SOF;Team;;31-02-2025;;",
                         "Række 6, kolonne 'startdato': datoen '31-02-2025' findes ikke"),
     "not a date": ("000301;X;x@kk.example;SOF;Team;;i går;;", "Række 6, kolonne 'startdato': 'i går' er ikke en dato"),
@@ -193,7 +188,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(db_app, tmp_path, case
 
 @pytest.mark.parametrize("content, message", [
     (b"", "Filen er tom"),
-    ("medarbejdernummer;navn;forvaltning\n1;A;SOF\n".encode(), "Række 1: kolonnen 'enhed' mangler"),
+    (b"medarbejdernummer;navn;forvaltning\n1;A;SOF\n", "Række 1: kolonnen 'enhed' mangler"),
     (f"{HEADER}\n".encode(), "Filen har overskrifter, men ingen medarbejdere"),
 ])
 def test_empty_file_and_missing_column(db_app, tmp_path, content, message):

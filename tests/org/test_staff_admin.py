@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from tests.org.test_hr_import import HEADER, ROWS
+from tests.support.hr import HEADER, ROWS
 
 PASSWORD = "hemmeligt-kodeord"
 
@@ -281,8 +281,9 @@ def test_demo_data_is_idempotent_with_2000_employees_and_consistent_attempts(db_
         assert first == load_demo_data()
         assert first["medarbejdere"] == 2000 and first["enheder"] > 200
         assert db.session.get(Employee, "000101").unit.path == "Center for Udsatte Voksne / Team Nord"
-        per_admin = dict(db.session.execute(select(Unit.administration_code, func.count()).select_from(Employee)
-                                            .join(Unit, Employee.unit_id == Unit.id).group_by(Unit.administration_code)).all())
+        per_admin = dict(db.session.execute(
+            select(Unit.administration_code, func.count()).select_from(Employee)
+            .join(Unit, Employee.unit_id == Unit.id).group_by(Unit.administration_code)).all())
         assert len(per_admin) == 7 and min(per_admin.values()) >= 50
         today = dt.date.today()
         assert db.session.scalar(select(func.count()).select_from(Employee).where(
@@ -291,8 +292,9 @@ def test_demo_data_is_idempotent_with_2000_employees_and_consistent_attempts(db_
         assert db.session.scalar(select(func.count()).select_from(Employee).where(Employee.excluded_from_stats)) >= 5
         assert count(UnitManager) > 200
         # Every completion is the first passing attempt, with the attempt's score.
-        firsts = dict(db.session.execute(select(Attempt.staff_no + "|" + Attempt.course_id, func.min(Attempt.id))
-                                         .where(Attempt.passed.is_(True)).group_by(Attempt.staff_no, Attempt.course_id)).all())
+        firsts = dict(db.session.execute(
+            select(Attempt.staff_no + "|" + Attempt.course_id, func.min(Attempt.id))
+            .where(Attempt.passed.is_(True)).group_by(Attempt.staff_no, Attempt.course_id)).all())
         completions = db.session.scalars(select(Completion)).all()
         assert len(completions) == len(firsts) > 500
         for c in completions:

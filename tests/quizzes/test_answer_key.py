@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.quizzes.test_attempts import answer_all, hand_in, login, qclient, quiz_app, start  # noqa: F401
+from tests.support.attempts import TEST_COURSE, answer_all, hand_in, start
+from tests.support.web import login
 
 KEY = "(rigtigt svar)"
 
@@ -16,7 +17,7 @@ def _result(client, app, right: bool) -> str:
     return client.get(f"/forsoeg/{aid}/resultat").get_data(as_text=True)
 
 
-def test_a_failed_attempt_shows_what_was_wrong_but_not_the_key(qclient, quiz_app):  # noqa: F811
+def test_a_failed_attempt_shows_what_was_wrong_but_not_the_key(qclient, quiz_app):
     html = _result(qclient, quiz_app, right=False)
     assert "Ikke bestået" in html and "Forkert" in html and "Læs reglen i vejledningen" in html
     assert KEY not in html
@@ -26,7 +27,7 @@ def test_a_failed_attempt_shows_what_was_wrong_but_not_the_key(qclient, quiz_app
     assert KEY not in qclient.get(f"/forsoeg/{aid}/resultat").get_data(as_text=True)
 
 
-def test_the_key_is_shown_after_a_pass_and_after_the_last_attempt(qclient, quiz_app):  # noqa: F811
+def test_the_key_is_shown_after_a_pass_and_after_the_last_attempt(qclient, quiz_app):
     assert KEY in _result(qclient, quiz_app, right=True)
     other = quiz_app.test_client()
     login(other, "bo@demo.klarret.dk")
@@ -36,7 +37,7 @@ def test_the_key_is_shown_after_a_pass_and_after_the_last_attempt(qclient, quiz_
 
 
 @pytest.mark.parametrize("setting, shown_after_fail", [("altid", True), ("efter-bestaaet", False)])
-def test_course_setting_changes_when_the_key_is_shown(qclient, quiz_app, setting, shown_after_fail):  # noqa: F811
+def test_course_setting_changes_when_the_key_is_shown(qclient, quiz_app, setting, shown_after_fail):
     from pathlib import Path
 
     from quizzes.courses import set_catalogue
@@ -52,8 +53,8 @@ def test_course_setting_changes_when_the_key_is_shown(qclient, quiz_app, setting
 
 def test_unknown_setting_is_reported_in_danish(tmp_path):
     from quizzes.courses.loader import load_courses
-    from tests.quizzes.test_attempts import BASE
 
-    (tmp_path / "x.toml").write_text(BASE.replace("max_attempts = 3", 'max_attempts = 3\nvis_svar = "nogle gange"'))
+    (tmp_path / "x.toml").write_text(
+        TEST_COURSE.replace("max_attempts = 3", 'max_attempts = 3\nvis_svar = "nogle gange"'))
     _, errors = load_courses(tmp_path)
     assert any("vis_svar" in str(e) and "efter-bestaaet" in str(e) for e in errors), [str(e) for e in errors]

@@ -7,7 +7,8 @@ import datetime as dt
 from sqlalchemy import select
 
 from quizzes.completion.status import Status
-from tests.quizzes.status_fixtures import attempt, org_app, person, row_of  # noqa: F401
+from tests.support.status_org import attempt, person, row_of, write_courses
+from tests.support.web import login
 
 D = dt.date
 
@@ -19,8 +20,8 @@ def statuses(staff_no: str, today: dt.date) -> dict[str, str]:
 
 
 # --- who is assigned ---
-def test_rules_for_administration_unit_subtree_managers_and_new_employees(org_app):
-    with org_app.app_context():
+def test_rules_for_administration_unit_subtree_managers_and_new_employees(rules_app):
+    with rules_app.app_context():
         person("1", "SOF", "Center A / Team 1", D(2026, 1, 1))
         person("2", "SOF", "Center AB", D(2026, 1, 1))  # a name that starts like "Center A": not below it
         person("3", "BIF", "Jobcenter", D(2026, 1, 1), manages="Jobcenter")
@@ -42,11 +43,11 @@ def test_rules_for_administration_unit_subtree_managers_and_new_employees(org_ap
         assert "ny" in statuses("4", D(2026, 7, 21))
 
 
-def test_due_dates_from_start_assignment_or_fixed_date(org_app):
+def test_due_dates_from_start_assignment_or_fixed_date(rules_app):
     from klarret.db import db
     from quizzes.models import Assignment
 
-    with org_app.app_context():
+    with rules_app.app_context():
         person("1", start=D(2026, 1, 1))
         assert row_of("1", "basis", D(2026, 1, 5)).due == D(2026, 1, 31)
         assert row_of("1", "sof", D(2026, 1, 5)).due == D(2027, 1, 31), "fixed frist_dato"
@@ -59,8 +60,8 @@ def test_due_dates_from_start_assignment_or_fixed_date(org_app):
         assert row_of("2", "basis", D(2026, 5, 5)).due == D(2026, 5, 31), "start after the assignment: from the start"
 
 
-def test_leavers_and_excluded_people(org_app):
-    with org_app.app_context():
+def test_leavers_and_excluded_people(rules_app):
+    with rules_app.app_context():
         person("1")
         person("2", active=False)
         person("3", excluded=True)
@@ -70,12 +71,12 @@ def test_leavers_and_excluded_people(org_app):
         assert row_of("2", "basis", D(2026, 2, 1), include_excluded=True) is None, "leavers never"
 
 
-def test_scopes(org_app):
+def test_scopes(rules_app):
     from klarret.db import db
     from klarret.org.models import Unit
     from quizzes.completion.status import aggregate_query, status_rows
 
-    with org_app.app_context():
+    with rules_app.app_context():
         person("1", "SOF", "Center A / Team 1")
         person("2", "SOF", "Center B")
         person("3", "BIF", "Jobcenter")
@@ -93,27 +94,27 @@ def test_scopes(org_app):
 
 
 # --- statuses ---
-def test_not_started_then_overdue_at_the_boundary(org_app):
-    with org_app.app_context():
+def test_not_started_then_overdue_at_the_boundary(rules_app):
+    with rules_app.app_context():
         person("1", start=D(2026, 1, 1))  # basis due 2026-01-31
         assert row_of("1", "basis", D(2026, 1, 31)).status == Status.NOT_STARTED
         assert row_of("1", "basis", D(2026, 2, 1)).status == Status.OVERDUE
 
 
-def test_in_progress_and_overdue_takes_precedence(org_app):
-    with org_app.app_context():
+def test_in_progress_and_overdue_takes_precedence(rules_app):
+    with rules_app.app_context():
         person("1", start=D(2026, 1, 1))
         attempt("1", "basis", None)  # open
         assert row_of("1", "basis", D(2026, 1, 31)).status == Status.IN_PROGRESS
         assert row_of("1", "basis", D(2026, 2, 1)).status == Status.OVERDUE
 
 
-def test_failed_with_no_retakes_left_until_a_grant(org_app):
-    from quizzes.completion.assignments import grant_attempts
+def test_failed_with_no_retakes_left_until_a_grant(rules_app):
     from klarret.audit import AuditEvent
     from klarret.db import db
+    from quizzes.completion.assignments import grant_attempts
 
-    with org_app.app_context():
+    with rules_app.app_context():
         person("1", start=D(2026, 1, 1))
         attempt("1", "basis", D(2026, 1, 10))
         assert row_of("1", "basis", D(2026, 1, 11)).status == Status.IN_PROGRESS, "one retake left"
@@ -124,15 +125,15 @@ def test_failed_with_no_retakes_left_until_a_grant(org_app):
         assert row_of("1", "basis", D(2026, 1, 13)).status == Status.IN_PROGRESS
         assert row_of("1", "basis", D(2026, 3, 1)).status == Status.OVERDUE
         assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.target == "1/basis")) == "attempts.grant"
+        from klarret.org.models import Employee
         from quizzes.attempts.service import attempts_left
         from quizzes.courses import catalogue
-        from klarret.org.models import Employee
 
         assert attempts_left(db.session.get(Employee, "1"), catalogue()["basis"]) == 1
 
 
-def test_passed_expiring_soon_and_expired_around_the_window(org_app):
-    with org_app.app_context():
+def test_passed_expiring_soon_and_expired_around_the_window(rules_app):
+    with rules_app.app_context():
         person("1", start=D(2026, 1, 1))
         attempt("1", "basis", D(2026, 2, 10), passed=True, score=90)  # late: still counts
         r = row_of("1", "basis", D(2026, 2, 11))
@@ -144,11 +145,11 @@ def test_passed_expiring_soon_and_expired_around_the_window(org_app):
         assert row_of("1", "basis", D(2027, 2, 10)).status == Status.EXPIRED
 
 
-def test_renewal_cycle_counts_the_first_pass_in_the_cycle(org_app):
+def test_renewal_cycle_counts_the_first_pass_in_the_cycle(rules_app):
     from klarret.db import db
     from quizzes.models import Completion
 
-    with org_app.app_context():
+    with rules_app.app_context():
         person("1", start=D(2026, 1, 1))
         attempt("1", "basis", D(2026, 1, 20), passed=True, score=70)
         attempt("1", "basis", D(2026, 6, 1), passed=True, score=100)  # before the window: no new cycle
@@ -164,8 +165,8 @@ def test_renewal_cycle_counts_the_first_pass_in_the_cycle(org_app):
         assert [tuple(c) for c in cycles] == [(0, 70), (1, 80)]
 
 
-def test_a_course_without_renewal_keeps_its_first_completion(org_app):
-    with org_app.app_context():
+def test_a_course_without_renewal_keeps_its_first_completion(rules_app):
+    with rules_app.app_context():
         person("1", start=D(2026, 1, 1))
         attempt("1", "sof", D(2026, 1, 5), passed=True, score=60)
         attempt("1", "sof", D(2029, 1, 5), passed=True, score=100)
@@ -174,12 +175,12 @@ def test_a_course_without_renewal_keeps_its_first_completion(org_app):
                                                                       D(2027, 1, 31))
 
 
-def test_exemption_comes_first_and_can_be_revoked(org_app):
+def test_exemption_comes_first_and_can_be_revoked(rules_app):
     from klarret.audit import AuditEvent
     from klarret.db import db
     from quizzes.completion.assignments import exempt, revoke_exemption
 
-    with org_app.app_context():
+    with rules_app.app_context():
         person("1", start=D(2026, 1, 1))
         exempt("1", "basis", "Langtidssygemeldt", actor="admin")
         assert row_of("1", "basis", D(2026, 6, 1)).status == Status.EXEMPT
@@ -189,10 +190,10 @@ def test_exemption_comes_first_and_can_be_revoked(org_app):
         assert actions == ["exemption.grant", "exemption.revoke"]
 
 
-def test_every_status_is_one_of_the_documented(org_app):
+def test_every_status_is_one_of_the_documented(rules_app):
     from quizzes.completion.status import STATUSES, status_rows
 
-    with org_app.app_context():
+    with rules_app.app_context():
         person("1")
         person("2", manages="Center A")
         seen = {r.status for r in status_rows(today=D(2026, 3, 1))}
@@ -201,12 +202,12 @@ def test_every_status_is_one_of_the_documented(org_app):
         assert STATUSES[0] == Status.EXEMPT and str(Status.OVERDUE) == "forfalden", "the Danish values are kept"
 
 
-def test_my_page_shows_mandatory_and_optional_courses(org_app):
+def test_my_page_shows_mandatory_and_optional_courses(rules_app):
     from klarret.db import db
     from klarret.org.models import Employee
     from quizzes.completion.assignments import overview
 
-    with org_app.app_context():
+    with rules_app.app_context():
         person("1", start=D(2026, 1, 1), excluded=True)
         attempt("1", "valg", D(2026, 1, 3), passed=True, score=100)
         rows = overview(db.session.get(Employee, "1"), today=D(2026, 1, 10))
@@ -216,16 +217,15 @@ def test_my_page_shows_mandatory_and_optional_courses(org_app):
         assert rows[-1].code and len(rows[-1].code) == 10
 
 
-def test_effective_date_moves_the_first_due_date_for_those_already_employed(org_app, tmp_path):
+def test_effective_date_moves_the_first_due_date_for_those_already_employed(rules_app, tmp_path):
     from klarret.db import db
-    from tests.quizzes.status_fixtures import write_courses
     from quizzes.courses import catalogue
     from quizzes.courses.loader import load_courses
 
     courses, errors = load_courses(write_courses(tmp_path / "eff", {
         "ny-regel": 'title = "Ny regel"\n[[tildeling]]\nhvem = "alle"\nfrist_dage = 30\ngaelder_fra = 2026-09-01\n'}))
     assert errors == []
-    with org_app.app_context():
+    with rules_app.app_context():
         catalogue()["ny-regel"] = courses[0]
         person("1", start=D(2020, 1, 1))
         person("2", start=D(2026, 10, 1))
@@ -235,17 +235,16 @@ def test_effective_date_moves_the_first_due_date_for_those_already_employed(org_
         db.session.rollback()
 
 
-def test_my_page_shows_status_dates_and_certificate(org_app):
+def test_my_page_shows_status_dates_and_certificate(rules_app):
     from klarret.auth import hash_password
     from klarret.db import db
-    from tests.quizzes.test_attempts import login, token  # noqa: F401 (token is used by login)
 
-    with org_app.app_context():
+    with rules_app.app_context():
         p = person("1", start=dt.date.today() - dt.timedelta(days=400), email="p1@kk.dk")
         p.password_hash = hash_password("hemmelig-kode")
         db.session.commit()
         attempt("1", "basis", dt.date.today() - dt.timedelta(days=3), passed=True, score=100)
-    c = org_app.test_client()
+    c = rules_app.test_client()
     login(c, "p1@kk.dk", "hemmelig-kode")
     html = c.get("/min-side").get_data(as_text=True)
     basis = html[html.index(">Basis<"):].split("</tr>")[0]
@@ -258,16 +257,16 @@ def test_my_page_shows_status_dates_and_certificate(org_app):
     assert "Frivilligt" in html[html.index(">Valgfrit<"):].split("</tr>")[0]
 
 
-def test_cli_exempt_revoke_grant_with_danish_errors(org_app):
+def test_cli_exempt_revoke_grant_with_danish_errors(rules_app):
     from klarret.audit import AuditEvent
     from klarret.db import db
 
-    with org_app.app_context():
+    with rules_app.app_context():
         person("007")
-    run = org_app.test_cli_runner().invoke
+    run = rules_app.test_cli_runner().invoke
     r = run(args=["assignments", "exempt", "007", "basis", "--reason", "Orlov", "--by", "000001"])
     assert r.exit_code == 0, r.output
-    with org_app.app_context():
+    with rules_app.app_context():
         assert row_of("007", "basis", D(2026, 6, 1)).status == Status.EXEMPT
     assert run(args=["assignments", "exempt", "007", "basis"]).exit_code == 2, "a reason is required"
     r = run(args=["assignments", "exempt", "7", "basis", "--reason", "x"])
@@ -278,7 +277,7 @@ def test_cli_exempt_revoke_grant_with_danish_errors(org_app):
     assert run(args=["assignments", "grant", "007", "basis", "2"]).exit_code == 0
     r = run(args=["assignments", "revoke", "007", "basis"])
     assert r.exit_code == 0 and "1 fritagelse(r) ophævet." in r.output
-    with org_app.app_context():
+    with rules_app.app_context():
         assert row_of("007", "basis", D(2026, 6, 1)).status == Status.OVERDUE
         events = db.session.execute(select(AuditEvent.actor, AuditEvent.action).order_by(AuditEvent.id)).all()
         assert [tuple(e) for e in events] == [("000001", "exemption.grant"), ("cli", "attempts.grant"),

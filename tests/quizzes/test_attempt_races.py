@@ -6,7 +6,8 @@ import threading
 
 from sqlalchemy import func, select
 
-from tests.quizzes.test_attempts import answer_all, login, qclient, quiz_app, start, token  # noqa: F401
+from tests.support.attempts import answer_all, start
+from tests.support.web import token
 
 
 def _twin(app, client):
@@ -17,7 +18,7 @@ def _twin(app, client):
     return other
 
 
-def test_a_save_racing_the_submission_is_graded_or_refused(qclient, quiz_app, monkeypatch):  # noqa: F811
+def test_a_save_racing_the_submission_is_graded_or_refused(qclient, quiz_app, monkeypatch):
     """The score is computed from exactly the answers stored; a save that loses gets 409 in Danish."""
     from klarret.db import db
     from quizzes.attempts import service
@@ -74,7 +75,7 @@ def test_a_save_racing_the_submission_is_graded_or_refused(qclient, quiz_app, mo
         assert attempt.correct == graded, "the score was computed from other answers than those stored"
 
 
-def test_concurrent_starts_give_one_open_attempt(qclient, quiz_app):  # noqa: F811
+def test_concurrent_starts_give_one_open_attempt(qclient, quiz_app):
     from klarret.db import db
     from quizzes.models import Attempt
 

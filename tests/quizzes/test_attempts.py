@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import threading
 from pathlib import Path
 
@@ -12,75 +11,8 @@ import pytest
 from klarret.export import RECORDS_FILE, anchors, export_dir, iter_records
 from quizzes.courses.loader import load_courses, parse_course
 from tests.conftest import make_app
-
-DATA = Path(__file__).parents[1] / "data"
-TEST_COURSES = DATA / "courses"
-
-
-# --- helpers for the web tests ---
-def token(client, url: str) -> str:
-    html = client.get(url).get_data(as_text=True)
-    m = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert m, f"no CSRF token on {url}"
-    return m.group(1)
-
-
-def login(client, email="anna@demo.klarret.dk", password="klarret-demo"):
-    r = client.post("/login", data={"email": email, "password": password, "csrf_token": token(client, "/login")})
-    assert r.status_code == 302, r.get_data(as_text=True)[:500]
-
-
-def start(client, course_id: str) -> int:
-    r = client.post(f"/kurser/{course_id}/start", data={"csrf_token": token(client, f"/kurser/{course_id}")})
-    assert r.status_code == 302, r.get_data(as_text=True)[:300]
-    return int(re.search(r"/forsoeg/(\d+)/", r.headers["Location"]).group(1))
-
-
-def answer_all(client, app, attempt_id: int, right: bool) -> None:
-    """Answer every module through the forms: all right, or all wrong."""
-    from quizzes.attempts.service import pinned_course
-    from quizzes.models import Attempt
-    from klarret.db import db
-
-    with app.app_context():
-        course = pinned_course(db.session.get(Attempt, attempt_id))
-        modules = [[(q.id, sorted(q.correct_ids), [o.id for o in q.options if not o.correct][:1])
-                    for q in m.questions] for m in course.modules]
-    for i, questions in enumerate(modules):
-        url = f"/forsoeg/{attempt_id}/modul/{i}"
-        data = {"csrf_token": token(client, url), "go": "next"}
-        for qid, good, bad in questions:
-            data[f"q-{qid}"] = good if right else bad
-        r = client.post(url, data=data)
-        assert r.status_code == 302, r.get_data(as_text=True)[:300]
-
-
-def hand_in(client, attempt_id: int):
-    return client.post(f"/forsoeg/{attempt_id}/aflever",
-                       data={"csrf_token": token(client, f"/forsoeg/{attempt_id}/gennemse")})
-
-
-@pytest.fixture
-def quiz_app(basic_build, database_url, tmp_path):
-    from klarret.db import db
-    from klarret.demo import load_demo_data
-
-    courses = tmp_path / "courses"
-    shutil.copytree(TEST_COURSES, courses)
-    app = make_app(basic_build, database_url, tmp_path, KLARRET_COURSES_DIR=courses)
-    with app.app_context():
-        load_demo_data(population=False)  # the five accounts only: these tests count rows
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
-
-@pytest.fixture
-def qclient(quiz_app):
-    c = quiz_app.test_client()
-    login(c)
-    return c
+from tests.support.attempts import TEST_COURSE, answer_all, hand_in, start
+from tests.support.web import login, token
 
 
 # --- validation ---
@@ -91,25 +23,27 @@ def _write(tmp_path, text: str) -> Path:
     return d
 
 
-BASE = (TEST_COURSES / "test-kursus.toml").read_text(encoding="utf-8")
-
-
 @pytest.mark.parametrize("old, new, message", [
-    ('{ id = "a", text = "Parten", correct = true }', '{ id = "a", text = "Parten" }', "spørgsmål t-1 i modul hoering: har intet rigtigt svar"),
-    ('{ id = "b", text = "Naboens hund" }', '{ id = "b", text = "Naboens hund", correct = true }', "spørgsmål t-1 i modul hoering: er et single-spørgsmål med 2 rigtige svar"),
+    ('{ id = "a", text = "Parten", correct = true }', '{ id = "a", text = "Parten" }',
+     "spørgsmål t-1 i modul hoering: har intet rigtigt svar"),
+    ('{ id = "b", text = "Naboens hund" }', '{ id = "b", text = "Naboens hund", correct = true }',
+     "spørgsmål t-1 i modul hoering: er et single-spørgsmål med 2 rigtige svar"),
     ('{ id = "c", text = "§ 99" }', '{ id = "c", text = "§ 99", correct = true }', "alle svarmuligheder er rigtige"),
     ("answer = true", 'answer = "ja"', "spørgsmål t-2 i modul hoering: et sandt/falsk-spørgsmål skal have answer"),
     ('id = "t-3"', 'id = "t-1"', "spørgsmål t-1: id'et bruges også"),
     ("pass_mark = 60", "pass_mark = 0", "pass_mark skal være et helt tal fra 1 til 100"),
     ("pass_mark = 60", "pass_mark = 101", "pass_mark skal være et helt tal fra 1 til 100"),
-    ('anchor = "hoering-reglen"', 'anchor = "hoering-findes-ikke"', "spørgsmål t-1: ankeret 'hoering-findes-ikke' findes ikke på siden 'hoering'"),
-    ('page = "hoering"\nanchor = "hoering-reglen"', 'page = "findes-ikke"\nanchor = "hoering-reglen"', "spørgsmål t-1: siden 'findes-ikke' findes ikke"),
-    ('{ id = "b", text = "Naboens hund" }', '{ id = "a", text = "Naboens hund" }', "svarmulighedernes id'er skal være forskellige"),
+    ('anchor = "hoering-reglen"', 'anchor = "hoering-findes-ikke"',
+     "spørgsmål t-1: ankeret 'hoering-findes-ikke' findes ikke på siden 'hoering'"),
+    ('page = "hoering"\nanchor = "hoering-reglen"', 'page = "findes-ikke"\nanchor = "hoering-reglen"',
+     "spørgsmål t-1: siden 'findes-ikke' findes ikke"),
+    ('{ id = "b", text = "Naboens hund" }', '{ id = "a", text = "Naboens hund" }',
+     "svarmulighedernes id'er skal være forskellige"),
     ('title = "Høring"\nintro', 'title = "Høring"\nintro', None),
 ])
 def test_validation_names_file_and_question(tmp_path, basic_build, old, new, message):
-    assert old in BASE
-    text = BASE.replace(old, new, 1)
+    assert old in TEST_COURSE
+    text = TEST_COURSE.replace(old, new, 1)
     _, errors = load_courses(_write(tmp_path, text), basic_build / "html")
     if message is None:
         assert errors == []
@@ -118,7 +52,7 @@ def test_validation_names_file_and_question(tmp_path, basic_build, old, new, mes
 
 
 def test_empty_module_and_bad_toml_are_reported(tmp_path, basic_build):
-    text = BASE + '\n[[modules]]\nid = "tom"\ntitle = "Tom"\nintro = "x"\n'
+    text = TEST_COURSE + '\n[[modules]]\nid = "tom"\ntitle = "Tom"\nintro = "x"\n'
     _, errors = load_courses(_write(tmp_path, text), basic_build / "html")
     assert any("modul tom: modulet har ingen spørgsmål" in str(e) for e in errors)
     _, errors = load_courses(_write(tmp_path, 'id = "x\n'), None)
@@ -126,8 +60,8 @@ def test_empty_module_and_bad_toml_are_reported(tmp_path, basic_build):
 
 
 def test_version_changes_with_content(tmp_path):
-    a = parse_course(_write(tmp_path, BASE) / "x.toml", [])
-    b = parse_course(_write(tmp_path, BASE.replace("Hvem skal høres?", "Hvem skal høres nu?")) / "x.toml", [])
+    a = parse_course(_write(tmp_path, TEST_COURSE) / "x.toml", [])
+    b = parse_course(_write(tmp_path, TEST_COURSE.replace("Hvem skal høres?", "Hvem skal høres nu?")) / "x.toml", [])
     assert a.version != b.version and len(a.version) == 12
 
 
@@ -237,11 +171,13 @@ def test_answers_survive_logout(quiz_app):
 def test_foreign_option_is_400_and_other_users_attempt_is_404(qclient, quiz_app):
     aid = start(qclient, "test-kursus")
     tok = token(qclient, f"/forsoeg/{aid}/modul/0")
-    r = qclient.post(f"/api/forsoeg/{aid}/svar", json={"question": "t-1", "options": ["z"]}, headers={"X-CSRFToken": tok})
+    r = qclient.post(f"/api/forsoeg/{aid}/svar", json={"question": "t-1", "options": ["z"]},
+                     headers={"X-CSRFToken": tok})
     assert r.status_code == 400 and "ikke hører til" in r.get_json()["error"]["message"]
     r = qclient.post(f"/forsoeg/{aid}/modul/0", data={"csrf_token": tok, "q-t-1": "z"})
     assert r.status_code == 400
-    r = qclient.post(f"/api/forsoeg/{aid}/svar", json={"question": "t-1", "options": ["a", "b"]}, headers={"X-CSRFToken": tok})
+    r = qclient.post(f"/api/forsoeg/{aid}/svar", json={"question": "t-1", "options": ["a", "b"]},
+                     headers={"X-CSRFToken": tok})
     assert r.status_code == 400
     other = quiz_app.test_client()
     login(other, "bo@demo.klarret.dk")
@@ -256,7 +192,8 @@ def test_answering_after_submission_is_refused_in_danish(qclient):
     aid = start(qclient, "test-kursus")
     tok = token(qclient, f"/forsoeg/{aid}/modul/0")
     hand_in(qclient, aid)
-    r = qclient.post(f"/api/forsoeg/{aid}/svar", json={"question": "t-1", "options": ["a"]}, headers={"X-CSRFToken": tok})
+    r = qclient.post(f"/api/forsoeg/{aid}/svar", json={"question": "t-1", "options": ["a"]},
+                     headers={"X-CSRFToken": tok})
     assert r.status_code == 409 and "afleveret" in r.get_json()["error"]["message"]
 
 
@@ -296,8 +233,9 @@ def test_attempt_is_graded_against_its_pinned_version(qclient, quiz_app):
     courses_dir = Path(quiz_app.config["KLARRET_COURSES_DIR"])
     path = courses_dir / "test-kursus.toml"
     # The editors make option b the right one while the attempt is in progress.
-    path.write_text(path.read_text().replace('{ id = "a", text = "Parten", correct = true }', '{ id = "a", text = "Parten" }')
-                    .replace('{ id = "b", text = "Naboens hund" }', '{ id = "b", text = "Naboens hund", correct = true }'))
+    text = path.read_text().replace('{ id = "a", text = "Parten", correct = true }', '{ id = "a", text = "Parten" }')
+    path.write_text(text.replace('{ id = "b", text = "Naboens hund" }',
+                                 '{ id = "b", text = "Naboens hund", correct = true }'))
     from quizzes.courses import set_catalogue
 
     with quiz_app.app_context():  # what a restarted worker does: load the course files again
@@ -335,7 +273,8 @@ def test_login_required_and_bad_login(quiz_app):
     c = quiz_app.test_client()
     r = c.get("/min-side")
     assert r.status_code == 302 and "/login" in r.headers["Location"]
-    r = c.post("/login", data={"email": "anna@demo.klarret.dk", "password": "forkert", "csrf_token": token(c, "/login")})
+    r = c.post("/login", data={"email": "anna@demo.klarret.dk", "password": "forkert",
+                               "csrf_token": token(c, "/login")})
     assert r.status_code == 400 and "forkert" in r.get_data(as_text=True)
 
 

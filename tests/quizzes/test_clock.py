@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.quizzes.test_reports import TODAY, login, org_app  # noqa: F401
+from tests.support.report_org import TODAY, login
 
 E5_DUE = dt.date(2026, 12, 20)  # e5 started 2026-11-20; Kursus A is due 30 days later
 
@@ -36,12 +36,12 @@ def own_status(app, staff_no: str, course_title: str) -> str:
 
 
 @pytest.mark.parametrize("day, status", [(TODAY, "ikke startet"), (E5_DUE + dt.timedelta(days=5), "forfalden")])
-def test_leader_and_own_page_agree_on_the_day(org_app, day, status):  # noqa: F811
+def test_leader_and_own_page_agree_on_the_day(report_org_app, day, status):
     from klarret import clock, settings
 
     # Two days on either side of the deadline: whatever the machine's date, one of them differs from it.
-    settings.override(org_app, {"KLARRET_TODAY": day.isoformat()})
-    with org_app.app_context():
+    settings.override(report_org_app, {"KLARRET_TODAY": day.isoformat()})
+    with report_org_app.app_context():
         assert clock.today() == day and clock.now().date() == day
-    assert leader_status(org_app, "e5", "Kursus A") == status
-    assert own_status(org_app, "e5", "Kursus A") == status
+    assert leader_status(report_org_app, "e5", "Kursus A") == status
+    assert own_status(report_org_app, "e5", "Kursus A") == status

@@ -10,9 +10,9 @@ import json
 
 from sqlalchemy import select
 
-from quizzes.reports.exports import HEADERS, csv_chunks, json_chunks, write_xlsx
 from quizzes.completion.status import StatusRow
-from tests.quizzes.status_fixtures import attempt, org_app, person  # noqa: F401
+from quizzes.reports.exports import HEADERS, csv_chunks, json_chunks, write_xlsx
+from tests.support.status_org import attempt, person
 
 D = dt.date
 
@@ -79,15 +79,15 @@ def test_json_is_valid_with_iso_dates():
     assert json.loads("".join(json_chunks([]))) == []
 
 
-def test_responses_stream_and_are_audited(org_app):
+def test_responses_stream_and_are_audited(rules_app):
     from klarret.audit import AuditEvent
     from klarret.db import db
-    from quizzes.reports.exports import csv_response, xlsx_response
     from quizzes.completion.status import status_rows
+    from quizzes.reports.exports import csv_response, xlsx_response
 
-    with org_app.app_context():
+    with rules_app.app_context():
         person("000777", name="=Farlig", start=D(2026, 1, 1))
-    with org_app.test_request_context("/leder/eksport.csv"):
+    with rules_app.test_request_context("/leder/eksport.csv"):
         resp = csv_response(status_rows(today=D(2026, 3, 1)), "gennemfoerelse.csv", actor="000001",
                             administration="SOF")
         assert resp.is_streamed and resp.headers["Content-Disposition"] == 'attachment; filename="gennemfoerelse.csv"'
@@ -95,7 +95,7 @@ def test_responses_stream_and_are_audited(org_app):
         assert body.startswith("\ufeffMedarbejdernummer;") and "000777;'=Farlig;SOF;" in body
         resp = xlsx_response(status_rows(today=D(2026, 3, 1)), "g.xlsx", actor="000001")
         assert b"".join(resp.response)[:2] == b"PK"
-    with org_app.app_context():
+    with rules_app.app_context():
         events = db.session.execute(select(AuditEvent.actor, AuditEvent.action, AuditEvent.target,
                                            AuditEvent.details).order_by(AuditEvent.id)).all()
         assert [tuple(e) for e in events] == [("000001", "export", "gennemfoerelse.csv",
@@ -103,17 +103,17 @@ def test_responses_stream_and_are_audited(org_app):
                                               ("000001", "export", "g.xlsx", {"format": "xlsx"})]
 
 
-def test_cli_report_completion(org_app, tmp_path):
+def test_cli_report_completion(rules_app, tmp_path):
     from openpyxl import load_workbook
 
     from klarret.audit import AuditEvent
     from klarret.db import db
 
-    with org_app.app_context():
+    with rules_app.app_context():
         person("1", "SOF", start=D(2026, 1, 1))
         person("2", "BIF", "Jobcenter", start=D(2026, 1, 1))
         attempt("1", "basis", dt.date.today() - dt.timedelta(days=5), passed=True, score=90)  # not near expiry
-    runner = org_app.test_cli_runner()
+    runner = rules_app.test_cli_runner()
     r = runner.invoke(args=["report", "completion", "--administration", "sof", "--course", "basis"])
     assert r.exit_code == 0, r.output
     lines = r.stdout.lstrip("\ufeff").splitlines()
@@ -131,5 +131,5 @@ def test_cli_report_completion(org_app, tmp_path):
     assert r.exit_code == 2 and "Ukendt kursus 'findes-ikke'" in r.output
     r = runner.invoke(args=["report", "completion", "--help"])
     assert r.exit_code == 0 and "Én række pr. medarbejder" in r.output
-    with org_app.app_context():
+    with rules_app.app_context():
         assert db.session.scalar(select(AuditEvent.actor).where(AuditEvent.action == "export")) == "cli"

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
-import socket
 
 import pytest
 from sqlalchemy import func, select
 
-from tests.quizzes.status_fixtures import attempt, org_app, person  # noqa: F401
+from tests.support.status_org import attempt, person
+from tests.support.web import free_port
 
 D = dt.date
 
@@ -29,14 +29,8 @@ class Sink:
         return {(m["To"], m["Subject"]) for m in self.messages}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
-def smtp(org_app):
+def smtp(rules_app):
     from aiosmtpd.controller import Controller
 
     from klarret import settings
@@ -44,7 +38,7 @@ def smtp(org_app):
     sink, port = Sink(), free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
-    settings.override(org_app, {"KLARRET_SMTP_HOST": "127.0.0.1", "KLARRET_SMTP_PORT": str(port),
+    settings.override(rules_app, {"KLARRET_SMTP_HOST": "127.0.0.1", "KLARRET_SMTP_PORT": str(port),
                                 "KLARRET_MAIL_FROM": "KlarRet <klarret@test.kk.dk>",
                                 "KLARRET_BASE_URL": "https://klarret.test"})
     yield sink
@@ -60,12 +54,12 @@ def organisation():
     attempt("5", "basis", D(2025, 6, 15), passed=True, score=90)  # expires 2026-06-15
 
 
-def test_each_reminder_once_and_the_managers_weekly_digest(org_app, smtp):
+def test_each_reminder_once_and_the_managers_weekly_digest(rules_app, smtp):
     from klarret.db import db
     from quizzes.models import ReminderSent
     from quizzes.reports.reminders import plan, send
 
-    with org_app.app_context():
+    with rules_app.app_context():
         organisation()
         assert send(plan(D(2026, 6, 1))) == 12
         assert smtp.received() == {
@@ -102,10 +96,10 @@ def test_each_reminder_once_and_the_managers_weekly_digest(org_app, smtp):
             ("p3@kk.dk", "Fristen er overskredet: Nye"), ("p3@kk.dk", "Ugeoversigt: 2 med overskredet kursusfrist")}
 
 
-def test_renewal_reminders_are_keyed_by_cycle(org_app, smtp):
+def test_renewal_reminders_are_keyed_by_cycle(rules_app, smtp):
     from quizzes.reports.reminders import plan, send
 
-    with org_app.app_context():
+    with rules_app.app_context():
         organisation()
         send(plan(D(2026, 6, 1)))
         attempt("5", "basis", D(2026, 6, 2), passed=True, score=100)  # renewed: a new cycle, expires 2027-06-02
@@ -114,13 +108,13 @@ def test_renewal_reminders_are_keyed_by_cycle(org_app, smtp):
         assert ("p5@kk.dk", "Dit kursusbevis udløber snart: Basis") in smtp.received()
 
 
-def test_send_reminder_now_is_audited_and_sent_once_a_day(org_app, smtp):
+def test_send_reminder_now_is_audited_and_sent_once_a_day(rules_app, smtp):
     from klarret.audit import AuditEvent
     from klarret.db import db
     from quizzes.completion.assignments import exempt
     from quizzes.reports.reminders import send_reminder_now
 
-    with org_app.app_context():
+    with rules_app.app_context():
         organisation()
         msg = send_reminder_now("1", "basis", actor="3", today=D(2026, 6, 1))
         assert msg.to == "p1@kk.dk" and smtp.received() == {("p1@kk.dk", "Fristen er overskredet: Basis")}
@@ -140,18 +134,18 @@ def test_send_reminder_now_is_audited_and_sent_once_a_day(org_app, smtp):
         assert [tuple(e) for e in events] == [("3", "1/basis"), ("3", "1/basis")]
 
 
-def test_cli_remind_dry_run_then_send_then_nothing(org_app, smtp):
+def test_cli_remind_dry_run_then_send_then_nothing(rules_app, smtp):
     from klarret.db import db
     from quizzes.models import Assignment, ReminderSent
 
     today = dt.date.today()
-    with org_app.app_context():
+    with rules_app.app_context():
         person("1", "SOF", "Center A", today - dt.timedelta(days=400), email="p1@kk.dk")
-    runner = org_app.test_cli_runner()
+    runner = rules_app.test_cli_runner()
     r = runner.invoke(args=["remind", "--dry-run"])
     assert r.exit_code == 0 and "p1@kk.dk" in r.output and "prøvekørsel" in r.output
     assert smtp.messages == []
-    with org_app.app_context():
+    with rules_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ReminderSent)) == 0
     r = runner.invoke(args=["remind"])
     assert r.exit_code == 0, r.output
@@ -160,25 +154,25 @@ def test_cli_remind_dry_run_then_send_then_nothing(org_app, smtp):
     assert all(m["To"] == "p1@kk.dk" for m in smtp.messages)
     r = runner.invoke(args=["remind"])
     assert r.exit_code == 0 and "Sendte 0 e-mails" in r.output and len(smtp.messages) == sent
-    with org_app.app_context():
+    with rules_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Assignment)) == 3, "assignments recorded"
 
 
-def test_cli_remind_fails_in_danish_without_a_mail_server(org_app):
+def test_cli_remind_fails_in_danish_without_a_mail_server(rules_app):
     from klarret import settings
     from klarret.db import db
     from quizzes.models import ReminderSent
 
-    with org_app.app_context():
+    with rules_app.app_context():
         person("1", "SOF", "Center A", D(2025, 1, 1), email="p1@kk.dk")
-    settings.override(org_app, {"KLARRET_SMTP_HOST": "127.0.0.1", "KLARRET_SMTP_PORT": str(free_port())})
-    r = org_app.test_cli_runner().invoke(args=["remind"])
+    settings.override(rules_app, {"KLARRET_SMTP_HOST": "127.0.0.1", "KLARRET_SMTP_PORT": str(free_port())})
+    r = rules_app.test_cli_runner().invoke(args=["remind"])
     assert r.exit_code == 1 and "Kunne ikke forbinde til mailserveren" in r.output and "KLARRET_SMTP_HOST" in r.output
-    with org_app.app_context():
+    with rules_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ReminderSent)) == 0
 
 
-def test_a_refused_address_does_not_stop_the_others(org_app, smtp):
+def test_a_refused_address_does_not_stop_the_others(rules_app, smtp):
     from klarret.db import db
     from quizzes.models import ReminderSent
     from quizzes.reports.reminders import SendError, plan, send
@@ -190,7 +184,7 @@ def test_a_refused_address_does_not_stop_the_others(org_app, smtp):
         return "250 OK"
 
     smtp.handle_RCPT = handle_RCPT
-    with org_app.app_context():
+    with rules_app.app_context():
         organisation()
         with pytest.raises(SendError, match=r"10 e-mails blev sendt, men mailserveren afviste 2: p2@kk.dk"):
             send(plan(D(2026, 6, 1)))

@@ -5,182 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import pytest
-
-from klarret.roles import Role
 from quizzes.completion.status import Status
-from tests.conftest import make_app
-
-TODAY = dt.date(2026, 11, 29)
-OLD = dt.date(2025, 1, 1)
-PASSWORD = "rapport-test"
-MODULE = """
-[[modules]]
-id = "m"
-title = "Modul"
-intro = "Intro."
-reading = ["hoering"]
-"""
-QUESTION = """
-[[modules.questions]]
-id = "{qid}"
-page = "{page}"
-anchor = "{page}-reglen"
-type = "truefalse"
-prompt = "Sandt?"
-explanation = "Ja."
-answer = true
-"""
-
-
-def course(head: str, questions: dict[str, str]) -> str:
-    """A course file: ``head`` (id, title, rules), one module and a true/false question per id -> page."""
-    return head + MODULE + "".join(QUESTION.format(qid=q, page=p) for q, p in questions.items())
-
-
-COURSE_A = course("""
-id = "kursus-a"
-title = "Kursus A"
-description = "Alle skal tage det."
-pass_mark = 50
-minutes = 5
-max_attempts = 0
-
-[[tildeling]]
-hvem = "alle"
-frist_dage = 30
-fornyes_maaneder = 12
-snart_dage = 30
-""", {"qa1": "partshoering", "qa2": "begrundelse"})
-COURSE_B = course("""
-id = "kursus-b"
-title = "Kursus B"
-description = "Kun Socialforvaltningen."
-pass_mark = 50
-minutes = 5
-max_attempts = 2
-
-[[tildeling]]
-hvem = "forvaltning"
-forvaltninger = ["SOF"]
-frist_dage = 30
-""", {"qb1": "partshoering"})
-
-# staff_no: (administration, unit path, start date, roles, manages unit path)
-PEOPLE = {
-    "m1": ("SOF", "Center A", OLD, set(), "Center A"),
-    "e1": ("SOF", "Center A / Team 1", OLD, set(), None),
-    "e2": ("SOF", "Center A / Team 1", OLD, set(), None),
-    "e3": ("SOF", "Center A / Team 1", OLD, set(), None),
-    "x1": ("SOF", "Center A / Team 1", OLD, set(), None),  # excluded from statistics
-    "ex1": ("SOF", "Center A / Team 1", OLD, set(), None),  # exempted from kursus-a
-    "gone": ("SOF", "Center A / Team 1", OLD, set(), None),  # a leaver
-    "e4": ("SOF", "Center A / Team 2", dt.date(2026, 11, 10), set(), None),
-    "e5": ("SOF", "Center A / Team 2", dt.date(2026, 11, 20), set(), None),
-    "m2": ("SOF", "Center B", OLD, set(), "Center B"),
-    "e6": ("SOF", "Center B", OLD, set(), None),
-    "z1": ("SOF", "Center AB", OLD, set(), None),  # a sibling whose path starts like Center A's
-    "boss": ("BIF", "", OLD, set(), ""),  # manages BIF's top unit: the whole administration
-    "b1": ("BIF", "Jobcenter", OLD, set(), None),
-    "b2": ("BIF", "Jobcenter", OLD, set(), None),
-    "d1": ("BIF", "Jobcenter", OLD, set(), None),  # m1's deputy now
-    "d2": ("BIF", "Jobcenter", OLD, set(), None),  # m1's deputy until yesterday
-    "ed": ("ØKF", "Sekretariatet", OLD, {Role.EDITOR}, None),
-    "adm": ("ØKF", "Sekretariatet", OLD, {Role.ADMINISTRATOR}, None),
-}
-
-
-def email(staff_no: str) -> str:
-    return f"{staff_no}@test.klarret.dk"
-
-
-def at(day: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(day + "T10:00:00")
-
-
-def build_org() -> None:
-    """The organisation above, its attempts, answers and completions (inside an app context)."""
-    from klarret.auth import hash_password
-    from klarret.db import db
-    from klarret.org.models import Deputy, Employee, UnitManager, ensure_administrations
-    from klarret.org.write import unit_by_path
-    from quizzes.attempts.service import pin_version
-    from quizzes.courses import catalogue
-    from quizzes.models import Answer, Attempt, Completion, Exemption
-
-    ensure_administrations()
-    hashed = hash_password(PASSWORD)
-    for staff_no, (code, path, start, roles, manages) in PEOPLE.items():
-        db.session.add(Employee(staff_no=staff_no, name=f"Person {staff_no.upper()}", email=email(staff_no),
-                                unit=unit_by_path(code, path), start_date=start, roles=roles, password_hash=hashed,
-                                excluded_from_stats=staff_no == "x1", active=staff_no != "gone"))
-        db.session.flush()
-        if manages is not None:
-            db.session.add(UnitManager(unit_id=unit_by_path(code, manages).id, staff_no=staff_no))
-    db.session.add(Deputy(manager_staff_no="m1", deputy_staff_no="d1", valid_from=dt.date(2026, 11, 1),
-                          valid_to=dt.date(2026, 12, 31)))
-    db.session.add(Deputy(manager_staff_no="m1", deputy_staff_no="d2", valid_from=dt.date(2026, 10, 1),
-                          valid_to=dt.date(2026, 11, 28)))
-    db.session.add(Exemption(staff_no="ex1", course_id="kursus-a", reason="Orlov", granted_by="adm"))
-    versions = {cid: pin_version(c).id for cid, c in catalogue().items()}
-    codes = iter(range(1000, 9999))
-
-    def attempt(staff_no, course_id, day, answers: dict[str, bool], passed: bool | None):
-        a = Attempt(staff_no=staff_no, course_id=course_id, version_id=versions[course_id], seed=1,
-                    started_at=at(day), submitted_at=at(day) if passed is not None else None,
-                    score=(100 if passed else 0) if passed is not None else None, passed=passed)
-        db.session.add(a)
-        db.session.flush()
-        for qid, right in answers.items():
-            db.session.add(Answer(attempt_id=a.id, question_id=qid, selected="sand" if right else "falsk",
-                                  correct=right if passed is not None else None))
-        if passed:
-            db.session.add(Completion(staff_no=staff_no, course_id=course_id, cycle=0, attempt_id=a.id,
-                                      completed_at=at(day), score=100, code=f"C{next(codes)}"))
-
-    attempt("m1", "kursus-a", "2026-03-01", {"qa1": True, "qa2": True}, True)
-    attempt("e1", "kursus-a", "2026-06-01", {"qa1": False, "qa2": True}, True)
-    attempt("e3", "kursus-a", "2025-12-15", {"qa1": False, "qa2": True}, True)
-    attempt("m2", "kursus-a", "2026-01-10", {"qa1": True, "qa2": False}, True)
-    attempt("e6", "kursus-a", "2026-02-01", {"qa1": False, "qa2": False}, False)
-    attempt("e4", "kursus-a", "2026-11-20", {"qa1": False}, None)  # open: not counted anywhere
-    attempt("x1", "kursus-a", "2026-02-01", {"qa1": False, "qa2": False}, False)  # excluded person
-    attempt("z1", "kursus-a", "2025-05-20", {}, True)  # expired on 2026-05-20
-    attempt("e1", "kursus-b", "2026-02-01", {"qb1": False}, False)
-    attempt("e1", "kursus-b", "2026-02-02", {"qb1": True}, False)  # a second attempt: not a first answer
-    attempt("b1", "kursus-a", "2026-02-10", {"qa1": True, "qa2": True}, True)
-    attempt("b2", "kursus-a", "2026-02-11", {"qa1": False, "qa2": True}, False)
-    db.session.commit()
-
-
-@pytest.fixture
-def org_app(basic_build, database_url, tmp_path):
-    from klarret.db import db
-
-    courses = tmp_path / "courses"
-    courses.mkdir()
-    (courses / "a.toml").write_text(COURSE_A, encoding="utf-8")
-    (courses / "b.toml").write_text(COURSE_B, encoding="utf-8")
-    app = make_app(basic_build, database_url, tmp_path, KLARRET_COURSES_DIR=courses, KLARRET_TODAY=TODAY)
-    with app.app_context():
-        build_org()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
-
-def token(client, url: str) -> str:
-    html = client.get(url).get_data(as_text=True)
-    m = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert m, f"no CSRF token on {url}"
-    return m.group(1)
-
-
-def login(client, staff_no: str) -> None:
-    r = client.post("/login", data={"email": email(staff_no), "password": PASSWORD,
-                                    "csrf_token": token(client, "/login")})
-    assert r.status_code == 302, r.get_data(as_text=True)[:300]
+from tests.support.report_org import TODAY, email, login
+from tests.support.web import token
 
 
 def unit_id(code: str, path: str) -> int:
@@ -190,12 +17,12 @@ def unit_id(code: str, path: str) -> int:
 
 
 # --- scope -----------------------------------------------------------------------------------------
-def test_visible_units_per_role(org_app):
+def test_visible_units_per_role(report_org_app):
     from klarret.db import db
     from klarret.org.models import Employee, Unit
     from klarret.org.scope import visible_unit_ids
 
-    with org_app.app_context():
+    with report_org_app.app_context():
         def names(staff_no: str) -> set[str]:
             ids = visible_unit_ids(db.session.get(Employee, staff_no), TODAY)
             return {f"{u.administration_code}:{u.path}" for u in db.session.query(Unit).filter(Unit.id.in_(ids))}
@@ -222,13 +49,13 @@ def test_visible_units_per_role(org_app):
 
 
 # --- the dashboard ---------------------------------------------------------------------------------
-def test_dashboard_figures_for_a_manager(org_app):
+def test_dashboard_figures_for_a_manager(report_org_app):
     from klarret.db import db
     from klarret.org.models import Employee
     from klarret.org.scope import scope_roots, visible_unit_ids
     from quizzes.reports import figures as reports
 
-    with org_app.app_context():
+    with report_org_app.app_context():
         scope = visible_unit_ids(db.session.get(Employee, "m1"), TODAY)
         roots = scope_roots(scope)
         assert [u.path for u in roots] == ["Center A"]
@@ -255,14 +82,14 @@ def test_dashboard_figures_for_a_manager(org_app):
         assert d.units[0].tally.assigned == 2 and d.units[0].tally.done == 2
 
 
-def test_dashboard_page_drill_down_and_filters(org_app):
-    client = org_app.test_client()
+def test_dashboard_page_drill_down_and_filters(report_org_app):
+    client = report_org_app.test_client()
     login(client, "m1")
     html = client.get("/leder?kursus=kursus-a").get_data(as_text=True)
     assert "Det skal du handle på først" in html
     assert "Person E2" in html and "Person E3" in html and "Person E5" in html
     assert "Person E6" not in html and "Person Z1" not in html  # Center B and Center AB are not hers
-    with org_app.app_context():
+    with report_org_app.app_context():
         team1, center_b = unit_id("SOF", "Center A / Team 1"), unit_id("SOF", "Center B")
     assert re.search(r'data-label="Center A" data-value="50"', html)
     assert re.search(r'data-label="– Team 1" data-value="67"', html)
@@ -278,9 +105,9 @@ def test_dashboard_page_drill_down_and_filters(org_app):
     assert 'data-label="Center A" data-value="0"' in filtered and "Person E3" not in filtered
 
 
-def test_menu_links_follow_the_role(org_app):
+def test_menu_links_follow_the_role(report_org_app):
     def menu(staff_no: str) -> str:
-        client = org_app.test_client()
+        client = report_org_app.test_client()
         login(client, staff_no)
         html = client.get("/min-side").get_data(as_text=True)
         return html[html.index('aria-label="Hovedmenu"'):html.index("</nav>")]
@@ -291,12 +118,13 @@ def test_menu_links_follow_the_role(org_app):
     assert "Hele kommunen" in menu("adm")
 
 
-def test_reminder_button_only_for_overdue_people_in_scope(org_app, monkeypatch):
+def test_reminder_button_only_for_overdue_people_in_scope(report_org_app, monkeypatch):
     import quizzes.reports.reminders
 
     sent = []
-    monkeypatch.setattr(quizzes.reports.reminders, "send_reminder_now", lambda s, c, actor, today=None: sent.append((s, c, actor)))
-    client = org_app.test_client()
+    monkeypatch.setattr(quizzes.reports.reminders, "send_reminder_now",
+                        lambda s, c, actor, today=None: sent.append((s, c, actor)))
+    client = report_org_app.test_client()
     login(client, "m1")
     csrf = token(client, "/leder")
     r = client.post("/leder/paamind", data={"medarbejder": "e2", "kursus": "kursus-a", "csrf_token": csrf,
@@ -311,7 +139,7 @@ def test_reminder_button_only_for_overdue_people_in_scope(org_app, monkeypatch):
     assert r.status_code == 400 and len(sent) == 1  # no CSRF token
 
 
-def test_reminder_failure_is_explained(org_app, monkeypatch):
+def test_reminder_failure_is_explained(report_org_app, monkeypatch):
     import quizzes.reports.reminders
     from quizzes.reports.reminders import SendError
 
@@ -319,7 +147,7 @@ def test_reminder_failure_is_explained(org_app, monkeypatch):
         raise SendError("Mailserveren svarer ikke. Prøv igen om lidt.")
 
     monkeypatch.setattr(quizzes.reports.reminders, "send_reminder_now", refuse)
-    client = org_app.test_client()
+    client = report_org_app.test_client()
     login(client, "m1")
     r = client.post("/leder/paamind", data={"medarbejder": "e2", "kursus": "kursus-a",
                                             "csrf_token": token(client, "/leder")}, follow_redirects=True)
@@ -327,16 +155,17 @@ def test_reminder_failure_is_explained(org_app, monkeypatch):
     assert "Påmindelsen til Person E2 blev ikke sendt: Mailserveren svarer ikke." in r.get_data(as_text=True)
 
 
-def test_deputy_form_grants_validates_and_revokes(org_app):
+def test_deputy_form_grants_validates_and_revokes(report_org_app):
     from klarret.audit import AuditEvent
     from klarret.db import db
     from klarret.org.models import Deputy
 
-    client = org_app.test_client()
+    client = report_org_app.test_client()
     login(client, "m1")
     url = "/leder/stedfortraedere"
     csrf = token(client, url)
-    bad = client.post(url, data={"kollega": "ukendt@x.dk", "fra": "2026-12-01", "til": "2026-11-01", "csrf_token": csrf})
+    bad = client.post(url, data={"kollega": "ukendt@x.dk", "fra": "2026-12-01", "til": "2026-11-01",
+                                 "csrf_token": csrf})
     assert bad.status_code == 400
     text = bad.get_data(as_text=True)
     assert "Vi fandt ingen aktiv medarbejder" in text and "Slutdatoen skal ligge efter startdatoen" in text
@@ -345,30 +174,30 @@ def test_deputy_form_grants_validates_and_revokes(org_app):
     ok = client.post(url, data={"kollega": email("e1").upper(), "fra": "2026-11-29", "til": "2026-12-05",
                                 "csrf_token": csrf})
     assert ok.status_code == 302
-    other = org_app.test_client()
+    other = report_org_app.test_client()
     login(other, "e1")
     assert other.get("/leder").status_code == 200  # e1 now sees m1's view
-    with org_app.app_context():
+    with report_org_app.app_context():
         row = db.session.query(Deputy).filter_by(deputy_staff_no="e1").one()
         assert db.session.query(AuditEvent).filter_by(action="deputy.grant", target="e1").count() == 1
     r = client.post(f"{url}/{row.id}/tilbagekald", data={"csrf_token": csrf})
     assert r.status_code == 302
     assert other.get("/leder").status_code == 403
     # Another manager cannot revoke m1's deputies; an ordinary employee has no deputy page.
-    with org_app.app_context():
+    with report_org_app.app_context():
         d1 = db.session.query(Deputy).filter_by(deputy_staff_no="d1").one().id
-    boss = org_app.test_client()
+    boss = report_org_app.test_client()
     login(boss, "boss")
     assert boss.post(f"{url}/{d1}/tilbagekald", data={"csrf_token": token(boss, url)}).status_code == 404
     assert other.get(url).status_code == 403
 
 
 # --- the municipality view -------------------------------------------------------------------------
-def test_municipality_figures_and_monthly_trend(org_app):
-    from quizzes.reports import figures as reports
+def test_municipality_figures_and_monthly_trend(report_org_app):
     from quizzes.courses import catalogue
+    from quizzes.reports import figures as reports
 
-    with org_app.app_context():
+    with report_org_app.app_context():
         m = reports.municipality(TODAY, catalogue())
         assert m.months[0] == dt.date(2025, 11, 30) and m.months[-1] == dt.date(2026, 10, 31)
         sof_a = m.by_admin_course[("SOF", "kursus-a")]
@@ -388,8 +217,8 @@ def test_municipality_figures_and_monthly_trend(org_app):
         assert m.trend[""][-1] == (5, 7 + 8 + 5 + 2)  # plus ØKF's two (editor, admin), none passed
 
 
-def test_municipality_page_shows_charts_with_tables(org_app):
-    client = org_app.test_client()
+def test_municipality_page_shows_charts_with_tables(report_org_app):
+    client = report_org_app.test_client()
     login(client, "adm")
     html = client.get("/kommune").get_data(as_text=True)
     assert 'data-label="2026-10-31" data-value="23"' in html  # 5 of 22
@@ -398,10 +227,10 @@ def test_municipality_page_shows_charts_with_tables(org_app):
 
 
 # --- knowledge gaps --------------------------------------------------------------------------------
-def test_knowledge_gaps_count_first_answers_and_hide_small_groups(org_app):
+def test_knowledge_gaps_count_first_answers_and_hide_small_groups(report_org_app):
     from quizzes.reports.gaps import knowledge_gaps
 
-    with org_app.app_context():
+    with report_org_app.app_context():
         admins, gaps = knowledge_gaps()
     assert "SOF" in admins and "BIF" in admins
     sof = gaps["partshoering"]["SOF"]  # m1, e1, e3, m2, e6 on qa1; e1's first kursus-b attempt on qb1
@@ -411,8 +240,8 @@ def test_knowledge_gaps_count_first_answers_and_hide_small_groups(org_app):
     assert (bif.people, bif.hidden, bif.wrong_pct) == (2, True, None)
 
 
-def test_knowledge_gap_page(org_app):
-    client = org_app.test_client()
+def test_knowledge_gap_page(report_org_app):
+    client = report_org_app.test_client()
     login(client, "ed")
     html = client.get("/kommune/videnshuller").get_data(as_text=True)
     assert "færre end 5 – skjult" in html

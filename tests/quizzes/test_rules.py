@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from quizzes.courses.loader import load_courses
-from tests.quizzes.status_fixtures import course_file
+from tests.support.status_org import course_file
 
 D = dt.date
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from tests.conftest import make_app
-from tests.quizzes.status_fixtures import write_courses
+from tests.support.status_org import write_courses
 
 HEADER = "medarbejdernummer;navn;email;forvaltning;enhed;stilling;startdato;slutdato;leder_for"
 ROWS = [

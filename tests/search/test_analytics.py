@@ -146,7 +146,8 @@ def test_click_redirect_for_clients_without_pings(app, client):
     assert [c.clicked_url for c in rows(app, kind="click")] == [url]
 
 
-@pytest.mark.parametrize("url", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)", ""])
+@pytest.mark.parametrize("url", ["https://evil.example/", "//evil.example/x", "/\\evil.example",
+                                 "javascript:alert(1)", ""])
 def test_click_redirect_stays_on_the_site(client, url):
     r = client.get("/soeg/klik", query_string={"s": "abc", "r": "1", "u": url})
     assert r.status_code == 400

@@ -6,17 +6,17 @@ import csv
 import json
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
+from search.analysis import words
 from search.citations import CitationParser
 from search.engine import Engine
 from search.indexer import build_index
 from search.query import MAX_QUERY, clean_query
 from search.synonyms import SynonymError, SynonymTable, parse_rules
-from search.analysis import words
 
 QUERIES = Path(__file__).parents[1] / "data" / "search-queries.tsv"
 
@@ -225,7 +225,7 @@ def search_while_reindexing(check: Callable[[], None], index_dir: Path, roots: l
         while not stop.is_set():
             try:
                 check()
-            except BaseException as exc:  # noqa: BLE001 - every failure counts
+            except BaseException as exc:  # every failure counts: the caller reports them all
                 errors.append(exc)
                 return
 

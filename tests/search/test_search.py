@@ -41,7 +41,8 @@ def test_bad_limit_is_400(client, limit):
 
 def test_answer_shape(client):
     body = client.get("/api/search", query_string={"q": "partshøring"}).get_json()
-    assert set(body) == {"query", "total", "suggestion", "corrected_from", "terms", "facets", "results", "search_id", "notice"}
+    assert set(body) == {"query", "total", "suggestion", "corrected_from", "terms", "facets", "results",
+                         "search_id", "notice"}
     assert set(body["facets"]) == {"chapter", "kind"}
     first = body["results"][0]
     assert set(first) == {"page", "anchor", "url", "title", "breadcrumb", "snippet", "kind", "role", "score",

@@ -1,14 +1,10 @@
-"""Shared set-up for the assignment, export and reminder tests: courses with rules, a small organisation."""
+"""Set-up for the assignment, export and reminder tests: courses with rules, people, attempts, status rows."""
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
 from pathlib import Path
-
-import pytest
-
-from tests.conftest import make_app
 
 QUESTION = '''
 [[modules]]
@@ -48,22 +44,6 @@ def write_courses(folder: Path, courses: dict[str, str] = COURSES) -> Path:
     for cid, header in courses.items():
         (folder / f"{cid}.toml").write_text(course_file(cid, header), encoding="utf-8")
     return folder
-
-
-@pytest.fixture
-def org_app(basic_build, database_url, tmp_path):
-    """An app with the test courses above and the seven administrations."""
-    from klarret.db import db
-    from klarret.org.models import ensure_administrations
-
-    app = make_app(basic_build, database_url, tmp_path, KLARRET_COURSES_DIR=write_courses(tmp_path / "courses"))
-    with app.app_context():
-        ensure_administrations()
-        db.session.commit()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def person(staff_no: str, admin: str = "SOF", path: str = "Center A / Team 1", start: dt.date | None = None,
