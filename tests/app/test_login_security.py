@@ -7,26 +7,10 @@ import re
 import threading
 from types import SimpleNamespace
 
-import pytest
 from sqlalchemy import select
 
 from tests.conftest import make_app
-
-RIGHT = "klarret-demo"
-
-
-@pytest.fixture
-def login_app(basic_build, database_url, tmp_path):
-    from klarret.db import db
-    from klarret.demo import load_demo_data
-
-    app = make_app(basic_build, database_url, tmp_path)
-    with app.app_context():
-        load_demo_data(population=False)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+from tests.support.web import DEMO_PASSWORD as RIGHT
 
 
 def _try(app, email: str, password: str, address: str = "10.0.0.1"):

@@ -9,7 +9,7 @@ import zlib
 
 import pytest
 
-from tests.app.test_login_security import RIGHT, login_app  # noqa: F401
+from tests.support.web import DEMO_PASSWORD as RIGHT
 
 
 def _login(app, email="anna@demo.klarret.dk"):
@@ -38,7 +38,7 @@ def _payload(cookie: str) -> str:
     return zlib.decompress(raw).decode() if cookie.startswith(".") else raw.decode()
 
 
-def test_a_cookie_is_worthless_after_logout(login_app):  # noqa: F811
+def test_a_cookie_is_worthless_after_logout(login_app):
     client = _login(login_app)
     copy = _cookie(client)
     assert _stolen(login_app, copy).get("/min-side").status_code == 200
@@ -48,13 +48,13 @@ def test_a_cookie_is_worthless_after_logout(login_app):  # noqa: F811
     assert r.status_code == 302 and "/login" in r.headers["Location"]
 
 
-def test_the_cookie_does_not_hold_the_staff_number(login_app):  # noqa: F811
+def test_the_cookie_does_not_hold_the_staff_number(login_app):
     payload = _payload(_cookie(_login(login_app)))
     assert "000101" not in payload
     json.loads(payload)  # it is Flask's session, readable: which is why it must hold nothing personal
 
 
-def test_a_role_change_ends_the_persons_sessions(login_app):  # noqa: F811
+def test_a_role_change_ends_the_persons_sessions(login_app):
     from klarret.db import db
     from klarret.org.models import Employee
 
@@ -70,7 +70,7 @@ def test_a_role_change_ends_the_persons_sessions(login_app):  # noqa: F811
 
 
 @pytest.mark.parametrize("field, minutes", [("seen_at", 241), ("created_at", 13 * 60)])
-def test_idle_and_absolute_limits(login_app, field, minutes):  # noqa: F811
+def test_idle_and_absolute_limits(login_app, field, minutes):
     import datetime as dt
 
     from klarret.auth.sessions import UserSession
@@ -87,7 +87,7 @@ def test_idle_and_absolute_limits(login_app, field, minutes):  # noqa: F811
     assert "logget ud" in client.get(r.headers["Location"]).get_data(as_text=True)
 
 
-def test_an_answer_saved_after_expiry_gets_401_in_danish(login_app):  # noqa: F811
+def test_an_answer_saved_after_expiry_gets_401_in_danish(login_app):
     client = _login(login_app)
     tok = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/min-side").get_data(as_text=True)).group(1)
     from klarret.auth.sessions import UserSession
@@ -100,7 +100,7 @@ def test_an_answer_saved_after_expiry_gets_401_in_danish(login_app):  # noqa: F8
     assert r.status_code == 401 and "Log ind igen" in r.get_json()["error"]["message"]
 
 
-def test_cookie_flags_and_a_fresh_session_at_login(login_app):  # noqa: F811
+def test_cookie_flags_and_a_fresh_session_at_login(login_app):
     from klarret import settings
 
     client = login_app.test_client()

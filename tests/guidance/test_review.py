@@ -8,8 +8,8 @@ import os
 import subprocess
 
 from klarret.guidance.history import sections_changed_since, split_sections
-from quizzes.courses.review import REVIEW_FILE, linked_targets, record_review, stale_links
 from quizzes.courses.loader import load_courses
+from quizzes.courses.review import REVIEW_FILE, linked_targets, record_review, stale_links
 
 
 def test_a_recorded_review_goes_stale_when_a_linked_text_changes(guidance_build, tmp_path):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from tests.quizzes.test_attempts import answer_all, hand_in, qclient, quiz_app, start  # noqa: F401
+from tests.support.attempts import answer_all, hand_in, start
 
 
-def test_certificate_link_ignores_the_host_header(qclient, quiz_app):  # noqa: F811
+def test_certificate_link_ignores_the_host_header(qclient, quiz_app):
     from klarret import settings
 
     settings.override(quiz_app, {"KLARRET_BASE_URL": "https://klarret.kk.dk"})

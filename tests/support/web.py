@@ -14,7 +14,10 @@ def token(client, url: str) -> str:
     return m.group(1)
 
 
-def login(client, email="anna@demo.klarret.dk", password="klarret-demo"):
+DEMO_PASSWORD = "klarret-demo"  # every demo account's
+
+
+def login(client, email="anna@demo.klarret.dk", password=DEMO_PASSWORD):
     """Log in through the form (by default as the demo's Anna); the form must redirect."""
     r = client.post("/login", data={"email": email, "password": password, "csrf_token": token(client, "/login")})
     assert r.status_code == 302, r.get_data(as_text=True)[:500]
