@@ -21,6 +21,7 @@ from klarret.roles import Role
 BuildStep = Callable[[Path], None]
 HealthCheck = Callable[[], dict]
 ReportHook = Callable[[list], None]
+RetentionRule = Callable[[bool], int]  # dry_run -> rows deleted or anonymised (or that would be)
 _KEY = "klarret.registry"  # the only app.extensions key the core uses for its own state
 
 
@@ -60,6 +61,8 @@ class Registry:
     content_report_hooks: list[ReportHook] = field(default_factory=list)
     cites_report_hooks: list[ReportHook] = field(default_factory=list)
     pages: dict[Page, str] = field(default_factory=dict)
+    retention_rules: list[tuple[str, RetentionRule]] = field(default_factory=list)
+    privacy_items: list[Any] = field(default_factory=list)  # klarret.privacy.Item
 
     def add_nav(self, label: str, endpoint: str, audience: Audience | Role, order: int = 50) -> None:
         """Show a menu link to ``audience`` (a role means people who have that role)."""
@@ -84,6 +87,14 @@ class Registry:
     def add_cites_report(self, hook: ReportHook) -> None:
         """Called with the citing records at the end of `klarret content report --cites`."""
         self.cites_report_hooks.append(hook)
+
+    def add_retention(self, name: str, rule: RetentionRule) -> None:
+        """A retention rule for `klarret purge` (run daily); ``name`` says in Danish what it removes."""
+        self.retention_rules.append((name, rule))
+
+    def add_privacy_item(self, item: Any) -> None:
+        """A kind of personal data the part keeps, for /privatliv (a ``klarret.privacy.Item``)."""
+        self.privacy_items.append(item)
 
     def set_page(self, page: Page, endpoint: str) -> None:
         """Name the endpoint that serves ``page``."""
@@ -112,9 +123,10 @@ def _sees(user: Any | None, audience: Audience | Role, today: dt.date | None) ->
     if audience == Audience.LOGGED_IN:
         return True
     if audience == Audience.LEADER:
+        from klarret import clock
         from klarret.org.scope import leads
 
-        return leads(user.staff_no, today or dt.date.today())
+        return leads(user.staff_no, today or clock.today())
     return audience in user.roles  # exactly the role: an administrator does not get every role's links
 
 

@@ -136,6 +136,13 @@ class Settings:
                                          "et helt antal minutter (mindst 5)")
     session_max_hours: int = _setting("KLARRET_SESSION_MAX_HOURS", 12, _number(int, lambda n: 1 <= n <= 24 * 31),
                                       "et helt antal timer (1-744)")
+    audit_years: int = _setting("KLARRET_AUDIT_YEARS", 5, _number(int, lambda n: n >= 1),
+                                "et helt antal år (mindst 1)")
+    search_log_days: int = _setting("KLARRET_SEARCH_LOG_DAYS", 365, _number(int, lambda n: n >= 1),
+                                    "et helt antal dage (mindst 1)")
+    mail_outbox_days: int = _setting("KLARRET_MAIL_OUTBOX_DAYS", 90, _number(int, lambda n: n >= 1),
+                                     "et helt antal dage (mindst 1)")
+    privacy_contact: str = _setting("KLARRET_PRIVACY_CONTACT", "", _text)
     today: dt.date | None = _setting("KLARRET_TODAY", None, _date, "en dato skrevet ÅÅÅÅ-MM-DD, fx 2027-03-01")
     port: int = _setting("PORT", 5000, _port, PORT_WHAT)
     workers: int = _setting("KLARRET_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 8),

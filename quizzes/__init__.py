@@ -68,6 +68,16 @@ def _register(app: Flask) -> None:
     reg.add_nav("Videnshuller", "reports.knowledge_gaps", Role.EDITOR, order=43)
     reg.set_page(Page.AFTER_LOGIN, "quizzes.my_page")
     reg.add_audit_labels(AUDIT_LABELS)
+    from klarret.privacy import Item
+
+    reg.add_privacy_item(Item(
+        "Kursusforsøg, svar, point, beviser, fritagelser og påmindelser om de obligatoriske kurser",
+        "At du kan tage kurserne og få et bevis, og at lederne kan følge op på, hvem der mangler.",
+        "Databeskyttelsesforordningens art. 6, stk. 1, litra e (kommunens opgave som arbejdsgiver)",
+        lambda s: f"Som medarbejderoplysningerne; efter anonymiseringen ({s.retention_years} år efter "
+                  "fratrædelsen) uden navn og medarbejdernummer",
+        "Du selv, dine ledere og deres stedfortrædere, administratorer; redaktører ser kun tal for "
+        "grupper på mindst fem", order=20))
     reg.add_build_step("Tjekker kurserne mod vejledningen", _build_step)
     from quizzes.courses.review import review_step
 
@@ -79,10 +89,10 @@ def _register(app: Flask) -> None:
 def init_app(app: Flask) -> None:
     """Load the course files, register the pages, the `courses` commands and the build step."""
     from quizzes import models  # noqa: F401 (tables for migrations)
-    from quizzes.courses import set_catalogue
-    from quizzes.courses.loader import COURSES_DIR, load_courses
     from quizzes.attempts import views  # noqa: F401 (routes on quizzes.web.bp)
     from quizzes.completion import views as completion_views  # noqa: F401
+    from quizzes.courses import set_catalogue
+    from quizzes.courses.loader import COURSES_DIR, load_courses
     from quizzes.web import bp
 
     courses, errors = load_courses(settings.of(app).courses_dir or COURSES_DIR)

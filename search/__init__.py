@@ -13,8 +13,8 @@ import click
 from flask import Flask, current_app
 
 from klarret import settings
-from klarret.openapi import add_paths as add_api_paths
 from klarret.csrf import csrf
+from klarret.openapi import add_paths as add_api_paths
 from klarret.registry import Audience, Page, registry
 
 if TYPE_CHECKING:
@@ -72,9 +72,9 @@ def init_app(app: Flask) -> None:
     from search import models  # noqa: F401 (the search_log table, for migrations)
     from search.analytics import SearchLogger
     from search.engine import Engine, IndexMissing
+    from search.openapi import PATHS as api_paths
     from search.report import bp as report_bp
     from search.report import search_cli
-    from search.openapi import PATHS as api_paths
     from search.views import bp, click_ping
 
     config = settings.of(app)  # KLARRET_SEARCH_CACHE and KLARRET_SEARCH_LOG_SECONDS are checked there
@@ -95,4 +95,13 @@ def init_app(app: Flask) -> None:
                                             "cache": engine.cache_size})
     reg.add_nav("Søg", "search.page", Audience.EVERYONE, order=20)
     reg.set_page(Page.SEARCH, "search.page")
+    from klarret.privacy import Item
+    from search.models import purge_old_searches
+
+    reg.add_retention("Søgeloggen (maskerede søgninger og klik)", purge_old_searches)
+    reg.add_privacy_item(Item(
+        "Søgninger i vejledningen, uden hvem der søgte; CPR-numre, telefonnumre og mailadresser er erstattet",
+        "At se, hvad sagsbehandlerne leder efter, og hvor vejledningen mangler svar.",
+        "Databeskyttelsesforordningens art. 6, stk. 1, litra e",
+        lambda s: f"{s.search_log_days} dage", "Redaktører og administratorer (kun søgeordene)", order=60))
 

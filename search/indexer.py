@@ -16,7 +16,17 @@ from whoosh.analysis import KeywordAnalyzer
 
 from klarret.export import RECORDS_FILE, Citation, Record, export_dir, iter_records, read_laws
 from search import synonyms
-from search.analysis import STOP_WORDS, compound_analyzer, content_stems, phrase_key, danish_analyzer, plain_analyzer, stem, vocabulary, words
+from search.analysis import (
+    STOP_WORDS,
+    compound_analyzer,
+    content_stems,
+    danish_analyzer,
+    phrase_key,
+    plain_analyzer,
+    stem,
+    vocabulary,
+    words,
+)
 from search.citations import CitationParser, index_tokens, law_tokens, provision_words
 
 GLOSSARY_PAGE = "ordliste"

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from klarret import clock
 from klarret.auth import role_required
-from klarret.roles import Role
 from klarret.db import db
+from klarret.roles import Role
 from search.models import SearchLog
 
 bp = Blueprint("search_report", __name__, template_folder="templates")

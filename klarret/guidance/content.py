@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from types import SimpleNamespace
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Iterable
 
 import click

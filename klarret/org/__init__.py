@@ -13,3 +13,8 @@ def init_app(app: Flask) -> None:
 
     views.init_app(app)
     app.cli.add_command(staff_group)
+    from klarret.org.retention import purge
+    from klarret.registry import registry
+
+    registry(app).add_retention("Fratrådte medarbejdere anonymiseret efter opbevaringsperioden",
+                                lambda dry_run: purge("cli", dry_run=dry_run))

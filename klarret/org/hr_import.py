@@ -16,12 +16,12 @@ from typing import Callable
 from sqlalchemy import bindparam, select, update
 
 from klarret import audit, clock
-from klarret.db import db
 from klarret.dates import short_date
+from klarret.db import db
+from klarret.org.hr_parse import ParsedFile, RowError, StaffFileError, read_staff_file
+from klarret.org.models import ADMINISTRATIONS, Employee, UnitManager
 from klarret.org.paths import UnitPath
 from klarret.org.write import create_units, insert_rows, unit_ids
-from klarret.org.models import ADMINISTRATIONS, Employee, UnitManager
-from klarret.org.hr_parse import ParsedFile, RowError, StaffFileError, read_staff_file
 
 Progress = Callable[[str], None]
 FIELD_LABELS = {"name": "navn", "email": "email", "unit": "enhed", "job_title": "stilling",

@@ -15,8 +15,8 @@ from klarret.db import db, lock_row
 from klarret.org.models import Employee
 from quizzes.courses import catalogue
 from quizzes.courses.loader import Course, Question
-from quizzes.models import Answer, Attempt, AttemptGrant, Completion, CourseVersion
 from quizzes.courses.rules import add_months
+from quizzes.models import Answer, Attempt, AttemptGrant, Completion, CourseVersion
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are read aloud and typed
 

@@ -11,13 +11,25 @@ from klarret.auth import current_user, login_required
 from klarret.db import db
 from klarret.errors import danish
 from klarret.urls import absolute_url
+from quizzes.attempts.service import (
+    AttemptError,
+    answers_of,
+    attempts_left,
+    attempts_of,
+    completion_by_code,
+    completion_of,
+    module_questions,
+    pinned_course,
+    save_answer,
+    shows_key,
+    shuffled,
+    start_attempt,
+    submit,
+)
 from quizzes.courses import catalogue
 from quizzes.courses.links import page_urls
-from quizzes.web import bp
-from quizzes.attempts.service import (AttemptError, answers_of, attempts_left, attempts_of, completion_by_code,
-                              completion_of, module_questions, pinned_course, save_answer,
-                              shows_key, shuffled, start_attempt, submit)
 from quizzes.models import Attempt
+from quizzes.web import bp
 
 _md = MarkdownIt("commonmark", {"html": False})
 

@@ -17,9 +17,9 @@ from klarret import clock
 from klarret.audit import record
 from klarret.db import db
 from klarret.org.models import Employee
+from quizzes.completion.status import StatusRow, courses_by_title, rows
 from quizzes.courses.loader import Course
 from quizzes.models import Assignment, AttemptGrant, Completion, Exemption
-from quizzes.completion.status import StatusRow, courses_by_title, rows
 
 
 @dataclass

@@ -20,9 +20,8 @@ from klarret.org.models import Administration, Employee, Unit, UnitManager
 from klarret.org.scope import scope_roots, subtree_ids
 from quizzes.courses import catalogue
 from quizzes.courses.loader import Course
-from quizzes.models import Assignment, Attempt, AttemptGrant, Completion, Exemption
 from quizzes.courses.rules import Rule, add_months
-
+from quizzes.models import Assignment, Attempt, AttemptGrant, Completion, Exemption
 
 
 class Status(StrEnum):

@@ -17,8 +17,7 @@ from flask.cli import AppGroup
 
 from klarret.audit import record
 from klarret.db import db
-from klarret.org.models import ADMINISTRATIONS
-from klarret.org.models import admin_code
+from klarret.org.models import ADMINISTRATIONS, admin_code
 from quizzes.completion.status import StatusRow
 
 HEADERS = ("Medarbejdernummer", "Navn", "Forvaltning", "Enhed", "Kursus", "Status", "Frist", "Gennemført",

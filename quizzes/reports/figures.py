@@ -17,9 +17,9 @@ from sqlalchemy import select
 from klarret.db import chunks, db
 from klarret.org.models import Administration, Unit
 from klarret.org.paths import UnitPath
-from quizzes.models import Completion
-from quizzes.courses.rules import NEW_EMPLOYEE_DAYS, add_months
 from quizzes.completion.status import Status, StatusRow, status_rows
+from quizzes.courses.rules import NEW_EMPLOYEE_DAYS, add_months
+from quizzes.models import Completion
 
 DONE = (Status.PASSED, Status.EXPIRING)
 LATE = (Status.OVERDUE, Status.EXPIRED, Status.FAILED)

@@ -22,8 +22,8 @@ from klarret.dates import long_date
 from klarret.db import db
 from klarret.mail import SendError
 from klarret.org.models import Employee, UnitManager
-from quizzes.models import ReminderSent
 from quizzes.completion.status import Status, StatusRow, courses_by_title, cycle_key, status_rows, subtree_unit_ids
+from quizzes.models import ReminderSent
 
 OVERDUE = (Status.OVERDUE, Status.EXPIRED)
 SIGNATURE = "\n\nVenlig hilsen\nKlarRet – Københavns Kommune\n\nDenne e-mail er sendt automatisk og kan ikke besvares."

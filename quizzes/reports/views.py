@@ -17,10 +17,10 @@ from klarret.org import deputies as org_deputies
 from klarret.org.models import Administration, Employee, Unit
 from klarret.org.scope import managed_units, scope_roots, subtree_ids, visible_unit_ids
 from klarret.roles import Role
+from quizzes.completion.status import STATUSES, Status, status_rows
+from quizzes.courses import catalogue
 from quizzes.reports import figures as reports
 from quizzes.reports import gaps as gap_figures
-from quizzes.courses import catalogue
-from quizzes.completion.status import STATUSES, Status, status_rows
 
 bp = Blueprint("reports", "quizzes", template_folder="templates")
 _titles: dict[str, tuple[float, dict[str, str]]] = {}

@@ -5,9 +5,8 @@ Revises: 745b823720c0
 Create Date: 2026-11-28 18:03:37.148904
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '2aa8ae6a598d'

@@ -5,9 +5,8 @@ Revises: 2aa8ae6a598d
 Create Date: 2026-11-28 18:12:44.563288
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '4b930b8dd5e8'

@@ -5,9 +5,8 @@ Revises:
 Create Date: 2026-11-28 17:54:09.274275
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '745b823720c0'

@@ -5,9 +5,8 @@ Revises: 4b930b8dd5e8
 Create Date: 2026-11-29 05:00:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a1search0001'

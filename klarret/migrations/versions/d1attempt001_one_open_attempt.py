@@ -5,9 +5,8 @@ Revises: b1report0001
 Create Date: 2026-12-02 15:30:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'd1attempt001'

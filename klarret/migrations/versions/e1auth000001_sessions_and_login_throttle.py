@@ -5,9 +5,8 @@ Revises: d1search0002
 Create Date: 2026-12-02 16:00:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e1auth000001'
