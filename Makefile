@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 export PORT
 
-.PHONY: run test install install-dev node-deps system-deps build db demo-data serve bench clean
+.PHONY: run test lint install install-dev node-deps system-deps build db demo-data serve bench clean
 
 $(BIN)/python:
 	@echo "==> Opretter virtuelt miljø i $(VENV)"
@@ -66,7 +66,12 @@ run: install
 	@echo "==> Starter KlarRet på http://127.0.0.1:$(PORT)"
 	$(BIN)/klarret serve --port $(PORT)
 
-test: install-dev node-deps
+lint: install-dev
+	@echo "==> Tjekker importkontrakterne (lint-imports) og koden (ruff)"
+	$(BIN)/lint-imports
+	$(BIN)/ruff check .
+
+test: install-dev node-deps lint
 	$(BIN)/python -m pytest
 
 bench: install-dev

@@ -47,12 +47,13 @@ def main() -> None:
         page = next(src.rglob("partshoering.md"))
         for r in range(args.rounds):
             out = Path(tmp) / f"out{r}"
-            full.append(timed(lambda: run_sphinx(src, ROOT, out / "html", out / "dt", fresh=True,
-                                                 jobs=args.jobs, quiet=True)))
+            full.append(timed(lambda out=out: run_sphinx(src, ROOT, out / "html", out / "dt", fresh=True,
+                                                         jobs=args.jobs, quiet=True)))
             page.write_text(page.read_text(encoding="utf-8") + f"\n<!-- bench {r} -->\n", encoding="utf-8")
-            incr.append(timed(lambda: run_sphinx(src, ROOT, out / "html", out / "dt", jobs=args.jobs,
-                                                 quiet=True)))
-            index.append(timed(lambda: build_index(out / "html", out / "index", echo=lambda *_: None) and None))
+            incr.append(timed(lambda out=out: run_sphinx(src, ROOT, out / "html", out / "dt", jobs=args.jobs,
+                                                         quiet=True)))
+            index.append(timed(lambda out=out: build_index(out / "html", out / "index", echo=lambda *_: None)
+                               and None))
     f, i, x = statistics.median(full), statistics.median(incr), statistics.median(index)
     print(f"rounds: {args.rounds}, jobs: {args.jobs}")
     print(f"full build:          {f:7.2f} s")

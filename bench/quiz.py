@@ -77,7 +77,8 @@ def bench(url: str, label: str, employees: int, rounds: int) -> None:
             ensure_administrations()
             for i in range(employees * rounds):
                 db.session.add(Employee(staff_no=f"B{i:05d}", name=f"Bench {i}", email=f"b{i}@bench.invalid"))
-            db.session.execute(sa.text("CREATE TABLE IF NOT EXISTS bench_bare (id INTEGER PRIMARY KEY, worker INTEGER, n INTEGER, note TEXT)"))
+            db.session.execute(sa.text("CREATE TABLE IF NOT EXISTS bench_bare "
+                                       "(id INTEGER PRIMARY KEY, worker INTEGER, n INTEGER, note TEXT)"))
             db.session.commit()
             course = courses()["test-kursus"]
             questions = course.questions
@@ -86,7 +87,8 @@ def bench(url: str, label: str, employees: int, rounds: int) -> None:
             with app.app_context():
                 for r in range(rounds):
                     for k in range(len(questions) + 1):
-                        db.session.execute(sa.text("INSERT INTO bench_bare (id, worker, n, note) VALUES (:id, :w, :n, 'x')"),
+                        db.session.execute(sa.text("INSERT INTO bench_bare (id, worker, n, note) "
+                                                   "VALUES (:id, :w, :n, 'x')"),
                                            {"id": (i * rounds + r) * 1000 + k, "w": i, "n": k})
                         db.session.commit()
                 db.session.remove()

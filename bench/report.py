@@ -59,8 +59,8 @@ def load_attempts(n_attempts: int, seed: int) -> dict[str, int]:
     from sqlalchemy import select
 
     from klarret.db import db
-    from klarret.org.models import Employee
     from klarret.org.hr_import import insert_rows
+    from klarret.org.models import Employee
     from quizzes.attempts.service import pin_version
     from quizzes.courses import catalogue as courses
     from quizzes.models import Attempt, Completion
@@ -218,8 +218,8 @@ def child(url: str, mode: str, administration: str | None) -> None:
 
         db.session.execute(text("SELECT 1"))
         base = _vm("VmRSS")
-        from quizzes.reports.exports import write_xlsx
         from quizzes.completion.status import status_rows
+        from quizzes.reports.exports import write_xlsx
 
         rows = status_rows(administration=administration, today=TODAY)
         t0 = time.perf_counter()

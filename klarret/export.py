@@ -8,9 +8,10 @@ coupling between the build and the features: they read the export, never Sphinx'
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from klarret import legal
 
@@ -76,7 +77,7 @@ class Record:
         return data
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Record":
+    def from_json(cls, data: dict[str, Any]) -> Record:
         """Build a record from one line of the export."""
         data = dict(data)
         data["citations"] = [Citation(**c) for c in data.get("citations", [])]

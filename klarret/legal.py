@@ -99,7 +99,7 @@ def format_citation(genitive: str, cits: list[Citation], pkts: list[str], eu: bo
     many = len(cits) > 1 or cits[0].par_to is not None
     sign = ("artikel" if eu else ("§§" if many else "§"))
     bits = []
-    for c, pkt in zip(cits, pkts):
+    for c, pkt in zip(cits, pkts, strict=False):
         s = c.par if c.par_to is None else f"{c.par}-{c.par_to}"
         if c.stk is not None:
             s += f", stk. {c.stk}"

@@ -16,7 +16,8 @@ ERROR = {
 
 def error_response(description: str) -> dict[str, Any]:
     """A documented error answer: the Danish error object every /api/ route gives."""
-    return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Fejl"}}}}
+    schema = {"$ref": "#/components/schemas/Fejl"}
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
 def add_paths(app: Flask, paths: dict[str, Any]) -> None:

@@ -15,7 +15,8 @@ import re
 
 _SEP = r"[ \t]*[-./\u2010-\u2015\u2212]?[ \t]*"  # spaces, and at most one dot, slash or dash of any kind
 CPR = re.compile(rf"(?<![\d,+])\d{{2}}{_SEP}\d{{2}}{_SEP}\d{{2}}{_SEP}\d{{4}}(?![\d,])")
-PHONE = re.compile(rf"(?<![\d§,])(?:(?:\+|00)45[ \t]*)?(?:\d{{8}}|\d{{4}}{_SEP}\d{{4}}|\d{{2}}{_SEP}\d{{2}}{_SEP}\d{{2}}{_SEP}\d{{2}})(?![\d,])")
+_EIGHT = rf"(?:\d{{8}}|\d{{4}}{_SEP}\d{{4}}|\d{{2}}{_SEP}\d{{2}}{_SEP}\d{{2}}{_SEP}\d{{2}})"
+PHONE = re.compile(rf"(?<![\d§,])(?:(?:\+|00)45[ \t]*)?{_EIGHT}(?![\d,])")
 _AT = r"\s*(?:@|\(at\)|\[at\]|\(a\))\s*"
 _DOT = r"(?:\s*\.\s*|\s*\(dot\)\s*|\s*\[dot\]\s*)"
 EMAIL = re.compile(rf"[\w.+-]+{_AT}[\w-]+(?:{_DOT}[a-z]{{2,}}\b)+", re.IGNORECASE)

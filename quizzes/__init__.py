@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask import Flask
 
-from klarret import settings
+from klarret import clock, settings
 from klarret.openapi import add_paths as add_api_paths
 from klarret.registry import Audience, Page, registry
 from klarret.roles import Role
@@ -39,11 +39,9 @@ def _cites_hook(found: list) -> None:
 
 def _stale_pages_hook(reports: list) -> None:
     """`klarret content report`: the questions that link to pages not reviewed for a year."""
-    import datetime as dt
-
     from quizzes.courses.loader import load_courses
 
-    stale = {p.page for p in reports if p.stale(dt.date.today())}
+    stale = {p.page for p in reports if p.stale(clock.today())}
     courses, _ = load_courses()
     hits = [(c, q) for c in courses for q in c.questions if q.page in stale]
     click.echo(f"\nKursusspørgsmål, der linker til sider, som ikke er gennemgået i over et år ({len(hits)}):")

@@ -43,7 +43,7 @@ class Attempt(db.Model):
     passed: Mapped[bool | None] = mapped_column(Boolean)
 
     version: Mapped[CourseVersion] = relationship()
-    answers: Mapped[list["Answer"]] = relationship(back_populates="attempt", cascade="all, delete-orphan")
+    answers: Mapped[list[Answer]] = relationship(back_populates="attempt", cascade="all, delete-orphan")
 
 
 class Answer(db.Model):

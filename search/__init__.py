@@ -63,7 +63,8 @@ def _index_missing(exc: Exception):
 
     current_app.logger.warning("%s", exc)
     return handle_http(danish(ServiceUnavailable, "Søgningen er ikke klar endnu, fordi søgeindekset mangler. "
-                                                  "Prøv igen om lidt, eller bed en administrator køre 'klarret build'."))
+                                                  "Prøv igen om lidt, eller bed en administrator køre "
+                                                  "'klarret build'."))
 
 
 def init_app(app: Flask) -> None:

@@ -12,8 +12,9 @@ paragraph inside it, so "fvl § 20" finds it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from klarret.export import Citation
 from klarret.legal import expand_range, format_citation, normal_par, par_token

@@ -8,8 +8,9 @@ import shutil
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from whoosh import fields, index
 from whoosh.analysis import KeywordAnalyzer

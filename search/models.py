@@ -8,6 +8,7 @@ from sqlalchemy import DateTime, Integer, String, UniqueConstraint, inspect, sel
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
+from klarret import clock
 from klarret.db import db
 
 
@@ -43,7 +44,7 @@ class AlsoCalled(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     page: Mapped[str] = mapped_column(String(100), index=True)  # page id (the file stem)
     word: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=lambda: dt.datetime.now(dt.UTC).replace(tzinfo=None))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=clock.now)
 
 
 def editor_words() -> dict[str, list[str]]:

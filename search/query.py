@@ -181,7 +181,7 @@ class QueryBuilder:
         whole = frozenset(w for w in typed if s.doc_frequency("also", phrase_key(w)))
         parts += self._terms(s, " ".join(typed), 1.0, whole=whole)
         fixes = self.corrections(s, typed) if correct else {}
-        for wrong, right in fixes.items():
+        for right in fixes.values():
             parts += self._terms(s, right, CORRECTION_WEIGHT)
         fixed = [fixes.get(w, w) for w in typed]
         phrases = [[stem(w) for w in fixed if w not in STOP_WORDS]]
@@ -207,12 +207,13 @@ class QueryBuilder:
                       content, self._groups(s, typed, fixed, spans))
 
     @staticmethod
-    def _groups(s: Searcher, typed: list[str], fixed: list[str], spans: list[tuple[int, int, str]]) -> list[list[frozenset[str]]]:
+    def _groups(s: Searcher, typed: list[str], fixed: list[str],
+                spans: list[tuple[int, int, str]]) -> list[list[frozenset[str]]]:
         """Per content word typed, the ways a page can contain it: its stem (as typed or corrected),
         all parts of the compound, or all words of a synonym of a phrase it belongs to."""
         analyzer = s.schema["compound"].analyzer
         out = []
-        for i, (w, f) in enumerate(zip(typed, fixed)):
+        for i, (w, f) in enumerate(zip(typed, fixed, strict=False)):
             if w in STOP_WORDS or not content_stems(f):
                 continue
             ways = {frozenset([stem(w)]), frozenset([stem(f)])}

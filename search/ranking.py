@@ -110,7 +110,7 @@ def coverage(o: Opened, groups: list[list[frozenset[str]]]) -> dict[str, float]:
     has = [{p for p, vocab in o.vocab.items() if any(way <= vocab for way in ways)} for ways in groups]
     weights = [log(1 + len(o.vocab) / (1 + len(pages))) for pages in has]
     total = sum(weights) or 1.0
-    return {p: sum(w for w, pages in zip(weights, has) if p in pages) / total for p in o.vocab}
+    return {p: sum(w for w, pages in zip(weights, has, strict=False) if p in pages) / total for p in o.vocab}
 
 
 def no_results(q: str, closest: list[str]) -> str:

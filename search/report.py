@@ -92,4 +92,5 @@ def synonyms_command() -> None:
         raise click.ClickException(str(exc)) from None
     for rule in rules:
         left, right = ", ".join(rule.sources), ", ".join(rule.targets)
-        click.echo(f"{left}  [{rule.origin}]" if rule.sources == rule.targets else f"{left} => {right}  [{rule.origin}]")
+        shown = left if rule.sources == rule.targets else f"{left} => {right}"
+        click.echo(f"{shown}  [{rule.origin}]")

@@ -13,9 +13,10 @@ stores the table in the index folder; a malformed line stops the build with the 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from search.analysis import stem, words
 

@@ -8,7 +8,7 @@ can be added as another way to call ``login_user()``: nothing that uses the deco
 from __future__ import annotations
 
 import functools
-from typing import Callable
+from collections.abc import Callable
 
 from flask import Flask, abort, g, redirect, request, url_for
 from sqlalchemy import func, select

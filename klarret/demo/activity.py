@@ -104,13 +104,13 @@ def load_activity(rng: random.Random, staff: list[Person], units: dict[tuple[str
     # Explicit ids (demo data is loaded by one process), so the answers and completions can refer to them.
     first = (db.session.scalar(select(func.max(Attempt.id))) or 0) + 1
     ids = range(first, first + len(attempts))
-    insert_rows(Attempt, [{"id": i, **a} for i, a in zip(ids, attempts)])
+    insert_rows(Attempt, [{"id": i, **a} for i, a in zip(ids, attempts, strict=False)])
     if db.session.get_bind().dialect.name == "postgresql":  # move the id sequence past the rows just added
         db.session.execute(text("SELECT setval(pg_get_serial_sequence('attempt', 'id'), :n)"), {"n": ids[-1]})
     insert_rows(Answer, [{**a, "attempt_id": i, "answered_at": row["started_at"]}
-                         for i, row, rows in zip(ids, attempts, answers) for a in rows])
+                         for i, row, rows in zip(ids, attempts, answers, strict=False) for a in rows])
     completions = []
-    for i, row, score in zip(ids, attempts, passing):
+    for i, row, score in zip(ids, attempts, passing, strict=False):
         if score is None:
             continue
         code = _code(rng, codes)

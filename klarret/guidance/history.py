@@ -37,7 +37,8 @@ def sections_changed_since(source_dir: Path, since: dt.date) -> list[tuple[str, 
         old: dict[str, str] = {}
         if base:
             rel = path.resolve().relative_to(top.resolve()).as_posix()
-            shown = subprocess.run(["git", "show", f"{base}:{rel}"], cwd=source_dir, capture_output=True, text=True, check=False)
+            shown = subprocess.run(["git", "show", f"{base}:{rel}"], cwd=source_dir, capture_output=True, text=True,
+                                   check=False)
             old = split_sections(shown.stdout) if shown.returncode == 0 else {}
         changed += [(path.stem, label) for label, text in new.items()
                     if label and old.get(label) != text]

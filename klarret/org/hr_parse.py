@@ -8,9 +8,9 @@ import io
 import os
 import re
 import tomllib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from klarret import settings
 from klarret.dates import short_date

@@ -42,8 +42,8 @@ class Unit(db.Model):
     # The unit's path below the administration, as klarret.org.paths writes it (as in the HR file).
     path: Mapped[str] = mapped_column(String(1000))
 
-    parent: Mapped["Unit | None"] = relationship(remote_side=[id], back_populates="children")
-    children: Mapped[list["Unit"]] = relationship(back_populates="parent")
+    parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Unit]] = relationship(back_populates="parent")
     administration: Mapped[Administration] = relationship()
 
 
@@ -67,7 +67,7 @@ class Employee(db.Model):
 
     unit: Mapped[Unit | None] = relationship()
     # The stored roles (employee is implicit); read and set them through ``roles``.
-    role_rows: Mapped[list["EmployeeRole"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    role_rows: Mapped[list[EmployeeRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
     @property
     def roles(self) -> frozenset[Role]:

@@ -34,7 +34,7 @@ def unit_ids() -> dict[tuple[str, str], int]:
     return {(c, p): i for i, c, p in db.session.execute(select(Unit.id, Unit.administration_code, Unit.path))}
 
 
-def create_units(wanted: "list[tuple[str, str]] | set[tuple[str, str]]") -> dict[tuple[str, str], int]:
+def create_units(wanted: list[tuple[str, str]] | set[tuple[str, str]]) -> dict[tuple[str, str], int]:
     """Create the missing units among ``wanted`` (and their parents), level by level; return all ids."""
     ensure_administrations()
     units = unit_ids()

@@ -1,4 +1,4 @@
-"""KlarRet's Sphinx extension: case examples, legal-citation roles, theme glue, the JSON Lines export and "Nyt i KlarRet"."""
+"""KlarRet's Sphinx extension: case examples, citation roles, theme glue, the JSON Lines export, "Nyt i KlarRet"."""
 
 from __future__ import annotations
 

@@ -13,7 +13,8 @@ PATHS = {
                        {"name": "X-CSRFToken", "in": "header", "required": False, "schema": {"type": "string"}}],
         "requestBody": {"required": True, "content": {"application/json": {"schema": {
             "type": "object", "required": ["question", "options"],
-            "properties": {"question": {"type": "string"}, "options": {"type": "array", "items": {"type": "string"}}}}}}},
+            "properties": {"question": {"type": "string"},
+                           "options": {"type": "array", "items": {"type": "string"}}}}}}},
         "responses": {
             "200": {"description": "Svaret er gemt.", "content": {"application/json": {"schema": {
                 "type": "object", "required": ["saved", "question"],

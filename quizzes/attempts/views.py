@@ -107,7 +107,7 @@ def module(attempt_id: int, index: int):
                     if exc.status == 409:
                         return render_template("quizzes/message.html", title="Forsøget er afleveret",
                                                message=exc.message), 409
-                    raise danish(BadRequest, exc.message)
+                    raise danish(BadRequest, exc.message) from None
         if request.form.get("go") == "back" and index > 0:
             return redirect(url_for("quizzes.module", attempt_id=attempt.id, index=index - 1))
         if index + 1 < len(course.modules):

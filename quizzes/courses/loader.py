@@ -106,7 +106,7 @@ class Course:
         return data
 
     @classmethod
-    def from_json(cls, data: dict[str, Any], version: str = "", source: str = "") -> "Course":
+    def from_json(cls, data: dict[str, Any], version: str = "", source: str = "") -> Course:
         modules = [Module(**{**m, "questions": [Question(**{**q, "options": [Option(**o) for o in q["options"]]})
                                                for q in m["questions"]]}) for m in data["modules"]]
         return cls(**{**data, "modules": modules}, version=version, source=source)
@@ -219,16 +219,19 @@ def check_references(courses: list[Course], known: dict[str, set[str]], errors: 
             for ref in m.reading:
                 page, _, anchor = ref.partition("#")
                 if page not in known or anchor not in known[page]:
-                    errors.append(CourseError(c.source, f"modul {m.id}", f"læsning '{ref}' findes ikke i vejledningen."))
+                    errors.append(CourseError(c.source, f"modul {m.id}",
+                                              f"læsning '{ref}' findes ikke i vejledningen."))
             for q in m.questions:
                 if q.page not in known:
-                    errors.append(CourseError(c.source, f"spørgsmål {q.id}", f"siden '{q.page}' findes ikke i vejledningen."))
+                    errors.append(CourseError(c.source, f"spørgsmål {q.id}",
+                                              f"siden '{q.page}' findes ikke i vejledningen."))
                 elif q.anchor not in known[q.page]:
                     errors.append(CourseError(c.source, f"spørgsmål {q.id}",
                                               f"ankeret '{q.anchor}' findes ikke på siden '{q.page}'."))
 
 
-def load_courses(courses_dir: Path = COURSES_DIR, html_dir: Path | None = None) -> tuple[list[Course], list[CourseError]]:
+def load_courses(courses_dir: Path = COURSES_DIR,
+                 html_dir: Path | None = None) -> tuple[list[Course], list[CourseError]]:
     """All course files, and every error; references are checked when ``html_dir`` is given."""
     errors: list[CourseError] = []
     courses = [c for c in (parse_course(p, errors) for p in sorted(Path(courses_dir).glob("*.toml"))) if c]
@@ -243,7 +246,8 @@ def load_courses(courses_dir: Path = COURSES_DIR, html_dir: Path | None = None) 
             errors.append(CourseError(c.source, f"modul {dup}", "modul-id'et bruges to gange i kurset."))
         for q in c.questions:
             if q.id in seen_questions:
-                errors.append(CourseError(c.source, f"spørgsmål {q.id}", f"id'et bruges også i {seen_questions[q.id]}."))
+                errors.append(CourseError(c.source, f"spørgsmål {q.id}",
+                                          f"id'et bruges også i {seen_questions[q.id]}."))
             seen_questions[q.id] = c.source
     if html_dir is not None:
         check_references(courses, anchors(iter_records(export_dir(html_dir) / RECORDS_FILE)), errors)

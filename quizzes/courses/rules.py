@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from klarret.org.models import ADMINISTRATIONS, admin_code
 from klarret.org.paths import UnitPath, UnitPathError

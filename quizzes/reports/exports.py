@@ -81,8 +81,9 @@ def write_xlsx(rows: Iterable[StatusRow], target) -> int:
     ws = wb.create_sheet("Gennemførelse")
     ws.append(HEADERS)
     n = 0
-    for n, row in enumerate(rows, 1):
+    for row in rows:
         ws.append(_cells(row))
+        n += 1
     wb.save(target)
     return n
 

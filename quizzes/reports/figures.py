@@ -9,8 +9,8 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
 
 from sqlalchemy import select
 
@@ -41,7 +41,7 @@ class Tally:
     def add(self, status: Status, n: int = 1) -> None:
         self.counts[status] += n
 
-    def merge(self, other: "Tally") -> None:
+    def merge(self, other: Tally) -> None:
         self.counts.update(other.counts)
 
     @property

@@ -68,7 +68,8 @@ def employee_message(row: StatusRow, kind: str, email: str, minutes: int, base_u
         text = f"Fristen for det obligatoriske kursus {title} var den {_date(row.due)}. Tag kurset hurtigst muligt."
     elif kind == "due_soon" and row.status == Status.EXPIRING:
         subject = f"Dit kursusbevis udløber snart: {row.course_title}"
-        text = f"Dit kursusbevis for {title} udløber den {_date(row.expires)}. Tag kurset igen inden da for at forny det."
+        text = (f"Dit kursusbevis for {title} udløber den {_date(row.expires)}. "
+                "Tag kurset igen inden da for at forny det.")
     elif kind == "due_soon":
         subject = f"Påmindelse: {row.course_title} skal tages senest {_date(row.due)}"
         text = f"Husk det obligatoriske kursus {title}. Fristen er den {_date(row.due)}."

@@ -1,7 +1,7 @@
 """organisation core: administrations, units, employees
 
 Revision ID: 745b823720c0
-Revises: 
+Revises:
 Create Date: 2026-11-28 17:54:09.274275
 
 """
