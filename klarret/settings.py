@@ -130,7 +130,8 @@ class Settings:
                                    "et helt antal forkerte forsøg (mindst 1)")
     login_address_failures: int = _setting("KLARRET_LOGIN_ADDRESS_FAILURES", 100, _number(int, lambda n: n >= 1),
                                            "et helt antal forkerte forsøg (mindst 1)")
-    login_hash_slots: int = _setting("KLARRET_LOGIN_HASH_SLOTS", 2, _number(int, lambda n: n >= 1),
+    login_hash_slots: int = _setting("KLARRET_LOGIN_HASH_SLOTS", max(1, multiprocessing.cpu_count() // 2),
+                                     _number(int, lambda n: n >= 1),
                                      "et helt antal samtidige kontroller (mindst 1)")
     session_idle_minutes: int = _setting("KLARRET_SESSION_IDLE_MINUTES", 240, _number(int, lambda n: n >= 5),
                                          "et helt antal minutter (mindst 5)")

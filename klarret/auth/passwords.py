@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import threading
+import fcntl
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -14,12 +15,10 @@ from klarret import settings
 hasher = PasswordHasher()
 # Checked against when the e-mail is unknown, so the answer takes as long as for a real account.
 DUMMY_HASH = hasher.hash("klarret: ingen konto har denne adgangskode")
-_slots: dict[int, threading.BoundedSemaphore] = {}
-_slots_lock = threading.Lock()
 
 
 class Busy(Exception):
-    """Every password-check slot of this worker is taken: the caller answers 503 and asks to retry."""
+    """Every password-check slot is taken: the caller answers 503 and asks to retry."""
 
 
 def hash_password(password: str) -> str:
@@ -27,23 +26,35 @@ def hash_password(password: str) -> str:
     return hasher.hash(password)
 
 
-def _semaphore(size: int) -> threading.BoundedSemaphore:
-    with _slots_lock:
-        if size not in _slots:
-            _slots[size] = threading.BoundedSemaphore(size)
-        return _slots[size]
-
-
 @contextmanager
-def slot(wait: float = 2.0) -> Iterator[None]:
-    """Hold one of the worker's password-check slots (each check costs 0.3-0.8 s of CPU); Busy if none frees."""
-    semaphore = _semaphore(settings.current().login_hash_slots)
-    if not semaphore.acquire(timeout=wait):
-        raise Busy()
-    try:
-        yield
-    finally:
-        semaphore.release()
+def slot(wait: float = 0.05) -> Iterator[None]:
+    """Hold one of the machine's password-check slots (each check costs 0.3-0.8 s of CPU); Busy if none frees.
+
+    The slots are lock files in the instance folder, so the cap holds across gunicorn's worker processes:
+    a sync worker that cannot get a slot answers 503 at once instead of queueing, and stays free for
+    other pages.
+    """
+    s = settings.current()
+    folder = s.instance_path / "login-slots"
+    folder.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait
+    while True:
+        for i in range(s.login_hash_slots):
+            handle = open(folder / f"slot-{i}", "a+b")  # noqa: SIM115 (closed when the slot is released)
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.close()
+                continue
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+                handle.close()
+            return
+        if time.monotonic() >= deadline:
+            raise Busy()
+        time.sleep(0.02)
 
 
 def check(stored_hash: str | None, password: str) -> bool:
