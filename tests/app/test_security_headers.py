@@ -130,3 +130,18 @@ def test_app_templates_have_no_inline_scripts(template_dir):
                 offenders.append(f"{path.name}: <script{attrs}>")
         offenders += [f"{path.name}: {m}" for m in re.findall(r"\son[a-z]+\s*=\s*\"[^\"]*\"", text)]
     assert offenders == []
+
+
+def test_inline_scripts_become_files(tmp_path):
+    """Any theme's inline script is stored once by content and linked relative to the page; data blocks stay."""
+    from klarret.sphinxext.csp import externalize
+
+    html = ('<script>a()</script><script type="module">b()</script><script src="x.js"></script>'
+            '<script type="application/json">{"c": 1}</script><script>a()</script>')
+    out = externalize(html, tmp_path / "_static", lambda path: "../" + path)
+    names = re.findall(r'src="\.\./_static/(klarret-inline-[0-9a-f]+\.js)"', out)
+    assert len(names) == 3 and names[0] == names[2] != names[1]
+    assert (tmp_path / "_static" / names[0]).read_text() == "a()"
+    assert '<script type="module" src="../_static/' in out
+    assert '<script src="x.js"></script>' in out and '{"c": 1}</script>' in out
+    assert sorted(p.name for p in (tmp_path / "_static").iterdir()) == sorted(set(names))
