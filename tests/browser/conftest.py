@@ -53,7 +53,8 @@ def browser():
 
 # Reported by every page before its own scripts run: what the Content-Security-Policy blocked.
 CSP_LISTENER = """document.addEventListener("securitypolicyviolation", (e) => console.error(
-  `CSP violation: ${e.effectiveDirective} blocked ${e.blockedURI || "inline code"} (${e.sourceFile}:${e.lineNumber})`));"""
+  `CSP violation: ${e.effectiveDirective} blocked ${e.blockedURI || "inline code"}`
+  + ` (${e.sourceFile}:${e.lineNumber})`));"""
 _csp_violations: dict[int, list[str]] = {}  # id(page) -> what its context's pages reported
 
 
@@ -66,8 +67,9 @@ def page(browser):
 
     def on_console(msg) -> None:
         # Chromium's own report ("Refused to execute inline script because it violates …") and the listener's.
-        if msg.type == "error" and ("Content Security Policy" in msg.text or msg.text.startswith("CSP violation")):
-            violations.append(f"{msg.text} [{msg.page.url if msg.page else '?'}]")
+        text = msg.text
+        if msg.type == "error" and ("Content Security Policy" in text or text.startswith("CSP violation")):
+            violations.append(f"{text} [{msg.page.url if msg.page else '?'}]")
 
     context.on("console", on_console)
     pg = context.new_page()
