@@ -25,6 +25,7 @@ from klarret import (  # noqa: F401
     purge,
     registry,
     routing,
+    security,
     settings,
 )
 from klarret.guidance import content
@@ -32,8 +33,8 @@ from klarret.personal_data import MaskingFilter
 
 # Each part registers its routes, commands and contributions (klarret.registry) in its init_app; the
 # registry is created on first use, so these may run in any order.
-PARTS = (db, csrf, registry, health, auth, errors, openapi, build, org, mail, privacy, purge, search, quizzes, cli,
-         admin, content)
+PARTS = (db, csrf, security, registry, health, auth, errors, openapi, build, org, mail, privacy, purge, search,
+         quizzes, cli, admin, content)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

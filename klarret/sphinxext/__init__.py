@@ -8,6 +8,7 @@ from sphinx.application import Sphinx
 
 from klarret.sphinxext.case import setup_case
 from klarret.sphinxext.citations import setup_citations
+from klarret.sphinxext.csp import setup_csp
 from klarret.sphinxext.export import setup_export
 from klarret.sphinxext.news import setup_news
 from klarret.sphinxext.theme import setup_theme
@@ -23,5 +24,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_export(app)
     setup_theme(app)
     setup_news(app)
+    setup_csp(app)
     return {"version": "1.0", "env_version": ENV_VERSION,
             "parallel_read_safe": True, "parallel_write_safe": True}

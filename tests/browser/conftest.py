@@ -51,12 +51,43 @@ def browser():
         b.close()
 
 
+# Reported by every page before its own scripts run: what the Content-Security-Policy blocked.
+CSP_LISTENER = """document.addEventListener("securitypolicyviolation", (e) => console.error(
+  `CSP violation: ${e.effectiveDirective} blocked ${e.blockedURI || "inline code"}`
+  + ` (${e.sourceFile}:${e.lineNumber})`));"""
+_csp_violations: dict[int, list[str]] = {}  # id(page) -> what its context's pages reported
+
+
 @pytest.fixture
 def page(browser):
+    """A fresh browser page; the test fails if the Content-Security-Policy blocks anything on it."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="da-DK")
+    context.add_init_script(CSP_LISTENER)
+    violations: list[str] = []
+
+    def on_console(msg) -> None:
+        # Chromium's own report ("Refused to execute inline script because it violates …") and the listener's.
+        text = msg.text
+        if msg.type == "error" and ("Content Security Policy" in text or text.startswith("CSP violation")):
+            violations.append(f"{text} [{msg.page.url if msg.page else '?'}]")
+
+    context.on("console", on_console)
     pg = context.new_page()
+    _csp_violations[id(pg)] = violations
     yield pg
     context.close()
+    del _csp_violations[id(pg)]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """Fail a browser test whose pages reported a CSP violation (after it ran, so the test itself fails)."""
+    result = yield  # a test that failed on its own raises here, with its own message
+    pg = item.funcargs.get("page")
+    violations = _csp_violations.get(id(pg), []) if pg is not None else []
+    if violations:
+        pytest.fail("The Content-Security-Policy blocked something:\n" + "\n".join(violations), pytrace=False)
+    return result
 
 
 @pytest.fixture
@@ -65,7 +96,8 @@ def axe():
     require(AXE.exists(), "axe-core is not installed (npm ci)")
 
     def run(pg) -> list[dict]:
-        pg.add_script_tag(path=str(AXE))
+        # Evaluated through the DevTools protocol, which the CSP does not govern (a <script> tag it would block).
+        pg.evaluate(AXE.read_text() + "\n;undefined")
         result = pg.evaluate(f"axe.run(document, {{runOnly: {WCAG}}})")
         assert result["passes"], "axe-core ran no check: the page did not load"
         return [{"id": v["id"], "impact": v["impact"], "help": v["help"],

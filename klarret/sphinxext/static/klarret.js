@@ -11,3 +11,16 @@
   window.addEventListener("hashchange", openTarget);
   document.addEventListener("DOMContentLoaded", openTarget);
 })();
+
+// Sphinx's doctools.js compiles the catalogue's plural rule with new Function, which the
+// Content-Security-Policy blocks (no eval). Danish has two forms, singular for 1 and plural otherwise,
+// so the rule is written out here. This file loads after doctools.js and before translations.js
+// (Sphinx adds translations.js after the extensions' scripts), so the catalogue comes through this.
+(function () {
+  if (typeof Documentation === "undefined" || !Documentation.addTranslations) return;
+  Documentation.addTranslations = function (catalog) {
+    Object.assign(Documentation.TRANSLATIONS, catalog.messages);
+    Documentation.PLURAL_EXPR = function (n) { return n === 1 ? 0 : 1; };
+    Documentation.LOCALE = catalog.locale;
+  };
+})();
