@@ -229,13 +229,13 @@ def test_unclosed_quote_is_reported_instead_of_swallowing_the_next_rows(db_app, 
 
 
 def test_file_over_50_mb_is_refused_before_reading(db_app, tmp_path, monkeypatch):
-    from klarret.org import hr_parse as staff_parse
+    from klarret.org import hr_file
 
     path = tmp_path / "stor.csv"
     with path.open("wb") as fh:
         fh.write((HEADER + "\n").encode())
         fh.truncate(50 * 1024 * 1024 + 1)  # sparse: instant, and no disk used
-    monkeypatch.setattr(staff_parse, "_read_csv", lambda p: pytest.fail("a file over 50 MB must not be read"))
+    monkeypatch.setattr(hr_file, "_read_csv", lambda *a: pytest.fail("a file over 50 MB must not be read"))
     with db_app.app_context():
         plan = do_import(path)
         assert "højst indlæses 50 MB" in str(plan.errors[0]) and len(plan.errors) == 1
