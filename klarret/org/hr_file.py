@@ -79,8 +79,8 @@ def _lines(fh: IO[str]) -> Iterator[str]:
     """The file's lines, refusing one so long that it is no HR row (it would fill the memory)."""
     while line := fh.readline(MAX_LINE + 1):
         if len(line) > MAX_LINE and not line.endswith("\n"):
-            raise StaffFileError(f"CSV-filen kan ikke læses: en linje er over {MAX_LINE:,} tegn lang. Kontrollér, "
-                                 "at filen er et HR-udtræk gemt som CSV, og indlæs den igen.".replace(",", "."))
+            raise StaffFileError(f"CSV-filen kan ikke læses: en linje er over {xlsx.thousands(MAX_LINE)} tegn lang. "
+                                 "Kontrollér, at filen er et HR-udtræk gemt som CSV, og indlæs den igen.")
         yield line
 
 

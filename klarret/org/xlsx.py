@@ -28,6 +28,11 @@ class XlsxLimitError(Exception):
     """The file breaks a limit; the message is Danish."""
 
 
+def thousands(n: int) -> str:
+    """A whole number as Danes write it: 100.000."""
+    return f"{n:,}".replace(",", ".")
+
+
 def _damaged(reason: str) -> XlsxLimitError:
     return XlsxLimitError(f"Excel-filen kan ikke læses: {reason}. Gem den igen som .xlsx fra Excel, eller gem "
                           "udtrækket som CSV.")
@@ -84,8 +89,8 @@ def check_strings(archive: zipfile.ZipFile, name: str) -> None:
         nonlocal length
         length += len(data)
         if length > MAX_CELL_TEXT:
-            raise _damaged(f"en tekst i filen er over {MAX_CELL_TEXT:,} tegn, mere end Excel tillader i en "
-                           "celle".replace(",", "."))
+            raise _damaged(f"en tekst i filen er over {thousands(MAX_CELL_TEXT)} tegn, mere end Excel tillader "
+                           "i en celle")
 
     _scan(archive, name, start, lambda _tag: None, text)
 
@@ -99,7 +104,7 @@ def check_sheet(archive: zipfile.ZipFile, name: str, max_rows: int) -> None:
         if tag.endswith(" c"):
             cells += 1
             if cells > MAX_COLUMNS:
-                raise _damaged(f"række {rows + 1} har over {MAX_COLUMNS:,} celler".replace(",", "."))
+                raise _damaged(f"række {rows} har over {thousands(MAX_COLUMNS)} celler")
         elif tag.endswith(" row"):
             rows, cells = rows + 1, 0
             if rows > max_rows + 1:  # the header is a row too
@@ -110,9 +115,9 @@ def check_sheet(archive: zipfile.ZipFile, name: str, max_rows: int) -> None:
 
 def too_many_rows(max_rows: int) -> XlsxLimitError:
     """The row cap's message (CSV and XLSX)."""
-    return XlsxLimitError(f"Filen har over {max_rows:,} rækker; der kan højst indlæses {max_rows:,} medarbejdere "
-                          "ad gangen (KLARRET_STAFF_MAX_ROWS). Del udtrækket op pr. forvaltning, og indlæs "
-                          "filerne én ad gangen.".replace(",", "."))
+    cap = thousands(max_rows)
+    return XlsxLimitError(f"Filen har over {cap} rækker; der kan højst indlæses {cap} medarbejdere ad gangen "
+                          "(KLARRET_STAFF_MAX_ROWS). Del udtrækket op pr. forvaltning, og indlæs filerne én ad gangen.")
 
 
 def read_rows(path: Path, max_rows: int, on_error: Callable[[Exception], Exception]) -> Iterator[list]:
