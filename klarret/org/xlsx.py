@@ -9,8 +9,8 @@ for strings longer than Excel allows, rows wider than Excel allows and more rows
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 from xml.parsers import expat
 
 MB = 1024 * 1024

@@ -6,8 +6,9 @@ import json
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Callable
+from typing import IO
 
 ROOT = Path(__file__).resolve().parents[2]
 MB = 1024 * 1024

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from tests.org.hr_bombs import (MB, SHEET, STRINGS, TYPES, big_shared_string, many_rows, padded_sheet, read_in_subprocess,
-                                rebuild, small_xlsx,
-                                with_strings_type)
+from tests.org.hr_bombs import (
+    MB,
+    SHEET,
+    STRINGS,
+    TYPES,
+    big_shared_string,
+    many_rows,
+    padded_sheet,
+    read_in_subprocess,
+    rebuild,
+    small_xlsx,
+    with_strings_type,
+)
 from tests.org.test_hr_import import HEADER, ROWS, count, do_import, write
 
 MEMORY_MB = 100  # the finding's bound: peak memory of a refused file above the process's baseline
