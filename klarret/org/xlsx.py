@@ -19,6 +19,7 @@ MAX_STRINGS_PART = 24 * MB  # sharedStrings.xml is parsed whole by openpyxl: its
 MAX_TOTAL = 150 * MB
 MAX_RATIO = 100  # real sheets compress 5-30 times; a bomb compresses a thousand times
 RATIO_FROM = 1 * MB  # small parts (styles, a sheet of ten rows) may compress as well as they like
+STRINGS_PER_ROW = 3  # 300,000 distinct texts at the default cap: a 45,000-row file may bring 6 a row
 MAX_CELL_TEXT = 32767  # Excel's own limit for the text of a cell
 MAX_COLUMNS = 16384  # Excel's own limit (column XFD)
 CHUNK = 1 << 16
@@ -76,14 +77,18 @@ def _scan(archive: zipfile.ZipFile, name: str, start: Callable, end: Callable, t
         raise _damaged(f"delen {name[:80]} er beskadiget ({exc.__class__.__name__})") from None
 
 
-def check_strings(archive: zipfile.ZipFile, name: str) -> None:
-    """Refuse a shared string longer than Excel allows in a cell."""
-    length = 0
+def check_strings(archive: zipfile.ZipFile, name: str, max_rows: int) -> None:
+    """Refuse a shared string longer than Excel allows in a cell, or more strings than the rows can use."""
+    length = count = 0
+    most = STRINGS_PER_ROW * max_rows  # openpyxl keeps every string (~150 bytes each while it reads them)
 
     def start(tag: str, _attrs: dict) -> None:
-        nonlocal length
+        nonlocal length, count
         if tag.endswith(" si"):
-            length = 0
+            length, count = 0, count + 1
+            if count > most:
+                raise XlsxLimitError(f"Excel-filen har over {thousands(most)} forskellige tekster. Slet kolonner, "
+                                     "som importen ikke bruger, eller gem udtrækket som CSV, og indlæs det igen.")
 
     def text(data: str) -> None:
         nonlocal length
@@ -128,7 +133,7 @@ def read_rows(path: Path, max_rows: int, on_error: Callable[[Exception], Excepti
     with zipfile.ZipFile(path) as archive:
         for name in archive.namelist():
             if name.lower().endswith("sharedstrings.xml"):
-                check_strings(archive, name)
+                check_strings(archive, name, max_rows)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file

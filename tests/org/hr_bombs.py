@@ -97,6 +97,32 @@ def many_rows(count: int, cells: int = 1) -> Callable[[bytes, IO[bytes]], None]:
     return write
 
 
+def strings_for(rows: int) -> Callable[[bytes, IO[bytes]], None]:
+    """sharedStrings.xml with three distinct texts a row (staff number, name, administration)."""
+    def write(_original: bytes, out: IO[bytes]) -> None:
+        out.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+        for r in range(rows):
+            out.write(f"<si><t>{r:06d}</t></si><si><t>Person Personsen {r}</t></si><si><t>SOF</t></si>".encode())
+        out.write(b"</sst>")
+    return write
+
+
+def sheet_of_strings(rows: int, bad_row: int) -> Callable[[bytes, IO[bytes]], None]:
+    """A sheet of ``rows`` people using ``strings_for(rows)``; ``bad_row`` has an unknown administration."""
+    def write(original: bytes, out: IO[bytes]) -> None:
+        head, tail = original.split(b"<sheetData>", 1)
+        out.write(head + b'<sheetData><row r="1">' + b"".join(
+            f'<c t="inlineStr"><is><t>{h}</t></is></c>'.encode()
+            for h in ("medarbejdernummer", "navn", "forvaltning", "enhed")) + b"</row>")
+        for r in range(rows):
+            i = 3 * r
+            admin = 0 if r == bad_row else i + 2
+            out.write(f'<row r="{r + 2}"><c t="s"><v>{i}</v></c><c t="s"><v>{i + 1}</v></c><c t="s"><v>{admin}</v>'
+                      f'</c><c t="inlineStr"><is><t>Center {r % 97} / Team {r}</t></is></c></row>'.encode())
+        out.write(b"</sheetData>" + tail.split(b"</sheetData>", 1)[1])
+    return write
+
+
 SHEET = "xl/worksheets/sheet1.xml"
 STRINGS = "xl/sharedStrings.xml"
 TYPES = "[Content_Types].xml"

@@ -14,7 +14,9 @@ from tests.org.hr_bombs import (
     padded_sheet,
     read_in_subprocess,
     rebuild,
+    sheet_of_strings,
     small_xlsx,
+    strings_for,
     with_strings_type,
 )
 from tests.org.test_hr_import import HEADER, ROWS, count, do_import, write
@@ -82,6 +84,31 @@ def test_850000_rows_in_an_xlsx_are_refused_by_the_row_cap_with_little_memory(tm
     result = read_in_subprocess(path)
     assert result["message"] and result["message"].startswith("Filen har over 100.000 rækker")
     assert result["mb"] < MEMORY_MB, result
+
+
+def test_the_largest_xlsx_the_checks_let_through_is_refused_for_one_bad_row_with_little_memory(tmp_path):
+    """At the row cap, with as many shared strings as allowed: the worst file that is parsed at all."""
+    from klarret.org import xlsx
+
+    rows = 100_000
+    path = rebuild(small_xlsx(tmp_path / "base.xlsx"), tmp_path / "stor.xlsx",
+                   {STRINGS: strings_for(rows), TYPES: with_strings_type, SHEET: sheet_of_strings(rows, 500)})
+    assert xlsx.STRINGS_PER_ROW == 3, "strings_for writes three texts a row: the most the check lets through"
+    result = read_in_subprocess(path)
+    assert result["message"].startswith("Række 502: ukendt forvaltning '000000'")
+    assert result["mb"] < MEMORY_MB, result
+
+
+def test_more_shared_strings_than_the_rows_can_use_are_refused(tmp_path, monkeypatch):
+    from klarret.org.hr_parse import StaffFileError, read_staff_file
+
+    monkeypatch.setenv("KLARRET_STAFF_MAX_ROWS", "10")
+    path = rebuild(small_xlsx(tmp_path / "base.xlsx"), tmp_path / "tekster.xlsx",
+                   {STRINGS: strings_for(11), TYPES: with_strings_type})
+    with pytest.raises(StaffFileError, match="Excel-filen har over 30 forskellige tekster"):
+        read_staff_file(path)
+    monkeypatch.setenv("KLARRET_STAFF_MAX_ROWS", "11")
+    assert not read_staff_file(path).errors
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
