@@ -111,6 +111,16 @@ def test_more_shared_strings_than_the_rows_can_use_are_refused(tmp_path, monkeyp
     assert not read_staff_file(path).errors
 
 
+def test_more_cells_than_can_be_read_in_time_are_refused(tmp_path, monkeypatch):
+    """openpyxl parses every cell (~20 µs each): 15 a row of the cap is about 30 s, half the worker's timeout."""
+    from klarret.org.hr_parse import StaffFileError, read_staff_file
+
+    monkeypatch.setenv("KLARRET_STAFF_MAX_ROWS", "10")
+    path = rebuild(small_xlsx(tmp_path / "base.xlsx"), tmp_path / "celler.xlsx", {SHEET: many_rows(8, cells=19)})
+    with pytest.raises(StaffFileError, match="Excel-filen har over 150 celler"):
+        read_staff_file(path)
+
+
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_the_row_cap_is_a_setting(db_app, tmp_path, kind):
     from klarret import settings
