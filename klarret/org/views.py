@@ -94,8 +94,9 @@ def _preview(plan: Plan, filename: str, confirm_error: str | None = None):
 
 
 def _typed_number() -> int | None:
+    """The number typed to confirm a mass change ("1.234" too), or None."""
     text = request.form.get("antal", "").strip().replace(".", "")
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return int(text) if re.fullmatch(r"[0-9]{1,9}", text) else None  # not isdigit(): '²' is a digit to it
 
 
 @bp.post("/import/bekraeft")
