@@ -85,14 +85,14 @@ def _lines(fh: IO[str]) -> Iterator[str]:
         yield line
 
 
-def _records(path: Path, encoding: str, errors: str = "replace") -> Iterator[list]:
+def _records(path: Path, encoding: str, errors: str = "strict") -> Iterator[list]:
     with path.open("r", encoding=encoding, errors=errors, newline="") as fh:
-        first = fh.readline(MAX_LINE)
-        delimiter = max(";,\t", key=first.count)
-        fh.seek(0)
-        reader = csv.reader(_lines(fh), delimiter=delimiter)
         done = 0  # lines read by the complete rows so far: the broken row starts on the next one
         try:
+            first = fh.readline(MAX_LINE)
+            delimiter = max(";,\t", key=first.count)
+            fh.seek(0)
+            reader = csv.reader(_lines(fh), delimiter=delimiter)
             for row in reader:
                 done = reader.line_num
                 yield row
@@ -100,8 +100,8 @@ def _records(path: Path, encoding: str, errors: str = "replace") -> Iterator[lis
             raise StaffFileError(f"CSV-filen kan ikke læses: feltet, der begynder på linje {done + 1}, er for "
                                  "langt. Oftest mangler et anførselstegn (\") sin afslutning. Ret linjen i "
                                  "udtrækket, og indlæs filen igen.") from None
-        except UnicodeDecodeError:
-            raise StaffFileError("Filen er gemt som Unicode-tekst (UTF-16), men er beskadiget. Gem udtrækket "
+        except UnicodeDecodeError:  # UTF-16 with a broken pair, or a file changed between two readings
+            raise StaffFileError("Filen er beskadiget: den indeholder tegn, som ikke kan læses. Gem udtrækket "
                                  "igen, og indlæs det.") from None
 
 
@@ -127,8 +127,9 @@ def _read_csv(path: Path, max_rows: int) -> Iterator[list]:
     encoding = encoding_of(path)
     if encoding == "mixed":
         _refuse_mixed(path)
+    errors = "replace" if encoding == "cp1252" else "strict"  # five bytes have no Windows-1252 character
     # Count the rows first (nothing is kept), so a file over the cap is refused before any row is built.
-    for n, _row in enumerate(_records(path, encoding), start=1):
+    for n, _row in enumerate(_records(path, encoding, errors), start=1):
         if n > max_rows + 1:  # the header is a row too
             raise StaffFileError(str(xlsx.too_many_rows(max_rows)))
-    return _records(path, encoding)
+    return _records(path, encoding, errors)

@@ -200,3 +200,11 @@ def test_a_csv_line_too_long_for_an_hr_row_is_refused(db_app, tmp_path):
     with db_app.app_context():
         (error,) = do_import(path).errors
         assert "en linje er over 65.536 tegn lang" in str(error)
+
+
+def test_a_damaged_utf16_file_is_refused(db_app, tmp_path):
+    path = tmp_path / "hr.txt"
+    path.write_bytes("\n".join([HEADER, *ROWS]).replace(";", "\t").encode("utf-16") + b"\x00\xd8" + b"a\x00")
+    with db_app.app_context():
+        (error,) = do_import(path).errors
+        assert str(error).startswith("Filen er beskadiget: den indeholder tegn, som ikke kan læses.")
