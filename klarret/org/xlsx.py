@@ -74,7 +74,9 @@ def _scan(archive: zipfile.ZipFile, name: str, start: Callable, end: Callable, t
             while chunk := fh.read(CHUNK):
                 parser.Parse(chunk, False)
         parser.Parse(b"", True)
-    except (expat.ExpatError, zipfile.BadZipFile, OSError, EOFError) as exc:
+    except XlsxLimitError:
+        raise
+    except Exception as exc:  # expat, zlib, zipfile (CRC, a missing part) and the OS raise many types
         raise _damaged(f"delen {name[:80]} er beskadiget ({exc.__class__.__name__})") from None
 
 
@@ -147,9 +149,9 @@ def read_rows(path: Path, max_rows: int, on_error: Callable[[Exception], Excepti
     try:
         sheet = book.worksheets[0]
         check_sheet(book._archive, sheet._worksheet_path, max_rows)
-    except Exception:
+    except Exception as exc:  # IndexError: no worksheet (a workbook of charts only)
         book.close()
-        raise
+        raise exc if isinstance(exc, XlsxLimitError) else on_error(exc) from None
 
     def rows() -> Iterator[list]:
         width = None  # the header's width once read: later cells to its right are never looked at

@@ -208,3 +208,34 @@ def test_a_damaged_utf16_file_is_refused(db_app, tmp_path):
     with db_app.app_context():
         (error,) = do_import(path).errors
         assert str(error).startswith("Filen er beskadiget: den indeholder tegn, som ikke kan læses.")
+
+
+def _truncated(path):
+    data = path.read_bytes()
+    path.write_bytes(data[:len(data) // 2])
+
+
+def _garbled_sheet(path):
+    import zipfile
+
+    data = path.read_bytes()
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo(SHEET)
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    middle = start + info.compress_size // 2  # corrupt the deflate stream itself
+    path.write_bytes(data[:middle] + bytes(b ^ 0x5A for b in data[middle:middle + 20]) + data[middle + 20:])
+
+
+def _no_sheet_xml(path):
+    rebuild(small_xlsx(path.with_name("b.xlsx")), path, {SHEET: lambda _o, out: out.write(b"<worksheet><sheetData>")})
+
+
+@pytest.mark.parametrize("damage", [_truncated, _garbled_sheet, _no_sheet_xml])
+def test_a_damaged_xlsx_gives_a_danish_message_never_a_crash(tmp_path, damage):
+    from klarret.org.hr_parse import StaffFileError, read_staff_file
+
+    path = small_xlsx(tmp_path / "hr.xlsx", rows=2000)
+    damage(path)
+    with pytest.raises(StaffFileError, match="Excel-filen kan ikke læses") as caught:
+        read_staff_file(path)
+    assert "Gem den igen som .xlsx" in str(caught.value)
