@@ -139,6 +139,16 @@ def test_an_upload_over_the_row_cap_is_refused_in_danish_and_not_kept(people):  
     assert not list((Path(people.instance_path) / "uploads").glob("import-*"))
 
 
+def test_an_xlsx_bomb_upload_is_refused_in_danish_and_not_kept(people, tmp_path):  # noqa: F811
+    from tests.org.hr_bombs import MB, SHEET, padded_sheet, rebuild, small_xlsx
+
+    bomb = rebuild(small_xlsx(tmp_path / "base.xlsx"), tmp_path / "bombe.xlsx", {SHEET: padded_sheet(300 * MB)})
+    ada = login(people, "ada@kk.example")
+    r = upload(ada, bomb.read_bytes(), name="hr.xlsx")
+    assert r.status_code == 400 and "Excel-filen er for stor udpakket" in r.get_data(as_text=True)
+    assert not list((Path(people.instance_path) / "uploads").glob("import-*"))
+
+
 def test_an_upload_is_removed_when_the_worker_is_stopped_mid_import(people, monkeypatch):  # noqa: F811
     """gunicorn stops a worker over its timeout with SystemExit: the upload must not stay behind."""
     from klarret.org import views
