@@ -2,11 +2,11 @@
 """Benchmark the HR import at the row cap: each web request (preview, then confirm) must stay well within the
 worker timeout (60 s in `klarret serve`).
 
-It generates an HR CSV of KLARRET_STAFF_MAX_ROWS (100,000) employees and an XLSX of 45,000 (openpyxl's
+It generates an HR CSV and an XLSX of KLARRET_STAFF_MAX_ROWS (100,000) employees (the XLSX with openpyxl's
 inline strings: slower to read than Excel's shared strings), then times on a fresh SQLite database:
 the preview (dry run) and the import of the CSV, and the preview of the XLSX against the imported data.
 
-    .venv/bin/python bench/hr_import.py [--rows 100000] [--xlsx-rows 45000]
+    .venv/bin/python bench/hr_import.py [--rows 100000] [--xlsx-rows 100000]
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def timed(label: str, fn):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--xlsx-rows", type=int, default=45_000)
+    parser.add_argument("--xlsx-rows", type=int, default=100_000)
     args = parser.parse_args()
     import openpyxl
     from flask_migrate import upgrade
