@@ -28,10 +28,10 @@ def column_number(ref: str) -> int:
 
 def cell_value(book, kind: str, text: str, style: int) -> object:
     """One cell's value as the HR import reads it: numbers as text (leading zeros kept by a 000000 format)."""
-    if kind == "inlineStr" or kind == "str" or kind == "e":
-        return text
     if text == "":
         return None
+    if kind == "inlineStr" or kind == "str" or kind == "e":
+        return text
     if kind == "s":
         return book.strings[int(text)]
     if kind == "b":
