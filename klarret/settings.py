@@ -110,6 +110,14 @@ class Settings:
     staff_columns: Path | None = _setting("KLARRET_STAFF_COLUMNS", None, Path)
     retention_years: int = _setting("KLARRET_RETENTION_YEARS", 5, _number(int, lambda n: n >= 1),
                                     "et helt antal år (mindst 1)")
+    # The HR import: a file with more rows is refused before it is parsed (memory, the worker's timeout).
+    staff_max_rows: int = _setting("KLARRET_STAFF_MAX_ROWS", 100_000, _number(int, lambda n: n >= 1),
+                                   "et helt antal rækker (mindst 1)")
+    # An import that deactivates or renames more than this share of an administration must be confirmed
+    # by typing the number of people affected.
+    staff_guard_percent: float = _setting("KLARRET_STAFF_GUARD_PERCENT", 10.0,
+                                          _number(float, lambda n: 0 <= n <= 100),
+                                          "en procentsats mellem 0 og 100")
     # A negative cache size failed every search; zero or negative seconds made the log writer spin.
     search_cache: int = _setting("KLARRET_SEARCH_CACHE", 1000, _number(int, lambda n: n >= 0),
                                  "et helt antal svar (0 slår cachen fra)")

@@ -51,19 +51,30 @@ def print_plan(plan: Plan, show_all: bool = False) -> None:
 @click.option("--columns", type=click.Path(exists=True, dir_okay=False),
               help="TOML-fil med andre kolonnenavne (ellers KLARRET_STAFF_COLUMNS).")
 @click.option("--all", "show_all", is_flag=True, help="Vis alle rækker i forhåndsvisningen, ikke kun de første 20.")
-def import_command(file: Path, dry_run: bool, columns: str | None, show_all: bool) -> None:
+@click.option("--bekraeft", "confirm", type=int, default=None, metavar="N",
+              help="Bekræft en import, der deaktiverer eller omdøber mange i en forvaltning: N er antallet af "
+                   "berørte medarbejdere, som forhåndsvisningen viser.")
+def import_command(file: Path, dry_run: bool, columns: str | None, show_all: bool, confirm: int | None) -> None:
     """Indlæs et HR-udtræk (CSV eller XLSX) som fuldt udtræk af forvaltningerne i filen."""
     from klarret.org.hr_import import run_import
 
     started = time.perf_counter()
     click.echo(f"Læser {file.name} …", err=True)
-    plan = run_import(file, "cli", dry_run=dry_run, columns=columns, progress=lambda m: click.echo(m, err=True))
+    plan = run_import(file, "cli", dry_run=dry_run, columns=columns, progress=lambda m: click.echo(m, err=True),
+                      confirm=confirm)
     if plan.errors:
         for e in plan.errors:
             click.echo(f"FEJL {e}", err=True)
         raise click.ClickException(f"Importen er afvist: {len(plan.errors)} fejl. Intet er ændret. Ret fejlene i "
                                    "filen (række og kolonne står ovenfor) og kør importen igen.")
     print_plan(plan, show_all)
+    if plan.mass_change:
+        click.echo(f"ADVARSEL {plan.mass_change.warning()}", err=True)
+    if plan.needs_confirmation:
+        n = plan.mass_change.affected
+        wrong = f"--bekraeft {confirm} passer ikke: " if confirm is not None else ""
+        raise click.ClickException(f"{wrong}Importen berører {n} medarbejdere og er ikke gennemført. Intet er "
+                                   f"ændret. Er listerne ovenfor rigtige, så kør igen med --bekraeft {n}.")
     seconds = time.perf_counter() - started
     if dry_run:
         click.echo(f"Prøvekørsel ({seconds:.1f} s): intet er skrevet. Kør uden --dry-run for at importere.")

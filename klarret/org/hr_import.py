@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, select, update
 from klarret import audit, clock
 from klarret.dates import short_date
 from klarret.db import db
+from klarret.org.guard import MassChange, mass_change
 from klarret.org.hr_parse import ParsedFile, RowError, StaffFileError, read_staff_file
 from klarret.org.models import ADMINISTRATIONS, Employee, UnitManager
 from klarret.org.paths import UnitPath
@@ -54,6 +55,8 @@ class Plan:
     managers_added: list[tuple[str, str, str]] = field(default_factory=list)
     managers_removed: list[tuple[str, str, str]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    mass_change: MassChange | None = None  # set by run_import: the import must then be confirmed with a number
+    needs_confirmation: bool = False  # not applied: the number typed was missing or wrong
     # What apply() writes: computed once here, so the preview and the import cannot disagree.
     _inserts: list[dict] = field(default_factory=list, repr=False)
     _updates: list[dict] = field(default_factory=list, repr=False)
@@ -72,7 +75,7 @@ class Plan:
     def summary(self) -> dict[str, int]:
         """The same counts with Danish labels (CLI and page)."""
         return dict(zip(("rækker", "nye", "ændrede", "deaktiverede", "nye enheder", "ledere tilføjet",
-                         "ledere fjernet"), self.counts().values()))
+                         "ledere fjernet"), self.counts().values(), strict=True))
 
 
 def describe(value: object) -> str:
@@ -230,8 +233,12 @@ def file_digest(path: Path) -> str:
 
 
 def run_import(path: str | os.PathLike, actor: str, dry_run: bool = False, today: dt.date | None = None,
-               progress: Progress | None = None, columns: str | None = None, filename: str | None = None) -> Plan:
-    """Read, plan and (unless ``dry_run`` or errors) apply and commit with an audit event; all or nothing."""
+               progress: Progress | None = None, columns: str | None = None, filename: str | None = None,
+               confirm: int | None = None) -> Plan:
+    """Read, plan and (unless ``dry_run`` or errors) apply and commit with an audit event; all or nothing.
+
+    A mass change (``plan.mass_change``) is applied only when ``confirm`` is the number of people it affects.
+    """
     from klarret.org.hr_parse import column_mapping
 
     path = Path(path)
@@ -240,13 +247,18 @@ def run_import(path: str | os.PathLike, actor: str, dry_run: bool = False, today
     except StaffFileError as exc:
         return Plan(errors=[RowError(None, None, str(exc))])
     plan = make_plan(parsed, today, progress)
-    if dry_run or plan.errors:
+    if not plan.errors:
+        plan.mass_change = mass_change(plan)
+        plan.needs_confirmation = not dry_run and plan.mass_change is not None and \
+            confirm != plan.mass_change.affected
+    if dry_run or plan.errors or plan.needs_confirmation:
         db.session.rollback()
         return plan
     try:
         apply(plan, progress)
+        confirmed = {"confirmed_mass_change": plan.mass_change.affected} if plan.mass_change else {}
         audit.record(actor, "staff.import", (filename or path.name)[:200], sha256=file_digest(path),
-                     administrations=plan.administrations, **plan.counts())
+                     administrations=plan.administrations, **plan.counts(), **confirmed)
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -2,32 +2,26 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import os
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from klarret import settings
 from klarret.dates import short_date
 from klarret.org import paths as unit_paths
+from klarret.org.hr_file import MAX_BYTES, StaffFileError, read_table  # noqa: F401 (the file's limits live there)
 from klarret.org.models import ADMINISTRATIONS, admin_code
 
-MAX_BYTES = 50 * 1024 * 1024
 COLUMNS = ("medarbejdernummer", "navn", "email", "forvaltning", "enhed", "stilling", "startdato", "slutdato",
            "leder_for")
 REQUIRED = ("medarbejdernummer", "navn", "forvaltning", "enhed")
 _DMY = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-class StaffFileError(Exception):
-    """The file as a whole cannot be read (too large, empty, wrong type); the message is Danish."""
 
 
 @dataclass
@@ -47,7 +41,7 @@ class RowError:
         return f"{where}: {self.message}"
 
 
-@dataclass
+@dataclass(slots=True)
 class StaffRow:
     """One employee as the HR file describes them."""
 
@@ -88,78 +82,6 @@ def column_mapping(path: str | os.PathLike | None = None) -> dict[str, list[str]
                                  f"Brug: {', '.join(COLUMNS)}.")
         mapping[key] = [names] if isinstance(names, str) else [str(n) for n in names]
     return mapping
-
-
-def read_table(path: Path, progress: Callable[[str], None] | None = None) -> Iterator[list]:
-    """The file's rows as lists of cells (header first): XLSX by its signature, otherwise CSV."""
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise StaffFileError(f"Filen er {size / 1024 / 1024:.0f} MB; der kan højst indlæses 50 MB. Del filen op "
-                             "pr. forvaltning (hver fil er et fuldt udtræk af de forvaltninger, den indeholder).")
-    if size == 0:
-        raise StaffFileError("Filen er tom. Vælg udtrækket fra HR-systemet igen.")
-    with path.open("rb") as fh:
-        head = fh.read(4)
-    return _read_xlsx(path) if head == b"PK\x03\x04" else _read_csv(path)
-
-
-def _read_csv(path: Path) -> Iterator[list]:
-    raw = path.read_bytes()
-    try:
-        # Excel's "Unicode-tekst (.txt)" is UTF-16 with a byte order mark.
-        text = raw.decode("utf-16") if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Danish Excel saves "CSV (semikolonsepareret)" as Windows-1252.
-        text = raw.decode("cp1252", errors="replace")
-    first = text.split("\n", 1)[0]
-    delimiter = max(";,\t", key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    done = 0  # lines read by the complete rows so far: the broken row starts on the next one
-    try:
-        for row in reader:
-            done = reader.line_num
-            yield row
-    except csv.Error:  # a field over the csv module's limit: an unclosed quote swallowed the rest of the file
-        raise StaffFileError(f"CSV-filen kan ikke læses: feltet, der begynder på linje {done + 1}, er for langt. "
-                             "Oftest mangler et anførselstegn (\") sin afslutning. Ret linjen i udtrækket, og "
-                             "indlæs filen igen.") from None
-
-
-def _read_xlsx(path: Path) -> Iterator[list]:
-    import openpyxl
-
-    def damaged(exc: Exception) -> StaffFileError:
-        return StaffFileError(f"Excel-filen kan ikke læses ({exc.__class__.__name__}). Gem den igen som .xlsx "
-                              "eller som CSV.")
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise damaged(exc) from None
-
-    def rows() -> Iterator[list]:
-        try:
-            sheet = book.worksheets[0]
-            sheet.reset_dimensions()  # some exporters write a wrong sheet size; read every row there is
-            for row in sheet.iter_rows():
-                yield [_xlsx_value(c) for c in row]
-        except Exception as exc:  # read_only parses the sheet lazily: a damaged sheet fails only here
-            raise damaged(exc) from None
-        finally:
-            book.close()
-
-    return rows()
-
-
-def _xlsx_value(cell) -> object:
-    value = getattr(cell, "value", None)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        fmt = getattr(cell, "number_format", "") or ""
-        # A number formatted "000000" shows its leading zeros in Excel: keep them here too.
-        return str(value).zfill(len(fmt)) if fmt and set(fmt) == {"0"} else str(value)
-    return value
 
 
 def _text(value: object) -> str:
@@ -204,8 +126,9 @@ def _header_index(header: list, mapping: dict[str, list[str]], errors: list[RowE
             found[key] = idx
         elif key in REQUIRED:
             label = accepted[0] if accepted[0] == key else f"{accepted[0]}' ('{key}"
+            present = ", ".join(_text(h) for h in header if _text(h)) or "ingen"
             errors.append(RowError(1, None, f"kolonnen '{label}' mangler. Overskrifterne skal stå i første række; "
-                                            f"filen har: {', '.join(_text(h) for h in header if _text(h)) or 'ingen'}."))
+                                            f"filen har: {present}."))
     return found
 
 
@@ -231,7 +154,7 @@ def parse_rows(table: Iterable[list], mapping: dict[str, list[str]] | None = Non
         cells = {k: (_text(raw[i]) if i < n else "") for k, i in idx.items()}
         if not any(cells.values()):
             continue
-        err = lambda col, msg: errors.append(RowError(rownum, label.get(col, col), msg))  # noqa: E731
+        err = lambda col, msg, row=rownum: errors.append(RowError(row, label.get(col, col), msg))  # noqa: E731
         # A line break inside a cell is, in an HR extract, an unclosed quote that swallowed the next rows.
         if broken := next((k for k, v in cells.items() if "\n" in v or "\r" in v), None):
             err(broken, "feltet fortsætter over flere linjer. Oftest mangler et anførselstegn (\") sin afslutning, "
@@ -291,4 +214,4 @@ def parse_rows(table: Iterable[list], mapping: dict[str, list[str]] | None = Non
 def read_staff_file(path: str | os.PathLike, mapping: dict[str, list[str]] | None = None,
                     progress: Callable[[str], None] | None = None) -> ParsedFile:
     """Read and validate an HR file; raises StaffFileError when the file as a whole is unusable."""
-    return parse_rows(read_table(Path(path), progress), mapping, progress)
+    return parse_rows(read_table(Path(path), settings.current().staff_max_rows), mapping, progress)

@@ -72,16 +72,31 @@ def import_page():
         earlier.unlink(missing_ok=True)
     token = secrets.token_hex(16)
     path = _uploads() / f"import-{token}{ext}"
-    upload.save(path)
-    plan = run_import(path, current_user().staff_no, dry_run=True, filename=upload.filename)
+    try:
+        upload.save(path)
+        plan = run_import(path, current_user().staff_no, dry_run=True, filename=upload.filename)
+    except BaseException:  # also SystemExit, which gunicorn raises in a worker over its timeout: no orphan
+        path.unlink(missing_ok=True)
+        raise
     if plan.errors:
         path.unlink(missing_ok=True)
         session.pop("staff_import", None)
         return render_template("admin/import.html", plan=None, filename=upload.filename,
                                errors=[str(e) for e in plan.errors]), 400
     session["staff_import"] = {"token": token, "ext": ext, "name": upload.filename}
-    return render_template("admin/import.html", plan=plan, errors=[], filename=upload.filename,
-                           shown=SHOWN, describe=describe, labels=FIELD_LABELS)
+    return _preview(plan, upload.filename)
+
+
+def _preview(plan: Plan, filename: str, confirm_error: str | None = None):
+    """The preview page (also shown again when the number typed to confirm a mass change was wrong)."""
+    return render_template("admin/import.html", plan=plan, errors=[], filename=filename, shown=SHOWN,
+                           describe=describe, labels=FIELD_LABELS, confirm_error=confirm_error)
+
+
+def _typed_number() -> int | None:
+    """The number typed to confirm a mass change ("1.234" too), or None."""
+    text = request.form.get("antal", "").strip().replace(".", "")
+    return int(text) if re.fullmatch(r"[0-9]{1,9}", text) else None  # not isdigit(): '²' is a digit to it
 
 
 @bp.post("/import/bekraeft")
@@ -98,11 +113,20 @@ def confirm_import():
         session.pop("staff_import", None)
         flash("Importen er annulleret. Intet er ændret.")
         return redirect(url_for("staff.import_page"))
+    typed = _typed_number()
     try:
-        plan: Plan = run_import(path, current_user().staff_no, filename=name)
-    finally:
+        plan: Plan = run_import(path, current_user().staff_no, filename=name, confirm=typed)
+    except BaseException:
         path.unlink(missing_ok=True)
         session.pop("staff_import", None)
+        raise
+    if plan.needs_confirmation:  # the upload stays for another try; nothing was written
+        given = request.form.get("antal", "").strip()
+        error = (f"Du skrev {given[:20]}, men importen berører {plan.mass_change.affected} medarbejdere. "
+                 if given else "Du skal skrive antallet af berørte medarbejdere for at importere. ")
+        return _preview(plan, name, error + "Kontrollér listerne, og skriv tallet igen."), 400
+    path.unlink(missing_ok=True)
+    session.pop("staff_import", None)
     if plan.errors:
         return render_template("admin/import.html", plan=None, filename=name,
                                errors=[str(e) for e in plan.errors]), 400
