@@ -5,35 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from tests.support.hr import HEADER, ROWS
-
-
-def write(tmp_path, lines, name="hr.csv", encoding="utf-8-sig"):
-    path = tmp_path / name
-    path.write_bytes("\r\n".join(lines).encode(encoding) + b"\r\n")
-    return path
-
-
-def do_import(path, **kw):
-    from klarret.org.hr_import import run_import
-
-    return run_import(path, "test", **kw)
-
-
-def count(model, *where):
-    from klarret.db import db
-
-    return db.session.scalar(select(func.count()).select_from(model).where(*where))
-
-
-def employee(staff_no):
-    from klarret.db import db
-    from klarret.org.models import Employee
-
-    db.session.expire_all()
-    return db.session.get(Employee, staff_no)
+from tests.support.hr import HEADER, ROWS, count, do_import, employee, write
 
 
 def test_semicolon_bom_both_date_forms_units_and_managers(db_app, tmp_path):

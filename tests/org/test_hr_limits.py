@@ -19,7 +19,7 @@ from tests.org.hr_bombs import (
     strings_for,
     with_strings_type,
 )
-from tests.org.test_hr_import import HEADER, ROWS, count, do_import, write
+from tests.support.hr import HEADER, ROWS, count, do_import, write
 
 MEMORY_MB = 100  # the finding's bound: peak memory of a refused file above the process's baseline
 

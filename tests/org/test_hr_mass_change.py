@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tests.org.test_hr_import import count, do_import, employee, write
-from tests.org.test_staff_admin import login, people, token, upload  # noqa: F401 (people is a fixture)
+from tests.support.hr import count, do_import, employee, login, token, upload, write
 
 HEADER = "medarbejdernummer;navn;email;forvaltning;enhed"
 STAFF = [f"{i:06d};Søren Ørsted {i};p{i}@kk.example;SOF;Team Øst" for i in range(1, 21)]
@@ -103,7 +102,7 @@ def _pending(html: str) -> str:
     return re.search(r'name="token" value="([0-9a-f]{32})"', html).group(1)
 
 
-def test_the_preview_warns_and_the_confirmation_needs_the_number(people, tmp_path):  # noqa: F811
+def test_the_preview_warns_and_the_confirmation_needs_the_number(people, tmp_path):
     uploads = Path(people.instance_path) / "uploads"
     with people.app_context():
         do_import(write(tmp_path, [HEADER, *STAFF], "start.csv"))
@@ -128,7 +127,7 @@ def test_the_preview_warns_and_the_confirmation_needs_the_number(people, tmp_pat
         assert employee("000001").name == mojibake("Søren Ørsted 1")
 
 
-def test_an_upload_over_the_row_cap_is_refused_in_danish_and_not_kept(people):  # noqa: F811
+def test_an_upload_over_the_row_cap_is_refused_in_danish_and_not_kept(people):
     from klarret import settings
 
     settings.override(people, {"KLARRET_STAFF_MAX_ROWS": "1000"})
@@ -139,7 +138,7 @@ def test_an_upload_over_the_row_cap_is_refused_in_danish_and_not_kept(people):  
     assert not list((Path(people.instance_path) / "uploads").glob("import-*"))
 
 
-def test_an_xlsx_bomb_upload_is_refused_in_danish_and_not_kept(people, tmp_path):  # noqa: F811
+def test_an_xlsx_bomb_upload_is_refused_in_danish_and_not_kept(people, tmp_path):
     from tests.org.hr_bombs import MB, SHEET, padded_sheet, rebuild, small_xlsx
 
     bomb = rebuild(small_xlsx(tmp_path / "base.xlsx"), tmp_path / "bombe.xlsx", {SHEET: padded_sheet(300 * MB)})
@@ -149,7 +148,7 @@ def test_an_xlsx_bomb_upload_is_refused_in_danish_and_not_kept(people, tmp_path)
     assert not list((Path(people.instance_path) / "uploads").glob("import-*"))
 
 
-def test_an_upload_is_removed_when_the_worker_is_stopped_mid_import(people, monkeypatch):  # noqa: F811
+def test_an_upload_is_removed_when_the_worker_is_stopped_mid_import(people, monkeypatch):
     """gunicorn stops a worker over its timeout with SystemExit: the upload must not stay behind."""
     from klarret.org import views
 

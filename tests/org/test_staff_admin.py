@@ -7,51 +7,9 @@ import io
 import re
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
-from tests.support.hr import HEADER, ROWS
-
-PASSWORD = "hemmeligt-kodeord"
-
-
-@pytest.fixture
-def people(db_app):
-    """An administrator and an ordinary employee with passwords (no demo data: it is slow to load)."""
-    from klarret.auth import hash_password
-    from klarret.db import db
-    from klarret.org.models import Employee, ensure_administrations
-    from klarret.org.write import unit_by_path
-    from klarret.roles import Role
-
-    with db_app.app_context():
-        ensure_administrations()
-        hashed = hash_password(PASSWORD)
-        unit = unit_by_path("ØKF", "Borgerrådgiveren")
-        db.session.add_all([
-            Employee(staff_no="900001", name="Ada Admin", email="ada@kk.example", unit=unit, roles={Role.ADMINISTRATOR},
-                     password_hash=hashed),
-            Employee(staff_no="900002", name="Mo Medarbejder", email="mo@kk.example", unit=unit,
-                     password_hash=hashed)])
-        db.session.commit()
-    return db_app
-
-
-def token(client, url):
-    return re.search(r'name="csrf_token" value="([^"]+)"', client.get(url).get_data(as_text=True)).group(1)
-
-
-def login(app, email):
-    client = app.test_client()
-    r = client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token(client, "/login")})
-    assert r.status_code == 302
-    return client
-
-
-def upload(client, content: bytes, name="hr.csv"):
-    return client.post("/admin/import", data={"csrf_token": token(client, "/admin/import"),
-                                              "fil": (io.BytesIO(content), name)},
-                       content_type="multipart/form-data")
+from tests.support.hr import HEADER, ROWS, login, token, upload
 
 
 def db_scalar(stmt):
