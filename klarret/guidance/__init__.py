@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, send_from_directory
+from flask import Flask, make_response, send_from_directory
 from werkzeug.exceptions import NotFound, ServiceUnavailable
+from werkzeug.security import safe_join
 
 from klarret import settings
-from klarret.errors import danish
+from klarret.errors import danish, handle_http
 from klarret.export import GUIDE_PDF, PDF_DIR
 from klarret.guidance import pdf
 from klarret.registry import Audience, registry
@@ -40,12 +41,13 @@ def _pdf_file(html: Path, path: str):
     if not path.endswith(".pdf"):
         raise NotFound()
     if not (html / path).is_file():
-        page = path.removeprefix(PDF_DIR + "/").removesuffix(".pdf") + ".html"
-        if path != GUIDE_PDF and not (html / page).is_file():
+        page = safe_join(str(html), path.removeprefix(PDF_DIR + "/").removesuffix(".pdf") + ".html")
+        if path != GUIDE_PDF and (page is None or not Path(page).is_file()):
             raise NotFound()
         error = danish(ServiceUnavailable, "PDF'en bliver lavet lige nu. Prøv igen om et par minutter.")
-        error.retry_after = 120
-        raise error
+        response = make_response(handle_http(error))
+        response.headers["Retry-After"] = "120"
+        return response
     return send_from_directory(html, path, max_age=300, mimetype="application/pdf")
 
 

@@ -181,7 +181,9 @@ def test_the_pdfs_are_served_and_a_missing_one_says_to_wait(basic_copy, tmp_path
     client = app.test_client()
     missing = client.get("/" + pdf_file("kap/hoering"))
     assert missing.status_code == 503 and "Prøv igen" in missing.get_data(as_text=True)
+    assert missing.headers["Retry-After"] == "120"
     assert client.get(f"/{PDF_DIR}/findes-ikke.pdf").status_code == 404
+    assert client.get(f"/{PDF_DIR}/..%2F..%2Fhtml%2Findex.pdf").status_code == 404
     build_pdfs(basic_copy / "html", BASE, echo=lambda *_: None)
     served = client.get("/" + pdf_file("kap/hoering"))
     assert served.status_code == 200 and served.mimetype == "application/pdf"
