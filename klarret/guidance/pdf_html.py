@@ -17,6 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 # Added for the screen only (permalinks, the dropdown's arrow, the PDF link itself): left out of the PDF.
 DROP_CLASSES = {"headerlink", "sd-summary-state-marker", "klarret-pdf-link", "toc-overlay-icon"}
+DROP_TAGS = {"form", "script", "style", "noscript", "button", "input", "select", "textarea"}  # no use on paper
 PRINT_CSS = Path(__file__).with_name("print.css")
 _FAKE = "https://klarret.invalid/"  # resolves relative links without knowing the real address
 
@@ -54,7 +55,7 @@ def next_page(root: ET.Element) -> str | None:
 def _drop_screen_only(el: ET.Element) -> None:
     for parent in list(el.iter()):
         for child in list(parent):
-            if DROP_CLASSES & set((child.get("class") or "").split()):
+            if child.tag in DROP_TAGS or DROP_CLASSES & set((child.get("class") or "").split()):
                 parent.remove(child)
 
 

@@ -28,6 +28,14 @@ def pdf_text(path: Path) -> str:
     return " ".join(out.stdout.decode("utf-8").split())
 
 
+def words_outside_text_area(path: Path, margin: float = 50.0) -> list[str]:
+    """Words that reach into the page's side margins or beyond (cut-off text); A4 margins are 20 mm (57 pt)."""
+    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, check=True).stdout.decode()
+    width = float(re.search(r'<page width="([\d.]+)"', out).group(1))
+    words = re.finditer(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>([^<]*)<', out)
+    return [w[3] for w in words if float(w[1]) < margin or float(w[2]) > width - margin]
+
+
 def headings(html_file: Path) -> list[str]:
     """The text of every heading in a page's main content (without the ¶ permalink)."""
     main = main_content(_parse(html_file))
@@ -101,6 +109,7 @@ def test_the_whole_guide_has_every_page_case_examples_and_links(real_pdfs):
     for word in ("Partshøring", "Afgørelsen", "gennemgået", "Ærekrænkelser", "Økonomiforvaltningen", "påklage"):
         assert word in text, word
     assert_accessible(pdf)
+    assert words_outside_text_area(pdf) == []  # nothing cut off at the page edge
     with pikepdf.open(pdf) as doc:
         uris = [str(a.A.URI) for p in doc.pages for a in p.get("/Annots", []) if "/A" in a and "/URI" in a.A]
         inside = [a for p in doc.pages for a in p.get("/Annots", []) if "/Dest" in a or
