@@ -14,6 +14,7 @@ import json
 import os
 import tempfile
 import time
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,7 @@ from flask import Flask
 
 from klarret import settings
 from klarret.export import GUIDE_PDF, PDF_DIR, RECORDS_FILE, export_dir, iter_records, pdf_file
-from klarret.guidance.pdf_html import PRINT_CSS, document, page_part, reading_order, whole_guide
+from klarret.guidance.pdf_html import PRINT_CSS, document, page_part, parse_pages, reading_order, whole_guide
 
 MANIFEST = "manifest.json"
 VARIANT = "pdf/ua-1"
@@ -39,10 +40,16 @@ class PdfResult:
     seconds: float = 0.0
 
 
-def guidance_pages(html_dir: Path) -> list[str]:
-    """Every page of the build (from the export), in reading order."""
+def parsed_pages(html_dir: Path) -> dict[str, ET.Element]:
+    """Every page of the build (from the export), parsed, in reading order."""
     records = iter_records(export_dir(html_dir) / RECORDS_FILE)
-    return reading_order(html_dir, [r.url for r in records if r.kind == "page"])
+    trees = parse_pages(html_dir, [r.url for r in records if r.kind == "page"])
+    return {page: trees[page] for page in reading_order(trees)}
+
+
+def guidance_pages(html_dir: Path) -> list[str]:
+    """Every page of the build, in reading order."""
+    return list(parsed_pages(html_dir))
 
 
 def _local_fetcher(html_dir: Path):
@@ -108,11 +115,12 @@ def build_pdfs(html_dir: Path, base_url: str, *, force: bool = False,
     out = html_dir / PDF_DIR
     manifest_file = out / MANIFEST
     old = {} if force else _read_manifest(manifest_file)
-    pages = guidance_pages(html_dir)
+    trees = parsed_pages(html_dir)
+    pages = list(trees)
     new: dict[str, str] = {}
     result = PdfResult()
     for page in pages:
-        title, body = page_part(html_dir, page, {page}, base_url, prefix=False)
+        title, body = page_part(trees[page], page, {page}, base_url, prefix=False)
         source = document(f"{title} – KlarRet", body)
         new[page] = _fingerprint(source)
         target = html_dir / pdf_file(page.removesuffix('.html'))
@@ -124,7 +132,7 @@ def build_pdfs(html_dir: Path, base_url: str, *, force: bool = False,
         result.rendered.append(page)
         # Saved after each page, so an interrupted run keeps what it finished.
         _write_manifest(manifest_file, {**old, **{p: new[p] for p in result.rendered}})
-    guide = whole_guide(html_dir, pages, base_url)
+    guide = whole_guide(trees, pages, base_url)
     new[GUIDE_PDF] = _fingerprint(guide)
     if old.get(GUIDE_PDF) != new[GUIDE_PDF] or not (html_dir / GUIDE_PDF).exists():
         echo(f"PDF: hele vejledningen ({len(pages)} sider)")

@@ -8,6 +8,7 @@ are in the same PDF become links inside it; every other link becomes an absolute
 
 from __future__ import annotations
 
+import copy
 import html
 import posixpath
 import re
@@ -95,9 +96,14 @@ def rewrite(el: ET.Element, page: str, in_pdf: set[str], base_url: str, prefix: 
                      (f"#{target.fragment}" if target.fragment else ""))
 
 
-def page_part(html_dir: Path, page: str, in_pdf: set[str], base_url: str, prefix: bool) -> tuple[str, str]:
-    """(title, printable HTML) of one page of the build."""
-    root = _parse(html_dir / page)
+def parse_pages(html_dir: Path, pages: list[str]) -> dict[str, ET.Element]:
+    """Every page of the build parsed once (parsing is most of the time a run takes when nothing changed)."""
+    return {page: _parse(html_dir / page) for page in pages}
+
+
+def page_part(root: ET.Element, page: str, in_pdf: set[str], base_url: str, prefix: bool) -> tuple[str, str]:
+    """(title, printable HTML) of one parsed page of the build (``root`` itself is left as it is)."""
+    root = copy.deepcopy(root)
     content = main_content(root)
     _drop_screen_only(content)
     _open_details(content)
@@ -115,23 +121,22 @@ def document(title: str, body: str) -> str:
             f'<body><main id="top">{body}</main></body></html>')
 
 
-def reading_order(html_dir: Path, pages: list[str]) -> list[str]:
-    """``pages`` in the guidance's reading order (from index.html along rel="next"); others last."""
+def reading_order(trees: dict[str, ET.Element]) -> list[str]:
+    """The parsed pages in the guidance's reading order (from index.html along rel="next"); others last."""
     order: list[str] = []
     current: str | None = "index.html"
-    wanted = set(pages)
-    while current and current in wanted and current not in order:
+    while current and current in trees and current not in order:
         order.append(current)
-        href = next_page(_parse(html_dir / current))
+        href = next_page(trees[current])
         current = posixpath.normpath(posixpath.join(posixpath.dirname(current), href)) if href else None
-    return order + [p for p in pages if p not in order]
+    return order + [p for p in trees if p not in order]
 
 
-def whole_guide(html_dir: Path, pages: list[str], base_url: str) -> str:
+def whole_guide(trees: dict[str, ET.Element], pages: list[str], base_url: str) -> str:
     """The printable HTML of every page, in reading order, each starting on a new sheet."""
     in_pdf = set(pages)
     parts = []
     for page in pages:
-        _, body = page_part(html_dir, page, in_pdf, base_url, prefix=True)
+        _, body = page_part(trees[page], page, in_pdf, base_url, prefix=True)
         parts.append(f'<div class="klarret-pdf-page" id="page-{slug(page)}">{body}</div>')
     return document("KlarRet – hele vejledningen", "\n".join(parts))
