@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 export PORT
 
-.PHONY: run test lint install install-dev node-deps system-deps build db demo-data serve bench clean
+.PHONY: run test lint install install-dev node-deps system-deps build pdf db demo-data serve bench clean
 
 $(BIN)/python:
 	@echo "==> Opretter virtuelt miljø i $(VENV)"
@@ -26,7 +26,7 @@ node-deps:
 	  echo "==> Installerer axe-core (npm ci)"; npm ci --no-audit --no-fund --loglevel=error; \
 	else echo "npm findes ikke: browsertestene springes over (kør 'make system-deps')"; fi
 
-# System packages for the browser and spelling tests (Debian; run as root). Only what is missing is
+# System packages for the browser, spelling and PDF tests (Debian; run as root). Only what is missing is
 # installed: Node.js often comes from NodeSource with npm built in, and Debian's npm conflicts with it.
 system-deps:
 	@missing=""; \
@@ -35,6 +35,7 @@ system-deps:
 	[ -f /usr/share/hunspell/da_DK.dic ] || missing="$$missing hunspell-da"; \
 	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 	  echo "==> Installerer systempakker:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
@@ -42,6 +43,9 @@ system-deps:
 
 build: install
 	$(BIN)/klarret build
+
+pdf: install
+	$(BIN)/klarret pdf
 
 db: install
 	@echo "==> Opretter/opdaterer databasen"
@@ -63,6 +67,8 @@ run: install
 	$(BIN)/klarret db upgrade
 	@echo "==> Indlæser demodata"
 	$(BIN)/klarret demo-data
+	@echo "==> Laver PDF'erne i baggrunden (klarret pdf, log i build/pdf.log); 'Hent som PDF' virker, når de er klar"
+	@mkdir -p build; ( sleep 3; nice $(BIN)/klarret pdf >build/pdf.log 2>&1 ) &
 	@echo "==> Starter KlarRet på http://127.0.0.1:$(PORT)"
 	$(BIN)/klarret serve --port $(PORT)
 

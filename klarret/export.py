@@ -18,6 +18,9 @@ from klarret import legal
 EXPORT_DIR = "export"
 RECORDS_FILE = "records.jsonl"
 LAWS_FILE = "laws.json"
+# The PDFs (`klarret pdf`) sit beside the HTML; the extension links every page to its own.
+PDF_DIR = "_pdf"
+GUIDE_PDF = f"{PDF_DIR}/klarret.pdf"
 KINDS = ("page", "section", "case", "term")
 # A section's role on its page (the extension's content schema assigns it; "" if none applies).
 ROLES = ("summary", "rule", "how-to", "mistakes", "case", "see-also")
@@ -88,6 +91,11 @@ class Record:
 def export_dir(build_dir: str | Path) -> Path:
     """The export folder inside a Sphinx HTML build directory."""
     return Path(build_dir) / EXPORT_DIR
+
+
+def pdf_file(docname: str) -> str:
+    """A page's PDF, relative to the HTML root ('grundlag/hjemmel' -> '_pdf/grundlag/hjemmel.pdf')."""
+    return f"{PDF_DIR}/{docname}.pdf"
 
 
 def write_records(path: str | Path, records: Iterable[Record]) -> int:

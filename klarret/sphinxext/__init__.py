@@ -14,7 +14,7 @@ from klarret.sphinxext.news import setup_news
 from klarret.sphinxext.theme import setup_theme
 
 # Bump when the extension changes what it stores for a document, so Sphinx re-reads every page.
-ENV_VERSION = 7  # bumped whenever what the extension records changes
+ENV_VERSION = 8  # bumped whenever what the extension records changes
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Theme glue: KlarRet's templates and static files, the search box target and "Senest gennemgået"."""
+"""Theme glue: KlarRet's templates and static files, the search box target, "Senest gennemgået" and the
+"Hent som PDF" link."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sphinx.application import Sphinx
 from sphinx.jinja2glue import SphinxFileSystemLoader
 
 from klarret.dates import long_date
+from klarret.export import GUIDE_PDF, pdf_file
 
 HERE = Path(__file__).parent
 
@@ -53,11 +55,33 @@ def show_reviewed(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     section.insert(1, para)
 
 
+def add_pdf_link(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Link the page's PDF (and, on the front page, the whole guide's) under the title.
+
+    Part of the page's content, not of a theme template, so it stays whatever the theme; `klarret pdf`
+    makes the files, and the print leaves the link out (class klarret-pdf-link).
+    """
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is None or app.builder.format != "html":
+        return
+    up = "../" * docname.count("/")
+    para = nodes.paragraph("", "", classes=["klarret-pdf-link"])
+    para += nodes.reference("", "Hent som PDF", refuri=up + pdf_file(docname), classes=["klarret-pdf"])
+    if docname == app.config.root_doc:
+        para += nodes.Text(" · ")
+        para += nodes.reference("", "Hent hele vejledningen som PDF", refuri=up + GUIDE_PDF,
+                                classes=["klarret-pdf"])
+    # After the title, and after "Senest gennemgået" when the page has it.
+    at = 2 if len(section) > 1 and "klarret-reviewed" in section[1].get("classes", ()) else 1
+    section.insert(at, para)
+
+
 def setup_theme(app: Sphinx) -> None:
     """Register the search URL setting, templates, CSS/JS and the review date."""
     app.add_config_value("klarret_search_url", "/soeg", "html", types=frozenset({str}))
     app.connect("builder-inited", add_theme_files)
     app.connect("html-page-context", add_context)
     app.connect("doctree-resolved", show_reviewed)
+    app.connect("doctree-resolved", add_pdf_link)
     app.add_css_file("klarret.css")
     app.add_js_file("klarret.js")
