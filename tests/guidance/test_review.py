@@ -77,3 +77,29 @@ def test_sections_changed_since_a_date_come_from_git_history(tmp_path):
     assert sections_changed_since(tmp_path, dt.date(2026, 4, 1)) == []
     assert [label for _, label in sections_changed_since(tmp_path, dt.date(2025, 1, 1))] == [
         "side", "side-a", "side-b", "side-c"]
+
+
+def test_changed_since_report_names_the_sections_and_the_questions_linking_to_them(tmp_path, guidance_build):
+    """`klarret content report --changed-since`: the changed sections, then the course questions that link there."""
+    from klarret.app import create_app
+
+    def git(*args: str, date: str) -> None:
+        env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+               "GIT_COMMITTER_EMAIL": "t@t", "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+        subprocess.run(["git", *args], cwd=tmp_path, env=env, check=True, capture_output=True)
+
+    page = tmp_path / "partshoering.md"
+    page.write_text("(partshoering)=\n# Partshøring\n\n(partshoering-undtagelser)=\n## Undtagelser\n\nGammel.\n")
+    git("init", "-q", date="2026-01-05T12:00:00")
+    git("add", ".", date="2026-01-05T12:00:00")
+    git("commit", "-qm", "first", date="2026-01-05T12:00:00")
+    page.write_text(page.read_text().replace("Gammel.", "Ny."))
+    git("commit", "-qam", "second", date="2026-03-05T12:00:00")
+    app = create_app({"TESTING": True, "KLARRET_SOURCE_DIR": tmp_path, "KLARRET_BUILD_DIR": guidance_build,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'k.db'}", "SECRET_KEY": "t"})
+    with app.app_context():
+        out = app.test_cli_runner().invoke(args=["content", "report", "--changed-since", "2026-02-01"])
+    assert out.exit_code == 0, out.output
+    assert "1 afsnit er ændret siden 2026-02-01" in out.output and "partshoering › partshoering-undtagelser" in out.output
+    linking = linked_targets(load_courses()[0])["partshoering#partshoering-undtagelser"]
+    assert f"{len(linking)} kursusspørgsmål linker til disse afsnit" in out.output
