@@ -57,6 +57,7 @@ class Opened:
     headings: list[frozenset[str]]  # docnum -> stems of a section's own heading, minus title_stems (cases: none)
     vocab: dict[str, frozenset[str]]  # page -> the stems of all its words (text, title, lay language)
     title_stems: dict[str, frozenset[str]]  # page -> its title's stems and compound parts
+    also_words: dict[str, list[tuple[str, frozenset[str]]]]  # page -> its "also called" words and their stems
 
 
 def open_index(target: str) -> Opened:
@@ -68,6 +69,7 @@ def open_index(target: str) -> Opened:
     titles, docs, stored, with_sections = [], [], [], set()
     summaries: dict[str, int] = {}
     topics: dict[str, list[frozenset[str]]] = defaultdict(list)
+    also_words: dict[str, list[tuple[str, frozenset[str]]]] = {}
     with ix.reader() as reader:
         for docnum, doc in reader.iter_docs():
             docs += [None] * (docnum + 1 - len(docs))
@@ -76,8 +78,9 @@ def open_index(target: str) -> Opened:
             stored[docnum] = doc
             if doc["kind"] == "page":
                 titles.append((doc["label"], doc["label"].casefold(), "/" + doc["url"], "page"))
-                for name in [doc["label"], *json.loads(doc.get("also_called_words") or "[]")]:
-                    topics[doc["page"]].append(frozenset(content_stems(name)))
+                also = [(w, frozenset(content_stems(w))) for w in json.loads(doc.get("also_called_words") or "[]")]
+                also_words[doc["page"]] = also
+                topics[doc["page"]] += [frozenset(content_stems(doc["label"])), *(st for _, st in also)]
             else:
                 with_sections.add(doc["page"])
                 if doc.get("role") == SUMMARY_ROLE and doc["page"] not in summaries:
@@ -99,7 +102,8 @@ def open_index(target: str) -> Opened:
     return Opened(target, ix, docs, stored, PostingScorer(lengths),
                   QueryBuilder(meta["laws"], SynonymTable(rules), meta.get("provision_words")),
                   Glossary(meta["glossary"]), titles, navigation, rules, summaries, dict(topics), headings,
-                  {page: frozenset(stems) for page, stems in meta.get("vocabulary", {}).items()}, title_stems)
+                  {page: frozenset(stems) for page, stems in meta.get("vocabulary", {}).items()}, title_stems,
+                  also_words)
 
 
 def coverage(o: Opened, groups: list[list[frozenset[str]]]) -> dict[str, float]:
@@ -146,12 +150,11 @@ def topic_pages(o: Opened, parsed: Parsed) -> set[str]:
     return {page for page, names in o.topics.items() if typed in names}
 
 
-def also_called(page_doc: dict[str, Any] | None, stems: frozenset[str]) -> list[str]:
+def also_called(o: Opened, page_doc: dict[str, Any] | None, stems: frozenset[str]) -> list[str]:
     """The page's "also called" words that the query names."""
     if not page_doc:
         return []
-    return [w for w in json.loads(page_doc.get("also_called_words") or "[]")
-            if (ws := content_stems(w)) and set(ws) <= stems]
+    return [w for w, ws in o.also_words.get(page_doc["page"], ()) if ws and ws <= stems]
 
 
 def mentions(text: str, names: list[str]) -> bool:
@@ -168,7 +171,7 @@ def result(o: Opened, page: str, g: dict, stems: frozenset[str]) -> dict[str, An
     breadcrumb = json.loads(best["breadcrumb"])
     fallback = (page_doc or {}).get("summary_text", "")
     text = snippet(best["text"], stems, fallback)
-    also = also_called(page_doc, stems)
+    also = also_called(o, page_doc, stems)
     return {
         "page": page, "anchor": best["anchor"], "url": "/" + best["url"],
         "title": page_doc["label"] if page_doc else breadcrumb[0],
