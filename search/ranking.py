@@ -16,7 +16,7 @@ from typing import Any
 
 from whoosh import index
 
-from search.analysis import content_stems
+from search.analysis import content_stems, words
 from search.indexer import META_FILE
 from search.query import Glossary, Parsed, QueryBuilder
 from search.scorer import PostingScorer
@@ -35,6 +35,9 @@ COVERAGE_POWER = 1.0  # a page that has all the words asked about beats one that
 HOW_WORDS = frozenset({"hvordan", "sådan"})  # "hvordan skriver jeg …" asks for the how-to section
 HOW_TO_WEIGHT = 1.5
 CITED_ROLE_WEIGHT = {"case": 0.4, "mistakes": 0.6, "summary": 0.7, "how-to": 0.8}
+# A stop word that turns a heading's meaning around ("Hvad er ikke en afgørelse?"): it counts in
+# heading matching when the query has it too, and is ignored otherwise.
+NEGATIONS = frozenset({"ikke"})
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,8 @@ class Opened:
     synonym_rules: list[Rule]
     summaries: dict[str, int]  # page -> docnum of its "Kort fortalt" (summary role) section
     topics: dict[str, list[frozenset[str]]]  # page -> stems of its title and each "also called" word
-    headings: list[frozenset[str]]  # docnum -> stems of a section's own heading, minus title_stems (cases: none)
+    headings: list[frozenset[str]]  # docnum -> stems of a section's own heading (and its negation), minus
+    # title_stems (cases: none)
     vocab: dict[str, frozenset[str]]  # page -> the stems of all its words (text, title, lay language)
     title_stems: dict[str, frozenset[str]]  # page -> its title's stems and compound parts
     also_words: dict[str, list[tuple[str, frozenset[str]]]]  # page -> its "also called" words and their stems
@@ -97,7 +101,8 @@ def open_index(target: str) -> Opened:
                    for d in stored if d and d["kind"] == "page"}
     # A section's heading without its page's title words: those name the page, not the section.
     # A case's title tells a story ("Naboen blev ikke hørt"); it does not say what the case answers.
-    headings = [frozenset(content_stems(d["label"])) - title_stems.get(d["page"], frozenset())
+    headings = [(frozenset(content_stems(d["label"])) - title_stems.get(d["page"], frozenset()))
+                | NEGATIONS.intersection(words(d["label"]))
                 if d and d["kind"] == "section" else frozenset() for d in stored]
     return Opened(target, ix, docs, stored, PostingScorer(lengths),
                   QueryBuilder(meta["laws"], SynonymTable(rules), meta.get("provision_words")),
@@ -129,13 +134,15 @@ def no_results(q: str, closest: list[str]) -> str:
 
 def asked(o: Opened, page: str, parsed: Parsed) -> frozenset[str]:
     """The query's stems that could name one of ``page``'s sections: not its title words."""
-    return parsed.stems - o.title_stems.get(page, frozenset())
+    return (parsed.stems | NEGATIONS.intersection(parsed.words)) - o.title_stems.get(page, frozenset())
 
 
 def heading_factor(o: Opened, docnum: int, asked: frozenset[str]) -> float:
     """More for a section whose own heading's words the query names ("Hvad kan du indberette?");
     the page's title words name the page, not one of its sections (see ``_asked``)."""
     heading = o.headings[docnum]
+    if heading & NEGATIONS and not asked & NEGATIONS:
+        heading = heading - NEGATIONS
     if not heading or not asked:
         return 1.0
     # Cosine-like: a long heading that holds two of the words beats a short one that holds one.

@@ -118,3 +118,11 @@ def test_a_how_question_gets_the_how_to_section(engine):
     assert (first["page"], first["role"]) == ("klagevejledning", "how-to")
     # A heading that names the question still wins over the how-to section.
     assert engine.search("hvordan beskyttes en whistleblower")["results"][0]["anchor"] == "whistleblowing-beskyttelse"
+
+
+def test_a_negation_in_the_question_picks_the_heading_that_has_it(engine):
+    # "ikke" is a stop word, but it turns a heading's meaning around: it counts in heading matching.
+    assert engine.search("hvornår er noget ikke en afgørelse")["results"][0]["anchor"] == \
+        "afgoerelsesbegrebet-ikke-afgoerelser"
+    assert engine.search("hvornår er noget en afgørelse")["results"][0]["anchor"] != \
+        "afgoerelsesbegrebet-ikke-afgoerelser", "without the negation, the heading that has it is not preferred"
