@@ -35,7 +35,7 @@ def _matches(text: str, stems: frozenset[str]) -> list[tuple[int, int]]:
     for m in _pattern(stems, ignore_case).finditer(low):
         t = TOKEN.search(m.group())  # confirm on the whole word: "sag" is not "saglig"
         if t is not None:
-            w = t.group().lower()
+            w = t.group().lower() if ignore_case else t.group()
             if stem(w) in stems or w in stems:
                 out.append((m.start() + t.start(), m.start() + t.end()))
     return out
