@@ -126,3 +126,13 @@ def test_a_negation_in_the_question_picks_the_heading_that_has_it(engine):
         "afgoerelsesbegrebet-ikke-afgoerelser"
     assert engine.search("hvornår er noget en afgørelse")["results"][0]["anchor"] != \
         "afgoerelsesbegrebet-ikke-afgoerelser", "without the negation, the heading that has it is not preferred"
+
+
+@pytest.mark.parametrize("q, page", [
+    ("se mine data i en sag", "indsigtsret-gdpr"),
+    ("klage over ventetid i en sag", "klagebehandling"),
+    ("hvad gælder for anmeldelse af lovbrud", "whistleblowing"),
+])
+def test_an_also_called_phrase_among_other_words_finds_its_page(engine, q, page):
+    # Normalised among the pages that have such words, not over every record (most have none).
+    assert engine.search(q)["results"][0]["page"] == page
