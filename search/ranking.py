@@ -62,6 +62,7 @@ class Opened:
     vocab: dict[str, frozenset[str]]  # page -> the stems of all its words (text, title, lay language)
     title_stems: dict[str, frozenset[str]]  # page -> its title's stems and compound parts
     also_words: dict[str, list[tuple[str, frozenset[str]]]]  # page -> its "also called" words and their stems
+    pages_with: dict[str, frozenset[str]]  # stem -> the pages whose vocab has it (``vocab`` inverted)
 
 
 def open_index(target: str) -> Opened:
@@ -104,11 +105,15 @@ def open_index(target: str) -> Opened:
     headings = [(frozenset(content_stems(d["label"])) - title_stems.get(d["page"], frozenset()))
                 | NEGATIONS.intersection(words(d["label"]))
                 if d and d["kind"] == "section" else frozenset() for d in stored]
+    vocab = {page: frozenset(stems) for page, stems in meta.get("vocabulary", {}).items()}
+    pages_with: dict[str, set[str]] = defaultdict(set)
+    for page, stems in vocab.items():
+        for st in stems:
+            pages_with[st].add(page)
     return Opened(target, ix, docs, stored, PostingScorer(lengths),
                   QueryBuilder(meta["laws"], SynonymTable(rules), meta.get("provision_words")),
                   Glossary(meta["glossary"]), titles, navigation, rules, summaries, dict(topics), headings,
-                  {page: frozenset(stems) for page, stems in meta.get("vocabulary", {}).items()}, title_stems,
-                  also_words)
+                  vocab, title_stems, also_words, {st: frozenset(p) for st, p in pages_with.items()})
 
 
 def coverage(o: Opened, groups: list[list[frozenset[str]]]) -> dict[str, float]:
@@ -116,7 +121,9 @@ def coverage(o: Opened, groups: list[list[frozenset[str]]]) -> dict[str, float]:
     weighted by how few pages have it: "søgt" is on most pages, "søster" on few."""
     if not groups:
         return {}
-    has = [{p for p, vocab in o.vocab.items() if any(way <= vocab for way in ways)} for ways in groups]
+    everywhere = frozenset(o.vocab)
+    has = [set().union(*(everywhere.intersection(*(o.pages_with.get(st, ()) for st in way)) for way in ways))
+           for ways in groups]
     weights = [log(1 + len(o.vocab) / (1 + len(pages))) for pages in has]
     total = sum(weights) or 1.0
     return {p: sum(w for w, pages in zip(weights, has, strict=False) if p in pages) / total for p in o.vocab}
