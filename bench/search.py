@@ -5,8 +5,8 @@
    reachable, decision 3), then the same number to /api/search (cycling through the judged
    queries), against the running production server (`klarret serve`). It prints the workers that
    answered and p50/p95 of both, and their ratio (target: search's p95 at most 2× /readyz's with
-   the answer cache bypassed, `X-KlarRet-Bench: nocache`; the warm cache is shown too). Every request sends `X-KlarRet-Bench`, so the benchmark is
-   left out of the editors' search statistics.
+   the answer cache bypassed, `X-KlarRet-Bench: nocache`; the warm cache is shown too). Every
+   request sends `X-KlarRet-Bench`, so the benchmark is left out of the editors' search statistics.
 2. Growth: the export is grown 20× with synthetic pages (real sections' words reshuffled), indexed
    in a temporary folder, and the same queries are timed in-process on 1× and 20× (target: the
    time grows less than linearly, i.e. the ratio is well under 20).
