@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Search benchmark: latency under load against the running server, and growth with corpus size.
 
-1. Load: CLIENTS concurrent clients send REQUESTS requests to /healthz, then the same number to
-   /api/search (cycling through the judged queries), against the running production server
-   (`klarret serve`). It prints the workers that answered and p50/p95 of both, and their ratio
-   (target: search at most 3× /healthz), with the workers' answer cache warm and bypassed
-   (`X-KlarRet-Bench: nocache`). Every request sends `X-KlarRet-Bench`, so the benchmark is
-   left out of the editors' search statistics.
+1. Load: CLIENTS concurrent clients send REQUESTS requests to /readyz (database and index
+   reachable, decision 3), then the same number to /api/search (cycling through the judged
+   queries), against the running production server (`klarret serve`). It prints the workers that
+   answered and p50/p95 of both, and their ratio (target: search's p95 at most 2× /readyz's with
+   the answer cache bypassed, `X-KlarRet-Bench: nocache`; the warm cache is shown too). Every
+   request sends `X-KlarRet-Bench`, so the benchmark is left out of the editors' search statistics.
 2. Growth: the export is grown 20× with synthetic pages (real sections' words reshuffled), indexed
    in a temporary folder, and the same queries are timed in-process on 1× and 20× (target: the
    time grows less than linearly, i.e. the ratio is well under 20).
@@ -36,6 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DEV_QUERIES = ROOT.parent / "shared" / "eval" / "queries-dev.tsv"
 OWN_QUERIES = ROOT / "tests" / "data" / "search-queries.tsv"
+READY = "/readyz"  # the baseline: database and index reachable (decision 3)
+TARGET = 2.0  # search's p95, answer cache bypassed, at most this many times /readyz's
 
 
 def load_queries(path: Path) -> list[str]:
@@ -50,7 +52,7 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def load(urls: list[str], clients: int, requests: int, bench: str = "1") -> tuple[list[float], set[int], int]:
-    """Latencies (ms) of ``requests`` GETs spread over ``clients`` threads; pids seen in /healthz."""
+    """Latencies (ms) of ``requests`` GETs spread over ``clients`` threads; pids seen in /readyz."""
     latencies: list[float] = []
     pids: set[int] = set()
     cache = [0]
@@ -70,7 +72,7 @@ def load(urls: list[str], clients: int, requests: int, bench: str = "1") -> tupl
                 if r.status != 200:
                     raise RuntimeError(f"{urls[i % len(urls)]}: HTTP {r.status}")
             ms = (time.perf_counter() - t0) * 1000
-            check = json.loads(body).get("checks", {}).get("search", {}) if "/healthz" in urls[0] else {}
+            check = json.loads(body).get("checks", {}).get("search", {}) if READY in urls[0] else {}
             with lock:
                 latencies.append(ms)
                 if check.get("pid"):
@@ -180,21 +182,23 @@ def run() -> None:
     if not a.skip_load:
         base = a.url.rstrip("/")
         search_urls = [f"{base}/api/search?" + urllib.parse.urlencode({"q": q, "limit": 10}) for q in queries]
-        _, pids, cache = load([f"{base}/healthz"], a.clients, a.clients * 8)  # every worker opens its index
+        _, pids, cache = load([base + READY], a.clients, a.clients * 8)  # every worker opens its index
         # Warm the answer cache: each worker must have seen each query once (requests spread at random).
         load(search_urls, a.clients, 3 * len(pids) * len(queries))
-        health, pids, cache = load([f"{base}/healthz"], a.clients, a.requests)
+        ready, pids, cache = load([base + READY], a.clients, a.requests)
         cached, _, _ = load(search_urls, a.clients, a.requests)
         fresh, _, _ = load(search_urls, a.clients, a.requests, bench="nocache")
-        h50, h95 = statistics.median(health), percentile(health, 95)
+        h50, h95 = statistics.median(ready), percentile(ready, 95)
         print(f"load: {a.clients} concurrent clients, {a.requests} requests per row, "
               f"{len(pids)} server workers answered, answer cache {cache} per worker")
         print(f"{'':28}{'p50 ms':>9}{'p95 ms':>9}{'p50 ratio':>11}{'p95 ratio':>11}")
-        print(f"{'/healthz':28}{h50:>9.1f}{h95:>9.1f}")
+        print(f"{READY:28}{h50:>9.1f}{h95:>9.1f}")
         for label, lat in (("/api/search (cache warm)", cached), ("/api/search (no cache)", fresh)):
             s50, s95 = statistics.median(lat), percentile(lat, 95)
             print(f"{label:28}{s50:>9.1f}{s95:>9.1f}{s50 / h50:>10.2f}×{s95 / h95:>10.2f}×")
-        print("target: /api/search ≤ 3× /healthz")
+        r95 = percentile(fresh, 95) / h95
+        print(f"target: /api/search p95 (no cache) ≤ {TARGET:g}× {READY}: {r95:.2f}× "
+              f"{'met' if r95 <= TARGET else 'MISSED'}")
     if not a.skip_growth:
         g = growth(a.html, queries, a.factor)
         docs = g["docs_big"] / g["docs_1x"]

@@ -1,4 +1,8 @@
-"""/healthz: the database and every feature's own check (the search index) answer."""
+"""/healthz and /readyz: the database and every feature's own check (the search index) answer.
+
+Decision 3: /readyz is "database and index reachable" (a load balancer's readiness probe and the
+search latency benchmark's baseline); /healthz runs the same checks today, until it is made cheap.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +18,8 @@ def _database() -> dict:
     return {"ok": True}
 
 
-def healthz():
-    """Report each check; 503 if any fails, so a load balancer takes the worker out."""
+def _run_checks():
+    """Report each registered check; 503 if any fails, so a load balancer takes the worker out."""
     report, ok = {}, True
     for name, check in registry().health_checks.items():  # features add theirs with add_health_check
         try:
@@ -26,7 +30,18 @@ def healthz():
     return jsonify({"ok": ok, "checks": report}), 200 if ok else 503
 
 
+def healthz():
+    """The process answers (today: every registered check, as /readyz)."""
+    return _run_checks()
+
+
+def readyz():
+    """Ready to serve: the database and the search index (every registered check) are reachable."""
+    return _run_checks()
+
+
 def init_app(app: Flask) -> None:
-    """Register /healthz and the database check."""
+    """Register /healthz, /readyz and the database check."""
     registry(app).add_health_check("database", _database)
     app.add_url_rule("/healthz", "healthz", healthz)
+    app.add_url_rule("/readyz", "readyz", readyz)

@@ -108,6 +108,17 @@ class DanishCompoundFilter(Filter):
         """Whether ``word`` is a word of the guidance or of the dictionary (see ``in_dictionary``)."""
         return word in self.wordset or in_dictionary(word)
 
+    def _base(self, head: str, guidance_only: bool) -> bool:
+        """Whether ``head`` can be a compound's first part: a base word, maybe with a linking s or e
+        ("sags"), not a form made by cutting an ending ("oplysn" + "inger"). A word that is itself a
+        known word splits only at a word of the guidance: "fortrolig" is not "fort" + "rolig"."""
+        def base(w: str) -> bool:
+            if guidance_only:
+                return w in self.wordset
+            return w in self.wordset or w in dictionary_words() or lemmas().get(w, "") in dictionary_words()
+
+        return base(head) or (len(head) > MIN_PART and head[-1] in "se" and base(head[:-1]))
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, DanishCompoundFilter) and other.wordset == self.wordset
 
@@ -124,6 +135,8 @@ class DanishCompoundFilter(Filter):
             head = word[:i]
             if head in STOP_WORDS or not self.known(head):
                 continue  # "indsigt" is not "ind" + "sigt"
+            if not self._base(head, guidance_only=most is not None):
+                continue
             for link in LINKS:
                 rest = word[i:]
                 if link and not rest.startswith(link):

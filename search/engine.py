@@ -130,7 +130,7 @@ class Engine:
                  "notice": None}
         if parsed.query is None:
             return empty
-        docs = o.docs
+        docs, stored, heading_factor = o.docs, o.stored, ranking.heading_factor  # hoisted: ~400 hits
         grouped: dict[str, dict] = {}
         weights = ranking.CITED_ROLE_WEIGHT if parsed.cited else ranking.ROLE_WEIGHT
         if ranking.HOW_WORDS.intersection(parsed.words):
@@ -151,8 +151,8 @@ class Engine:
             if doc_kind == "page":
                 g["page_doc"] = docnum
             else:
-                g["records"].append((score * weights.get(o.stored[docnum].get("role", ""), 1.0)
-                                     * ranking.heading_factor(o, docnum, g["asked"]), docnum))
+                g["records"].append((score * weights.get(stored[docnum].get("role", ""), 1.0)
+                                     * heading_factor(o, docnum, g["asked"]), docnum))
         if kind:
             grouped = {p: g for p, g in grouped.items() if kind in g["kinds"]}
         topic = ranking.topic_pages(o, parsed)

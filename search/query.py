@@ -30,6 +30,7 @@ MAX_PHRASE = 4  # words of an "also called" phrase
 MAX_WORDS = 40  # words of one query that are searched; the rest are ignored
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 MAX_QUERY = 500  # characters kept of a query
+MAX_FREQ = 100_000  # document frequencies kept per index
 UNKNOWN_LAW = re.compile(r"\w{3,}(?:loven|lovens|lov|lovs|forordningen|forordningens|bekendtgørelsen|bekendtgørelsens)")
 
 
@@ -68,6 +69,17 @@ class QueryBuilder:
         self.synonyms = table
         self.provision_words = provision_words or {}
         self._fixes: dict[str, str | None] = {}  # word -> its correction: suggest() takes ~40 ms
+        self._freq: dict[tuple[str, str], int] = {}  # (field, term) -> documents; this index's
+
+    def _df(self, s: Searcher, name: str, term: str) -> int:
+        """``s.doc_frequency``, kept: Whoosh's term lookup costs ~20 µs and a query asks ~30 times."""
+        key = (name, term)
+        n = self._freq.get(key)
+        if n is None:
+            if len(self._freq) > MAX_FREQ:
+                self._freq.clear()
+            n = self._freq[key] = s.doc_frequency(name, term)
+        return n
 
     def _terms(self, s: Searcher, text: str, boost: float, all_of: bool = False,
                whole: frozenset[str] = frozenset()) -> list[query.Query]:
@@ -90,7 +102,7 @@ class QueryBuilder:
             else:
                 plain.update(terms)
             # Terms the index lacks cost a matcher each and add nothing (an And needs them all).
-            known = [t for t in terms if s.doc_frequency(name, t)]
+            known = [t for t in terms if self._df(s, name, t)]
             if all_of and len(terms) > 1:
                 if len(known) == len(terms):
                     out.append(query.And([query.Term(name, t, boost=boost) for t in terms]))
@@ -108,8 +120,8 @@ class QueryBuilder:
         corrector = None
         out = {}
         for w in typed:
-            if len(w) < 4 or not w.isalpha() or w in STOP_WORDS or s.doc_frequency("spell", w) \
-                    or s.doc_frequency("text", stem(w)) or s.doc_frequency("title", stem(w)) \
+            if len(w) < 4 or not w.isalpha() or w in STOP_WORDS or self._df(s, "spell", w) \
+                    or self._df(s, "text", stem(w)) or self._df(s, "title", stem(w)) \
                     or stem(w) in self.synonyms.words:  # a synonym's source is a word we know
                 continue
             if splitter is not None and splitter.known(w):
@@ -132,7 +144,7 @@ class QueryBuilder:
             for i in range(len(p)):
                 for n in range(1, min(MAX_PHRASE, len(p) - i) + 1):
                     key = "_".join(sorted(p[i:i + n]))
-                    if key not in seen and s.doc_frequency("also", key):
+                    if key not in seen and self._df(s, "also", key):
                         seen.add(key)
                         out.append(query.Term("also", key, boost=ALSO_WEIGHT))
         return out
@@ -142,7 +154,7 @@ class QueryBuilder:
         corrector = s.corrector("spell")
         out: list[str] = []
         for w in typed:
-            if len(w) < 3 or w in STOP_WORDS or s.doc_frequency("spell", w):
+            if len(w) < 3 or w in STOP_WORDS or self._df(s, "spell", w):
                 continue
             out += [alt for alt in corrector.suggest(w, limit=limit, maxdist=2) if alt != w and alt not in out]
         return out[:limit]
@@ -150,7 +162,7 @@ class QueryBuilder:
     def _synonym_weight(self, s: Searcher, source: list[str]) -> float:
         """Full weight when the guidance lacks the words typed ("copilot"): the synonym is all we have."""
         content = [w for w in source if w not in STOP_WORDS]
-        if any(s.doc_frequency("text", stem(w)) or s.doc_frequency("title", stem(w)) for w in content):
+        if any(self._df(s, "text", stem(w)) or self._df(s, "title", stem(w)) for w in content):
             return SYNONYM_WEIGHT
         return 1.0
 
@@ -178,7 +190,7 @@ class QueryBuilder:
         parts += [query.Term("citations", law, boost=LAW_WEIGHT) for law in named]
         # An everyday word the guidance's "also called" lists names ("agterskrivelse") is not split
         # into parts: "agter" + "skrivelse" would find every page that writes.
-        whole = frozenset(w for w in typed if s.doc_frequency("also", phrase_key(w)))
+        whole = frozenset(w for w in typed if self._df(s, "also", phrase_key(w)))
         parts += self._terms(s, " ".join(typed), 1.0, whole=whole)
         fixes = self.corrections(s, typed) if correct else {}
         for right in fixes.values():

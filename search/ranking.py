@@ -16,7 +16,7 @@ from typing import Any
 
 from whoosh import index
 
-from search.analysis import content_stems
+from search.analysis import content_stems, words
 from search.indexer import META_FILE
 from search.query import Glossary, Parsed, QueryBuilder
 from search.scorer import PostingScorer
@@ -35,6 +35,9 @@ COVERAGE_POWER = 1.0  # a page that has all the words asked about beats one that
 HOW_WORDS = frozenset({"hvordan", "sådan"})  # "hvordan skriver jeg …" asks for the how-to section
 HOW_TO_WEIGHT = 1.5
 CITED_ROLE_WEIGHT = {"case": 0.4, "mistakes": 0.6, "summary": 0.7, "how-to": 0.8}
+# A stop word that turns a heading's meaning around ("Hvad er ikke en afgørelse?"): it counts in
+# heading matching when the query has it too, and is ignored otherwise.
+NEGATIONS = frozenset({"ikke"})
 
 
 @dataclass(frozen=True)
@@ -54,9 +57,12 @@ class Opened:
     synonym_rules: list[Rule]
     summaries: dict[str, int]  # page -> docnum of its "Kort fortalt" (summary role) section
     topics: dict[str, list[frozenset[str]]]  # page -> stems of its title and each "also called" word
-    headings: list[frozenset[str]]  # docnum -> stems of a section's own heading, minus title_stems (cases: none)
+    headings: list[frozenset[str]]  # docnum -> stems of a section's own heading (and its negation), minus
+    # title_stems (cases: none)
     vocab: dict[str, frozenset[str]]  # page -> the stems of all its words (text, title, lay language)
     title_stems: dict[str, frozenset[str]]  # page -> its title's stems and compound parts
+    also_words: dict[str, list[tuple[str, frozenset[str]]]]  # page -> its "also called" words and their stems
+    pages_with: dict[str, frozenset[str]]  # stem -> the pages whose vocab has it (``vocab`` inverted)
 
 
 def open_index(target: str) -> Opened:
@@ -68,6 +74,7 @@ def open_index(target: str) -> Opened:
     titles, docs, stored, with_sections = [], [], [], set()
     summaries: dict[str, int] = {}
     topics: dict[str, list[frozenset[str]]] = defaultdict(list)
+    also_words: dict[str, list[tuple[str, frozenset[str]]]] = {}
     with ix.reader() as reader:
         for docnum, doc in reader.iter_docs():
             docs += [None] * (docnum + 1 - len(docs))
@@ -76,8 +83,9 @@ def open_index(target: str) -> Opened:
             stored[docnum] = doc
             if doc["kind"] == "page":
                 titles.append((doc["label"], doc["label"].casefold(), "/" + doc["url"], "page"))
-                for name in [doc["label"], *json.loads(doc.get("also_called_words") or "[]")]:
-                    topics[doc["page"]].append(frozenset(content_stems(name)))
+                also = [(w, frozenset(content_stems(w))) for w in json.loads(doc.get("also_called_words") or "[]")]
+                also_words[doc["page"]] = also
+                topics[doc["page"]] += [frozenset(content_stems(doc["label"])), *(st for _, st in also)]
             else:
                 with_sections.add(doc["page"])
                 if doc.get("role") == SUMMARY_ROLE and doc["page"] not in summaries:
@@ -94,12 +102,18 @@ def open_index(target: str) -> Opened:
                    for d in stored if d and d["kind"] == "page"}
     # A section's heading without its page's title words: those name the page, not the section.
     # A case's title tells a story ("Naboen blev ikke hørt"); it does not say what the case answers.
-    headings = [frozenset(content_stems(d["label"])) - title_stems.get(d["page"], frozenset())
+    headings = [(frozenset(content_stems(d["label"])) - title_stems.get(d["page"], frozenset()))
+                | NEGATIONS.intersection(words(d["label"]))
                 if d and d["kind"] == "section" else frozenset() for d in stored]
+    vocab = {page: frozenset(stems) for page, stems in meta.get("vocabulary", {}).items()}
+    pages_with: dict[str, set[str]] = defaultdict(set)
+    for page, stems in vocab.items():
+        for st in stems:
+            pages_with[st].add(page)
     return Opened(target, ix, docs, stored, PostingScorer(lengths),
                   QueryBuilder(meta["laws"], SynonymTable(rules), meta.get("provision_words")),
                   Glossary(meta["glossary"]), titles, navigation, rules, summaries, dict(topics), headings,
-                  {page: frozenset(stems) for page, stems in meta.get("vocabulary", {}).items()}, title_stems)
+                  vocab, title_stems, also_words, {st: frozenset(p) for st, p in pages_with.items()})
 
 
 def coverage(o: Opened, groups: list[list[frozenset[str]]]) -> dict[str, float]:
@@ -107,7 +121,9 @@ def coverage(o: Opened, groups: list[list[frozenset[str]]]) -> dict[str, float]:
     weighted by how few pages have it: "søgt" is on most pages, "søster" on few."""
     if not groups:
         return {}
-    has = [{p for p, vocab in o.vocab.items() if any(way <= vocab for way in ways)} for ways in groups]
+    everywhere = frozenset(o.vocab)
+    has = [set().union(*(everywhere.intersection(*(o.pages_with.get(st, ()) for st in way)) for way in ways))
+           for ways in groups]
     weights = [log(1 + len(o.vocab) / (1 + len(pages))) for pages in has]
     total = sum(weights) or 1.0
     return {p: sum(w for w, pages in zip(weights, has, strict=False) if p in pages) / total for p in o.vocab}
@@ -125,13 +141,15 @@ def no_results(q: str, closest: list[str]) -> str:
 
 def asked(o: Opened, page: str, parsed: Parsed) -> frozenset[str]:
     """The query's stems that could name one of ``page``'s sections: not its title words."""
-    return parsed.stems - o.title_stems.get(page, frozenset())
+    return (parsed.stems | NEGATIONS.intersection(parsed.words)) - o.title_stems.get(page, frozenset())
 
 
 def heading_factor(o: Opened, docnum: int, asked: frozenset[str]) -> float:
     """More for a section whose own heading's words the query names ("Hvad kan du indberette?");
     the page's title words name the page, not one of its sections (see ``_asked``)."""
     heading = o.headings[docnum]
+    if heading & NEGATIONS and not asked & NEGATIONS:
+        heading = heading - NEGATIONS
     if not heading or not asked:
         return 1.0
     # Cosine-like: a long heading that holds two of the words beats a short one that holds one.
@@ -146,12 +164,11 @@ def topic_pages(o: Opened, parsed: Parsed) -> set[str]:
     return {page for page, names in o.topics.items() if typed in names}
 
 
-def also_called(page_doc: dict[str, Any] | None, stems: frozenset[str]) -> list[str]:
+def also_called(o: Opened, page_doc: dict[str, Any] | None, stems: frozenset[str]) -> list[str]:
     """The page's "also called" words that the query names."""
     if not page_doc:
         return []
-    return [w for w in json.loads(page_doc.get("also_called_words") or "[]")
-            if (ws := content_stems(w)) and set(ws) <= stems]
+    return [w for w, ws in o.also_words.get(page_doc["page"], ()) if ws and ws <= stems]
 
 
 def mentions(text: str, names: list[str]) -> bool:
@@ -168,7 +185,7 @@ def result(o: Opened, page: str, g: dict, stems: frozenset[str]) -> dict[str, An
     breadcrumb = json.loads(best["breadcrumb"])
     fallback = (page_doc or {}).get("summary_text", "")
     text = snippet(best["text"], stems, fallback)
-    also = also_called(page_doc, stems)
+    also = also_called(o, page_doc, stems)
     return {
         "page": page, "anchor": best["anchor"], "url": "/" + best["url"],
         "title": page_doc["label"] if page_doc else breadcrumb[0],

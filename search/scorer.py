@@ -17,6 +17,10 @@ from whoosh import query
 from whoosh.searching import Searcher
 
 CACHE_TERMS = 20_000  # scored posting lists kept per index
+# Fields only pages have, whose length is normalised by the average over the documents that have
+# them: over all records (mostly sections, with none) a page's "also called" words would look
+# several times too long and count for little, against the design (they count like the title).
+OWN_AVERAGE = frozenset({"also"})
 
 
 class PostingScorer:
@@ -24,6 +28,8 @@ class PostingScorer:
 
     def __init__(self, lengths: dict[str, list[int]], B: float = 0.6, K1: float = 1.2):
         self.lengths, self.B, self.K1 = lengths, B, K1
+        self.own_avg = {f: sum(have) / len(have) for f in OWN_AVERAGE
+                        if (have := [n for n in lengths.get(f, ()) if n])}
         self._cache: OrderedDict[tuple[str, str], list[tuple[int, float]]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -50,7 +56,7 @@ class PostingScorer:
         if lengths is None or not s.schema[field].scorable:
             return [(d, w) for d, w in items]
         idf = log(s.doc_count_all() / (s.doc_frequency(field, text) + 1)) + 1
-        avg = s.avg_field_length(field) or 1
+        avg = self.own_avg.get(field) or s.avg_field_length(field) or 1
         B, K1 = self.B, self.K1
         return [(d, idf * (w * (K1 + 1)) / (w + K1 * ((1 - B) + B * lengths[d] / avg))) for d, w in items]
 

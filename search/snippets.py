@@ -18,20 +18,30 @@ MAX_TEXT = 4000  # characters searched for a snippet: enough to find the words, 
 
 
 @lru_cache(maxsize=2048)
-def _pattern(stems: frozenset[str]) -> re.Pattern[str]:
+def _pattern(stems: frozenset[str], ignore_case: bool = False) -> re.Pattern[str]:
     # Danish snowball stems are prefixes of their words (almost always): a C-speed first pass.
     alts = "|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alts})[\w-]*", re.IGNORECASE)
+    return re.compile(rf"(?<!\w)(?:{alts})[\w-]*", re.IGNORECASE if ignore_case else 0)
+
+
+@lru_cache(maxsize=1024)
+def _lowered(text: str) -> tuple[str, bool]:
+    """(the text to match, whether to ignore case): the records' texts recur from query to query."""
+    # Matching the lowercased text is about twice as fast as IGNORECASE; its offsets are the
+    # text's as long as lowercasing keeps the length (it does for Danish; "İ" does not).
+    low = text.lower()
+    return (low, False) if len(low) == len(text) else (text, True)
 
 
 def _matches(text: str, stems: frozenset[str]) -> list[tuple[int, int]]:
+    low, ignore_case = _lowered(text)
     out = []
-    for m in _pattern(stems).finditer(text):
-        for t in TOKEN.finditer(m.group()):  # confirm on the whole word: "sag" is not "saglig"
-            w = t.group().lower()
+    for m in _pattern(stems, ignore_case).finditer(low):
+        t = TOKEN.search(m.group())  # confirm on the whole word: "sag" is not "saglig"
+        if t is not None:
+            w = t.group().lower() if ignore_case else t.group()
             if stem(w) in stems or w in stems:
                 out.append((m.start() + t.start(), m.start() + t.end()))
-            break
     return out
 
 

@@ -101,7 +101,8 @@ def _stated(node: nodes.Node, stop: tuple[type, ...]) -> list[Citation]:
             continue
         siblings = n.parent.children
         i = siblings.index(n)
-        before = siblings[i - 1].astext() if i else ""
+        # The text before it in its paragraph: MyST keeps a soft line break as a node of its own.
+        before = "".join(sib.astext() for sib in siblings[max(0, i - 3):i])
         if not stating(before):
             continue
         for c in n["klarret_citations"]:

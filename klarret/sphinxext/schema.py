@@ -25,6 +25,8 @@ if not set(LABEL_ROLES.values()) <= set(ROLES):  # the schema and the export mus
     raise ImportError(f"unknown section roles: {set(LABEL_ROLES.values()) - set(ROLES)}")
 # The words just before a citation that state the rule ("Reglen står i", "Det følger af",
 # "myndighed efter"), as opposed to "jf." or "se", which only refer to it.
+# Nothing before it, or the end of a sentence (not of an abbreviation: "jf.", "stk.", "fx.").
+SENTENCE_START = re.compile(r"(?:^|(?<!\bjf)(?<!\bfx)(?<!\bnr)(?<!\bstk)(?<!\bpkt)(?<!\blitra)[.!?:])\s*$")
 STATING = re.compile(r"(?:\b(?:står|fremgår|følger|findes|reguleres)(?:\s+\w+){0,2}\s+(?:i|af)|\b[Ee]fter)\s*$")
 
 
@@ -47,8 +49,10 @@ def inherited_role(page: str, chain: list[tuple[list[str], str]]) -> str:
 
 
 def stating(before: str) -> bool:
-    """Whether the text just before a citation states the provision rather than refers to it."""
-    return bool(STATING.search(before[-80:]))
+    """Whether the text just before a citation states the provision rather than refers to it: a
+    stating phrase, or nothing, since a citation that opens a sentence is what the sentence is about
+    ("Art. 5, stk. 1 har seks principper")."""
+    return bool(STATING.search(before[-80:]) or SENTENCE_START.search(before))
 
 
 def text_list(value: Any) -> list[str]:

@@ -34,6 +34,23 @@ def test_missing_build_gives_503_with_instructions(tmp_path, database_url):
     assert app.test_client().get("/healthz").status_code == 503
 
 
+def test_readyz_answers_200_when_the_database_and_index_are_reachable(client):
+    r = client.get("/readyz")
+    body = r.get_json()
+    assert r.status_code == 200 and body["ok"]
+    assert body["checks"]["database"] == {"ok": True} and body["checks"]["search"]["records"] > 0
+
+
+def test_readyz_without_an_index_gives_503_saying_so_in_danish(tmp_path, database_url):
+    from tests.conftest import make_app
+
+    r = make_app(tmp_path / "nothing", database_url, tmp_path).test_client().get("/readyz")
+    body = r.get_json()
+    assert r.status_code == 503 and body["ok"] is False
+    assert body["checks"]["database"] == {"ok": True}, "the database is reachable; only the index is missing"
+    assert body["checks"]["search"]["ok"] is False and "Intet søgeindeks" in body["checks"]["search"]["error"]
+
+
 def test_search_without_an_index_gives_503_in_danish(tmp_path, database_url):
     from tests.conftest import make_app
 

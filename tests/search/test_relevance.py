@@ -279,3 +279,15 @@ def test_reindex_to_other_content_while_searching(guidance_build, basic_build, t
     assert not errors, errors[:3]
     assert answered[0] > 10
     assert engine.search("høring")["results"][0]["page"] == "hoering"  # the basic root's page
+
+
+def test_compounds_split_into_words_not_shreds():
+    from search.analysis import DanishCompoundFilter
+
+    guidance = {"oplysninger", "inger", "klage", "frist", "fortrolige", "parts", "høring", "partshøring"}
+    f = DanishCompoundFilter(guidance)
+    assert f.split("klagefrist", {}) == ["klage", "frist"]
+    assert f.split("partshøring", {}) == ["parts", "høring"], "a known word still splits at the guidance's words"
+    assert f.split("oplysninger", {}) is None, "'oplysn' is a cut form, not a word ('Inger' is a name)"
+    assert f.split("fortrolige", {}) is None, "a known word does not split at a word the guidance never uses ('fort')"
+    assert f.split("handicapparkeringskort", {}) == ["handicap", "parkerings", "kort"], "unknown: dictionary words"

@@ -50,7 +50,7 @@ def test_judged_sections_come_first(engine):
         if rank != 0:
             misses.append((row["query"], sorted(want), got[:2]))
     first, mrr = first / len(judged), mrr / len(judged)
-    assert first >= 0.88 and mrr >= 0.9, (round(first, 3), round(mrr, 3), misses)
+    assert first >= 0.90 and mrr >= 0.9, (round(first, 3), round(mrr, 3), misses)
 
 
 def test_judged_anchors_exist(guidance_build):
@@ -118,3 +118,21 @@ def test_a_how_question_gets_the_how_to_section(engine):
     assert (first["page"], first["role"]) == ("klagevejledning", "how-to")
     # A heading that names the question still wins over the how-to section.
     assert engine.search("hvordan beskyttes en whistleblower")["results"][0]["anchor"] == "whistleblowing-beskyttelse"
+
+
+def test_a_negation_in_the_question_picks_the_heading_that_has_it(engine):
+    # "ikke" is a stop word, but it turns a heading's meaning around: it counts in heading matching.
+    assert engine.search("hvornår er noget ikke en afgørelse")["results"][0]["anchor"] == \
+        "afgoerelsesbegrebet-ikke-afgoerelser"
+    assert engine.search("hvornår er noget en afgørelse")["results"][0]["anchor"] != \
+        "afgoerelsesbegrebet-ikke-afgoerelser", "without the negation, the heading that has it is not preferred"
+
+
+@pytest.mark.parametrize("q, page", [
+    ("se mine data i en sag", "indsigtsret-gdpr"),
+    ("klage over ventetid i en sag", "klagebehandling"),
+    ("hvad gælder for anmeldelse af lovbrud", "whistleblowing"),
+])
+def test_an_also_called_phrase_among_other_words_finds_its_page(engine, q, page):
+    # Normalised among the pages that have such words, not over every record (most have none).
+    assert engine.search(q)["results"][0]["page"] == page

@@ -101,6 +101,26 @@ def test_sections_carry_their_role_and_pages_their_lay_language(basic_build):
     assert recs["andet"].questions == [] and recs["andet"].also_called == []
 
 
+def test_sections_record_the_provisions_their_text_states(basic_build):
+    recs = records(basic_build)
+    # "står i" then a line break before the citation (MyST keeps the break as a node of its own).
+    assert [(c.law, c.par, c.stk) for c in recs["hoering#hoering-undtagelser"].states] == [("fvl", "19", 2)]
+    assert recs["hoering#hoering-reglen"].states[0] == recs["hoering#hoering-reglen"].citations[0]
+    assert ("fvl", "9 b") not in {(c.law, c.par) for c in recs["hoering#hoering-reglen"].states}, "'Se også' refers"
+
+
+@pytest.mark.parametrize("before, states", [
+    ("Reglen står i ", True), ("Det følger af ", True), ("Ja, efter ", True),
+    ("", True), ("Det gælder for alle. ", True),  # a citation that opens a sentence is its subject
+    ("Se også ", False), ("bygge på ", False), ("svært, se ", False), (", jf. ", False),
+    ("se også fvl § 7, stk. ", False), ("fx. ", False),
+])
+def test_stating_phrases_and_sentence_openings(before, states):
+    from klarret.sphinxext.schema import stating
+
+    assert stating(before) is states
+
+
 def test_case_record_and_citations(basic_build):
     case = records(basic_build)["hoering#hoering-sag-nabo"]
     assert case.kind == "case" and case.title == "Naboen blev ikke hørt"
