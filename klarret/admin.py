@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask, render_template, request
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from klarret.audit import AuditEvent
 from klarret.auth import role_required
-from klarret.db import db
+from klarret.db import db, paginate
 from klarret.org.models import Employee
 from klarret.registry import registry
 from klarret.roles import Role
@@ -28,16 +28,10 @@ def index():
 def audit_log():
     """The audit log, newest first, paged, optionally for one action."""
     action = request.args.get("handling", "")
-    page = max(1, request.args.get("side", 1, type=int) or 1)
-    query = select(AuditEvent)
-    count = select(func.count()).select_from(AuditEvent)
+    query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     if action:
-        query, count = query.where(AuditEvent.action == action), count.where(AuditEvent.action == action)
-    total = db.session.scalar(count) or 0
-    pages = max(1, -(-total // PER_PAGE))
-    page = min(page, pages)  # a page past the end shows the last one (and never overflows the offset)
-    events = db.session.scalars(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-                                .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
+        query = query.where(AuditEvent.action == action)
+    events, page, pages, total = paginate(query, request.args.get("side", 1, type=int), PER_PAGE)
     # Danish names come from the parts that record the actions (an unknown action is shown as stored).
     labels = registry().audit_labels
     actions = sorted(set(db.session.scalars(select(AuditEvent.action).distinct())) | set(labels))

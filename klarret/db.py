@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, Select, create_engine, event, func, select, text
 from sqlalchemy.orm import DeclarativeBase
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -49,6 +49,15 @@ def lock_row(model: type[Base], key: Any) -> Any:
             driver.execute("BEGIN IMMEDIATE")
         return db.session.get(model, key, populate_existing=True)
     return db.session.get(model, key, with_for_update=True, populate_existing=True)
+
+
+def paginate(query: Select, page: int | None, per_page: int) -> tuple[list[Any], int, int, int]:
+    """(rows, page, pages, total) of one page of ``query``; a page past either end shows the nearest one, so
+    no offset from the request can overflow the database's integer."""
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page or 1), pages)
+    return db.session.scalars(query.offset((page - 1) * per_page).limit(per_page)).all(), page, pages, total
 
 
 def init_app(app: Flask) -> None:

@@ -16,13 +16,13 @@ from email.message import EmailMessage
 from typing import Protocol
 
 from flask import Blueprint, Flask, render_template, request
-from sqlalchemy import DateTime, Integer, String, Text, func, select
+from sqlalchemy import DateTime, Integer, String, Text, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from klarret import clock, settings
 from klarret.auth import role_required
-from klarret.db import db
+from klarret.db import db, paginate
 from klarret.roles import Role
 
 PER_PAGE = 50
@@ -127,11 +127,8 @@ def send(to: str, subject: str, body: str) -> None:
 @role_required(Role.ADMINISTRATOR)
 def outbox():
     """The stored e-mails, newest first, paged."""
-    page = max(1, request.args.get("side", 1, type=int) or 1)
-    total = db.session.scalar(select(func.count()).select_from(MailOutbox)) or 0
-    pages = max(1, -(-total // PER_PAGE))
-    messages = db.session.scalars(select(MailOutbox).order_by(MailOutbox.created_at.desc(), MailOutbox.id.desc())
-                                  .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
+    query = select(MailOutbox).order_by(MailOutbox.created_at.desc(), MailOutbox.id.desc())
+    messages, page, pages, total = paginate(query, request.args.get("side", 1, type=int), PER_PAGE)
     return render_template("mail/outbox.html", messages=messages, page=page, pages=pages, total=total,
                            mode=settings.current().mail)
 

@@ -55,3 +55,5 @@ def test_huge_page_numbers_in_the_audit_log(quiz_app):
         r = c.get("/admin/revisionslog", query_string={"side": side})
         assert r.status_code in (200, 400), (side, r.status_code)
         assert "Revisionslog" in r.get_data(as_text=True) or r.status_code == 400
+        r = c.get("/admin/post", query_string={"side": side})
+        assert r.status_code == 200, (side, r.status_code)
