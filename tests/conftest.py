@@ -119,16 +119,21 @@ def _stop_background_writers():
             log.close(flush=False)
 
 
-@pytest.fixture
-def app(guidance_build, database_url, tmp_path):
-    """The app on the real guidance and a fresh, migrated database."""
+def _closed_after(app):
+    """Yield ``app`` to the test, then close its sessions and connections (SQLite warns about open ones)."""
     from klarret.db import db
 
-    app = make_app(guidance_build, database_url, tmp_path)
     yield app
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(guidance_build, database_url, tmp_path):
+    """The app on the real guidance and a fresh, migrated database."""
+    app = make_app(guidance_build, database_url, tmp_path)
+    yield from _closed_after(app)
 
 
 @pytest.fixture
@@ -151,19 +156,14 @@ def tree_copy(tmp_path):
 @pytest.fixture
 def db_app(basic_build, database_url, tmp_path):
     """An app on the tiny test root, for tests that need the database, not the real guidance."""
-    from klarret.db import db
 
     app = make_app(basic_build, database_url, tmp_path)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    yield from _closed_after(app)
 
 
 @pytest.fixture
 def quiz_app(basic_build, database_url, tmp_path):
     """An app with the test course and the demo's five accounts (no population: these tests count rows)."""
-    from klarret.db import db
     from klarret.demo import load_demo_data
     from tests.support.attempts import TEST_COURSES
 
@@ -172,10 +172,7 @@ def quiz_app(basic_build, database_url, tmp_path):
     app = make_app(basic_build, database_url, tmp_path, KLARRET_COURSES_DIR=courses)
     with app.app_context():
         load_demo_data(population=False)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    yield from _closed_after(app)
 
 
 @pytest.fixture
@@ -191,11 +188,7 @@ def qclient(quiz_app):
 @pytest.fixture
 def report_org_app(basic_build, database_url, tmp_path):
     """The report tests' hand-computed organisation (tests/support/report_org.py), the clock at its TODAY."""
-    from klarret.db import db
     from tests.support.report_org import make_report_app
 
     app = make_report_app(basic_build, database_url, tmp_path)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    yield from _closed_after(app)
