@@ -60,6 +60,17 @@ def paginate(query: Select, page: int | None, per_page: int) -> tuple[list[Any],
     return db.session.scalars(query.offset((page - 1) * per_page).limit(per_page)).all(), page, pages, total
 
 
+def purge_rows(table: Any, condition: Any, dry_run: bool) -> int:
+    """Delete (or, dry, only count) the rows of ``table`` matching ``condition``: one retention rule's work.
+
+    A table-level delete, so ORM events do not fire (the audit log refuses single deletes on purpose)."""
+    if dry_run:
+        return db.session.scalar(select(func.count()).select_from(table).where(condition)) or 0
+    count = db.session.execute(table.delete().where(condition)).rowcount
+    db.session.commit()
+    return count
+
+
 def init_app(app: Flask) -> None:
     """Bind the database and migrations to the app."""
     db.init_app(app)

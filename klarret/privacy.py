@@ -38,21 +38,17 @@ class Item:
     order: int = 50
 
 
-def _years(n: int) -> str:
-    return f"{n} år" if n != 1 else "1 år"
-
-
 CORE_ITEMS = (
     Item("Navn, e-mail, medarbejdernummer, enhed, stilling, start- og slutdato og lederroller fra HR-systemet",
          "At vide, hvem der skal tage de obligatoriske kurser, og hvem der er leder for hvem.",
          "Databeskyttelsesforordningens art. 6, stk. 1, litra e (kommunens opgave som arbejdsgiver)",
-         lambda s: f"Så længe du er ansat, og derefter {_years(s.retention_years)}; så anonymiseres du, "
+         lambda s: f"Så længe du er ansat, og derefter {s.retention_years} år; så anonymiseres du, "
                    "men resultaterne tæller stadig med i statistikken",
          "Du selv, dine ledere og deres stedfortrædere, administratorer", order=10),
     Item("Revisionslog: hvem der har logget ind (eller forsøgt), importeret, fritaget, eksporteret og ændret roller",
          "At kunne se efter, hvem der har gjort hvad, hvis noget går galt eller misbruges.",
          "Databeskyttelsesforordningens art. 6, stk. 1, litra e, og art. 32 (sikkerhed)",
-         lambda s: _years(s.audit_years), "Administratorer", order=80),
+         lambda s: f"{s.audit_years} år", "Administratorer", order=80),
     Item("Login: en tilfældig sessionsnøgle, og antallet af forkerte forsøg pr. konto og netværksadresse",
          "At holde dig logget ind og at standse forsøg på at gætte adgangskoder.",
          "Databeskyttelsesforordningens art. 6, stk. 1, litra e, og art. 32 (sikkerhed)",

@@ -11,27 +11,17 @@ import datetime as dt
 import click
 from flask import Flask
 from flask.cli import with_appcontext
-from sqlalchemy import delete, func, select
 
 from klarret import audit, clock, settings
-from klarret.db import db
+from klarret.db import db, purge_rows
 from klarret.registry import registry
-
-
-def _older_than(table, column, cutoff: dt.datetime, dry_run: bool) -> int:
-    """Delete (or, dry, count) the rows of ``table`` whose ``column`` lies before ``cutoff``."""
-    if dry_run:
-        return db.session.scalar(select(func.count()).select_from(table).where(column < cutoff)) or 0
-    count = db.session.execute(delete(table).where(column < cutoff)).rowcount
-    db.session.commit()
-    return count
 
 
 def audit_log(dry_run: bool) -> int:
     """Audit events older than KLARRET_AUDIT_YEARS; the purge itself is recorded (the log stays bounded)."""
     cutoff = clock.now() - dt.timedelta(days=365 * settings.current().audit_years)
     table = audit.AuditEvent.__table__  # a table delete: the ORM keeps single events append-only
-    count = _older_than(table, table.c.at, cutoff, dry_run)
+    count = purge_rows(table, table.c.at < cutoff, dry_run)
     if count and not dry_run:
         audit.record("cli", "audit.purge", "", deleted=count, before=cutoff.date().isoformat())
         db.session.commit()
@@ -44,7 +34,7 @@ def mail_outbox(dry_run: bool) -> int:
 
     table = MailOutbox.__table__
     cutoff = clock.now() - dt.timedelta(days=settings.current().mail_outbox_days)
-    return _older_than(table, table.c.created_at, cutoff, dry_run)
+    return purge_rows(table, table.c.created_at < cutoff, dry_run)
 
 
 def sessions(dry_run: bool) -> int:
@@ -53,10 +43,8 @@ def sessions(dry_run: bool) -> int:
     from klarret.auth.throttle import LoginThrottle
 
     table = LoginThrottle.__table__
-    stale = _older_than(table, table.c.last_failure, clock.now() - dt.timedelta(days=1), dry_run)
-    if dry_run:
-        return stale
-    return stale + session_store.purge_expired()
+    stale = purge_rows(table, table.c.last_failure < clock.now() - dt.timedelta(days=1), dry_run)
+    return stale + session_store.purge_expired(dry_run)
 
 
 @click.command("purge")

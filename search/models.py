@@ -65,15 +65,8 @@ def editor_words() -> dict[str, list[str]]:
 
 def purge_old_searches(dry_run: bool) -> int:
     """Retention (`klarret purge`): search-log rows older than KLARRET_SEARCH_LOG_DAYS."""
-    import datetime as dt
-
-    from sqlalchemy import delete, func, select
-
-    from klarret import clock, settings
+    from klarret import settings
+    from klarret.db import purge_rows
 
     cutoff = clock.now() - dt.timedelta(days=settings.current().search_log_days)
-    if dry_run:
-        return db.session.scalar(select(func.count()).select_from(SearchLog).where(SearchLog.created_at < cutoff)) or 0
-    count = db.session.execute(delete(SearchLog).where(SearchLog.created_at < cutoff)).rowcount
-    db.session.commit()
-    return count
+    return purge_rows(SearchLog.__table__, SearchLog.created_at < cutoff, dry_run)

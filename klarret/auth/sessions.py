@@ -14,7 +14,7 @@ from sqlalchemy import DateTime, ForeignKey, String, delete
 from sqlalchemy.orm import Mapped, mapped_column
 
 from klarret import clock, settings
-from klarret.db import db
+from klarret.db import db, purge_rows
 
 TOUCH_EVERY = dt.timedelta(minutes=1)  # seen_at is written at most once a minute per session
 
@@ -80,12 +80,10 @@ def revoke_all(staff_no: str) -> None:
     db.session.execute(delete(UserSession).where(UserSession.staff_no == staff_no))
 
 
-def purge_expired() -> int:
-    """Delete sessions past either limit (for `klarret purge`); return how many."""
+def purge_expired(dry_run: bool = False) -> int:
+    """Delete (or, dry, count) the sessions past either limit, for `klarret purge`."""
     s = settings.current()
     now = clock.now()
-    stmt = delete(UserSession).where((UserSession.seen_at < now - dt.timedelta(minutes=s.session_idle_minutes))
-                                     | (UserSession.created_at < now - dt.timedelta(hours=s.session_max_hours)))
-    count = db.session.execute(stmt).rowcount
-    db.session.commit()
-    return count
+    expired = ((UserSession.seen_at < now - dt.timedelta(minutes=s.session_idle_minutes))
+               | (UserSession.created_at < now - dt.timedelta(hours=s.session_max_hours)))
+    return purge_rows(UserSession.__table__, expired, dry_run)

@@ -29,10 +29,8 @@ def _minutes(seconds: int) -> str:
 
 
 def _page(errors: dict[str, str], email: str, status: int, retry_after: int | None = None):
-    response = render_template("auth/login.html", errors=errors, email=email), status
-    if retry_after is None:
-        return response
-    return response[0], status, {"Retry-After": str(retry_after)}
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
+    return render_template("auth/login.html", errors=errors, email=email), status, headers
 
 
 def _attempt(email: str, password: str):
