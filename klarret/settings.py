@@ -83,6 +83,19 @@ def _text(raw: str) -> str:
     return raw
 
 
+def _role_map(raw: str) -> tuple[tuple[str, str], ...]:
+    """"KlarRet.Administrator=administrator,KlarRet.Redaktoer=editor": token role -> KlarRet role value."""
+    from klarret.roles import ASSIGNABLE
+
+    pairs = []
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        name, sep, role = (x.strip() for x in item.partition("="))
+        if not sep or not name or role not in {r.value for r in ASSIGNABLE}:
+            raise _Bad
+        pairs.append((name, role))
+    return tuple(pairs)
+
+
 def _setting(key: str, default: Any, parse: Callable[[str], Any], what: str = "", *, env: bool = True,
              secret: bool = False) -> Any:
     """A field of Settings: its variable (or config key), default, parser and what a good value is."""
@@ -152,10 +165,26 @@ class Settings:
     mail_outbox_days: int = _setting("KLARRET_MAIL_OUTBOX_DAYS", 90, _number(int, lambda n: n >= 1),
                                      "et helt antal dage (mindst 1)")
     privacy_contact: str = _setting("KLARRET_PRIVACY_CONTACT", "", _text)
+    # Single sign-on (OpenID Connect) is on when both the issuer and the client id are set.
+    oidc_issuer: str = _setting("KLARRET_OIDC_ISSUER", "", _url, "udbyderens adresse (issuer), der begynder med "
+                                "http:// eller https://")
+    oidc_client_id: str = _setting("KLARRET_OIDC_CLIENT_ID", "", _text)
+    oidc_client_secret: str = _setting("KLARRET_OIDC_CLIENT_SECRET", "", _text, secret=True)
+    oidc_staff_claim: str = _setting("KLARRET_OIDC_STAFF_CLAIM", "", _text)  # "": match the e-mail instead
+    oidc_roles_claim: str = _setting("KLARRET_OIDC_ROLES_CLAIM", "roles", _text)
+    oidc_role_map: tuple[tuple[str, str], ...] = _setting(
+        "KLARRET_OIDC_ROLE_MAP", (("KlarRet.Administrator", "administrator"), ("KlarRet.Redaktoer", "editor")),
+        _role_map, "en liste som KlarRet.Administrator=administrator,KlarRet.Redaktoer=editor (roller: editor, "
+                   "trainer, administrator)")
     today: dt.date | None = _setting("KLARRET_TODAY", None, _date, "en dato skrevet ÅÅÅÅ-MM-DD, fx 2027-03-01")
     port: int = _setting("PORT", 5000, _port, PORT_WHAT)
     workers: int = _setting("KLARRET_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 8),
                             _number(int, lambda n: n >= 1), "et helt antal arbejdsprocesser (mindst 1)")
+
+    @property
+    def sso(self) -> bool:
+        """Whether single sign-on is configured (then local passwords are for emergency access only)."""
+        return bool(self.oidc_issuer and self.oidc_client_id)
 
     def flask_config(self) -> dict[str, Any]:
         """The keys Flask and its extensions read from app.config (and the folders, for older readers)."""
@@ -189,6 +218,9 @@ def _derived(values: dict[str, Any]) -> dict[str, Any]:
         values["database_url"] = f"sqlite:///{values['instance_path'] / 'klarret.db'}"
     values["html_dir"] = values["html_dir"] or values["build_dir"] / "html"
     values["index_dir"] = values["index_dir"] or values["build_dir"] / "index"
+    if bool(values["oidc_issuer"]) != bool(values["oidc_client_id"]):
+        raise SettingsError("KLARRET_OIDC_ISSUER og KLARRET_OIDC_CLIENT_ID skal sættes sammen (single sign-on), "
+                            "eller begge fjernes. Ret indstillingerne, og start igen.")
     return values
 
 
