@@ -66,8 +66,12 @@ def login_redirect(redirect_uri: str):
 def finish() -> tuple[dict[str, Any], str]:
     """Exchange the code and check the ID token; its claims and the raw token (for logout)."""
     oauth = client()
+    config = settings.current()
+    # Authlib checks ``aud`` only when told which audience to expect (otherwise only through ``azp``).
+    expected = {"iss": {"essential": True, "values": [config.oidc_issuer]},
+                "aud": {"essential": True, "values": [config.oidc_client_id]}}
     try:
-        token = oauth.authorize_access_token()
+        token = oauth.authorize_access_token(claims_options=expected)
     except requests.RequestException as exc:
         raise Failed(UNREACHABLE.reason, str(UNREACHABLE)) from exc
     except OAuthError as exc:
@@ -81,8 +85,7 @@ def finish() -> tuple[dict[str, Any], str]:
     claims = token.get("userinfo")
     if not claims:
         raise Failed("intet id-token", str(TOKEN))
-    # Authlib checks these too; checked again here so a change of library defaults cannot open the door.
-    config = settings.current()
+    # Checked again here, so that a change of the library's defaults cannot open the door.
     audience = claims.get("aud")
     audiences = audience if isinstance(audience, list) else [audience]
     if config.oidc_client_id not in audiences:

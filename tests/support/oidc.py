@@ -63,6 +63,7 @@ class Relay:
             return ".".join([header, _b64(json.dumps(claims).encode()), signature])
         if self.mode == "aud":
             claims["aud"] = "another-client"
+            claims.pop("azp", None)  # a token issued to another client names no party of ours
         elif self.mode == "iss":
             claims["iss"] = "https://evil.example"
         elif self.mode == "nonce":
