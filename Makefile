@@ -23,7 +23,7 @@ install-dev: $(BIN)/python
 # axe-core for the accessibility checks in the browser tests (pinned in package-lock.json).
 node-deps:
 	@if command -v npm >/dev/null 2>&1; then \
-	  echo "==> Installerer axe-core (npm ci)"; npm ci --no-audit --no-fund --loglevel=error; \
+	  echo "==> Installerer axe-core og oidc-provider (npm ci)"; npm ci --no-audit --no-fund --loglevel=error; \
 	else echo "npm findes ikke: browsertestene springes over (kør 'make system-deps')"; fi
 
 # System packages for the browser, spelling and PDF tests (Debian; run as root). Only what is missing is
