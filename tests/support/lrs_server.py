@@ -1,9 +1,10 @@
 """Run Ralph (the LRS) for the tests: `.venv-ralph/bin/python lrs_server.py PORT DIR USER PASSWORD`.
 
 Run by Ralph's own virtualenv (`make ralph-venv`), never imported by the tests. `ralph runserver`
-does not fit: it starts uvicorn with the reloader, which restarts the server when the file-system
-backend writes its statements file, and the backend writes in "create" mode, so only the first POST
-is stored (the next fails: the file exists). Here uvicorn runs without a reloader, and the backend appends.
+does not fit: the file-system backend writes its statements file in "create" mode, so only the first
+POST is stored (every later one gets 500: the file exists), and it starts uvicorn with the reloader,
+which restarts the server whenever a file under the working directory changes. Here uvicorn runs
+without a reloader, and the backend appends.
 """
 
 from __future__ import annotations
