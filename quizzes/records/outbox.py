@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, DateTime, Integer, String, Text, select
+from sqlalchemy import JSON, DateTime, Integer, String, Text, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from klarret import clock, settings
@@ -91,7 +91,7 @@ def queue_attendance(staff_no: str, course_id: str, session_id: int | str, when:
 
 
 def purge_sent(dry_run: bool) -> int:
-    """Statements the store accepted more than KLARRET_XAPI_SENT_DAYS ago (the store keeps them)."""
+    """Statements the store accepted (it keeps them), or refused, more than KLARRET_XAPI_SENT_DAYS ago."""
     table = XapiOutbox.__table__
     cutoff = clock.now() - dt.timedelta(days=settings.current().xapi_sent_days)
-    return purge_rows(table, table.c.sent_at < cutoff, dry_run)
+    return purge_rows(table, or_(table.c.sent_at < cutoff, table.c.rejected_at < cutoff), dry_run)

@@ -250,19 +250,20 @@ def test_two_senders_at_once_never_send_a_statement_twice(quiz_app, recording_st
                                  .where(XapiOutbox.sent_at.is_(None))) == 0
 
 
-def test_purge_deletes_only_statements_sent_long_ago(quiz_app, recording_store):
+def test_purge_deletes_statements_sent_or_refused_long_ago_never_waiting_ones(quiz_app, recording_store):
     from klarret import clock
     from klarret.db import db
     from quizzes.records.outbox import XapiOutbox, purge_sent
 
     _configure(quiz_app, recording_store.endpoint, KLARRET_XAPI_SENT_DAYS=30)
-    _queue(quiz_app, 3)
+    ids = _queue(quiz_app, 5)
     with quiz_app.app_context():
         rows = db.session.scalars(select(XapiOutbox).order_by(XapiOutbox.id)).all()
-        rows[0].sent_at = clock.now() - dt.timedelta(days=31)
-        rows[1].sent_at = clock.now() - dt.timedelta(days=29)
+        long_ago, lately = clock.now() - dt.timedelta(days=31), clock.now() - dt.timedelta(days=29)
+        rows[0].sent_at, rows[1].sent_at, rows[2].rejected_at, rows[3].rejected_at = long_ago, lately, long_ago, lately
+        rows[4].created_at = long_ago  # waiting since long ago: still to be sent
         db.session.commit()
-        assert purge_sent(dry_run=True) == 1
+        assert purge_sent(dry_run=True) == 2
     r = quiz_app.test_cli_runner().invoke(args=["purge"])
     assert "Læringsudsagn (xAPI)" in r.output
-    assert [row.sent_at is None for row in _outbox(quiz_app)] == [False, True]
+    assert [row.statement_id for row in _outbox(quiz_app)] == [ids[1], ids[3], ids[4]]
