@@ -176,6 +176,20 @@ class Settings:
         "KLARRET_OIDC_ROLE_MAP", (("KlarRet.Administrator", "administrator"), ("KlarRet.Redaktoer", "editor")),
         _role_map, "en liste som KlarRet.Administrator=administrator,KlarRet.Redaktoer=editor (roller: editor, "
                    "trainer, administrator)")
+    # Learning records out as xAPI (quizzes/records): nothing is queued while the endpoint is unset.
+    xapi_endpoint: str = _setting("KLARRET_XAPI_ENDPOINT", "", _url,
+                                  "en adresse, der begynder med http:// eller https://")
+    xapi_username: str = _setting("KLARRET_XAPI_USERNAME", "", _text)
+    xapi_password: str = _setting("KLARRET_XAPI_PASSWORD", "", _text, secret=True)
+    xapi_homepage: str = _setting("KLARRET_XAPI_HOMEPAGE", "", _url,
+                                  "en adresse, der begynder med http:// eller https://")  # "": KLARRET_BASE_URL
+    xapi_batch: int = _setting("KLARRET_XAPI_BATCH", 50, _number(int, lambda n: 1 <= n <= 1000),
+                               "et helt antal udsagn (1-1000)")
+    xapi_timeout: float = _setting("KLARRET_XAPI_TIMEOUT", 10.0,
+                                   _number(float, lambda n: 0 < n <= 300 and math.isfinite(n)),
+                                   "et antal sekunder over 0 (højst 300)")
+    xapi_sent_days: int = _setting("KLARRET_XAPI_SENT_DAYS", 30, _number(int, lambda n: n >= 1),
+                                   "et helt antal dage (mindst 1)")
     today: dt.date | None = _setting("KLARRET_TODAY", None, _date, "en dato skrevet ÅÅÅÅ-MM-DD, fx 2027-03-01")
     port: int = _setting("PORT", 5000, _port, PORT_WHAT)
     workers: int = _setting("KLARRET_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 8),
