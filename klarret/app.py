@@ -11,6 +11,7 @@ import search
 from klarret import (  # noqa: F401
     admin,
     auth,
+    backup,
     build,
     cli,
     csrf,
@@ -36,7 +37,7 @@ from klarret.personal_data import MaskingFilter
 # Each part registers its routes, commands and contributions (klarret.registry) in its init_app; the
 # registry is created on first use, so these may run in any order.
 PARTS = (db, logs, metrics, csrf, security, registry, health, auth, errors, openapi, build, org, mail, privacy,
-         purge, search, quizzes, cli, admin, content)
+         purge, backup, search, quizzes, cli, admin, content)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

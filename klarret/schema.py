@@ -26,13 +26,22 @@ class SchemaError(RuntimeError):
     """The database is not at the code's migration; the message (Danish) says to run `klarret db upgrade`."""
 
 
-def head_revision() -> str:
-    """The newest migration the code knows."""
+def _scripts() -> ScriptDirectory:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    head = ScriptDirectory.from_config(cfg).get_current_head()
+    return ScriptDirectory.from_config(cfg)
+
+
+def head_revision() -> str:
+    """The newest migration the code knows."""
+    head = _scripts().get_current_head()
     assert head is not None, "the migrations folder has no head"
     return head
+
+
+def known_revisions() -> set[str]:
+    """Every migration the code knows (a database at another one was migrated by a newer KlarRet)."""
+    return {script.revision for script in _scripts().walk_revisions()}
 
 
 def current_revision(engine: Engine) -> str | None:
