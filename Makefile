@@ -36,7 +36,7 @@ $(RALPH_VENV)/bin/ralph:
 	$(PYTHON) -m venv $(RALPH_VENV)
 	$(RALPH_VENV)/bin/python -m pip install -q 'ralph-malph[cli,lrs]==5.1.0' requests
 
-# System packages for the browser, spelling and PDF tests (Debian; run as root). Only what is missing is
+# System packages for the browser, spelling and PDF tests and PostgreSQL backups (Debian; run as root). Only what is missing is
 # installed: Node.js often comes from NodeSource with npm built in, and Debian's npm conflicts with it.
 system-deps:
 	@missing=""; \
@@ -46,6 +46,7 @@ system-deps:
 	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	command -v pg_dump >/dev/null 2>&1 || missing="$$missing postgresql-client"; \
 	if [ -n "$$missing" ]; then \
 	  echo "==> Installerer systempakker:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import ipaddress
 import math
 import multiprocessing
 import os
@@ -94,6 +95,11 @@ def _role_map(raw: str) -> tuple[tuple[str, str], ...]:
             raise _Bad
         pairs.append((name, role))
     return tuple(pairs)
+def _networks(raw: str) -> tuple:
+    try:
+        return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in raw.split(",") if part.strip())
+    except ValueError:
+        raise _Bad from None
 
 
 def _setting(key: str, default: Any, parse: Callable[[str], Any], what: str = "", *, env: bool = True,
@@ -191,6 +197,12 @@ class Settings:
     xapi_sent_days: int = _setting("KLARRET_XAPI_SENT_DAYS", 30, _number(int, lambda n: n >= 1),
                                    "et helt antal dage (mindst 1)")
     today: dt.date | None = _setting("KLARRET_TODAY", None, _date, "en dato skrevet ÅÅÅÅ-MM-DD, fx 2027-03-01")
+    # /metrics: a Bearer token, and/or client addresses or networks (comma-separated); neither: 404.
+    metrics_token: str = _setting("KLARRET_METRICS_TOKEN", "", _text, secret=True)
+    metrics_allow: tuple = _setting("KLARRET_METRICS_ALLOW", (), _networks,
+                                    "adresser eller net adskilt af komma, fx 127.0.0.1,10.20.0.0/16")
+    log_format: str = _setting("KLARRET_LOG_FORMAT", "text", _choice("text", "json"),
+                               "'text' (læsbare linjer) eller 'json' (én JSON-linje pr. hændelse)")
     port: int = _setting("PORT", 5000, _port, PORT_WHAT)
     workers: int = _setting("KLARRET_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 8),
                             _number(int, lambda n: n >= 1), "et helt antal arbejdsprocesser (mindst 1)")
@@ -251,9 +263,14 @@ def load(environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] 
 
 
 def with_secret_key(settings: Settings) -> Settings:
-    """KLARRET_SECRET_KEY, or a random key kept in the instance folder so sessions survive a restart."""
+    """KLARRET_SECRET_KEY, or (SQLite only) a random key kept in the instance folder so sessions survive a restart."""
     if settings.secret_key:
         return settings
+    if not settings.database_url.startswith("sqlite"):
+        # Decision 7: instances on a shared database must share the key, so none may invent its own.
+        raise SettingsError("KLARRET_SECRET_KEY skal være sat, når KlarRet bruger en fælles database "
+                            "(PostgreSQL): alle instanser skal have den samme nøgle. Sæt den til en lang, "
+                            "tilfældig værdi (fx fra 'openssl rand -hex 32'), og start igen.")
     path = settings.instance_path / "secret_key"
     if not path.exists():
         settings.instance_path.mkdir(parents=True, exist_ok=True)
@@ -285,3 +302,14 @@ def override(app: Flask, values: Mapping[str, Any]) -> Settings:
     changes = {FIELDS[ALIASES.get(k, k)].name: _parse(ALIASES.get(k, k), v) for k, v in values.items()}
     app.extensions[EXTENSION] = dataclasses.replace(app.extensions[EXTENSION], **changes)
     return app.extensions[EXTENSION]
+
+
+def export_metrics_dir(path: Path) -> None:
+    """Tell prometheus-client (which reads the environment) where the gunicorn workers share their metrics."""
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
+
+
+def metrics_dir() -> Path | None:
+    """The folder of the workers' shared metrics, when ``klarret serve`` set one (multiprocess mode)."""
+    value = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    return Path(value) if value else None
