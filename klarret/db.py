@@ -91,6 +91,9 @@ def insert_missing(table: Any, rows: list[dict[str, Any]]) -> int:
 
 def init_app(app: Flask) -> None:
     """Bind the database and migrations to the app."""
+    # Test each pooled connection before use: after a database restart the pool holds dead connections,
+    # and without the ping every one of them would fail one request before being replaced.
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).setdefault("pool_pre_ping", True)
     db.init_app(app)
     migrate.init_app(app, db)
 
