@@ -282,3 +282,38 @@ def test_cli_exempt_revoke_grant_with_danish_errors(rules_app):
         events = db.session.execute(select(AuditEvent.actor, AuditEvent.action).order_by(AuditEvent.id)).all()
         assert [tuple(e) for e in events] == [("000001", "exemption.grant"), ("cli", "attempts.grant"),
                                               ("cli", "exemption.revoke")]
+
+
+def test_two_reminder_runs_at_once_record_each_assignment_once(rules_app):
+    """Two `klarret remind` on two instances: the other run inserts the same assignment between this run's
+    read and its insert; this run must not crash on the duplicate key (it did, before insert_missing)."""
+    import sqlalchemy as sa
+
+    from klarret.db import db
+    from quizzes.completion.assignments import record_assignments
+    from quizzes.models import Assignment
+
+    with rules_app.app_context():
+        person("1", start=D(2026, 1, 1))
+        db.session.commit()
+        other = sa.create_engine(rules_app.config["SQLALCHEMY_DATABASE_URI"])
+        done = []
+
+        def the_other_run_first(conn, cursor, statement, parameters, context, executemany):
+            if statement.lstrip().upper().startswith("INSERT INTO ASSIGNMENT") and not done:
+                done.append(True)
+                with other.begin() as o:
+                    o.execute(Assignment.__table__.insert(), [{"staff_no": "1", "course_id": "basis",
+                                                               "assigned_on": D(2026, 1, 2)}])
+
+        sa.event.listen(db.engine, "before_cursor_execute", the_other_run_first)
+        try:
+            record_assignments(D(2026, 1, 5))
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", the_other_run_first)
+            other.dispose()
+        assert done
+        rows = db.session.execute(select(Assignment.course_id, Assignment.assigned_on)
+                                  .where(Assignment.staff_no == "1")).all()
+        assert sorted(c for c, _ in rows) == sorted({c for c, _ in rows}), "each course once"
+        assert ("basis", D(2026, 1, 2)) in rows, "the other run's row is kept, not overwritten"
