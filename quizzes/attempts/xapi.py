@@ -19,6 +19,8 @@ from quizzes.models import Attempt, Completion
 from quizzes.records import backfill, outbox
 from quizzes.records.statements import Statement, Verb, course_activity, score_result, statement
 
+CHUNK = 500
+
 
 def attempt_statements(attempt: Attempt, course: Course, completion: Completion | None) -> list[Statement]:
     """passed or failed with the score, then completed if the attempt completed the course."""
@@ -41,14 +43,20 @@ def queue_submission(attempt: Attempt, course: Course, completion: Completion | 
 
 
 def attempts_since(since: dt.date) -> Iterator[Statement]:
-    """The statements of every attempt submitted since ``since``, oldest first (the backfill source)."""
+    """The statements of every attempt submitted since ``since``, in attempt order (the backfill source)."""
     from quizzes.attempts.service import pinned_course
 
     start = dt.datetime.combine(since, dt.time())
     query = (select(Attempt, Completion).outerjoin(Completion, Completion.attempt_id == Attempt.id)
-             .where(Attempt.submitted_at >= start).order_by(Attempt.submitted_at, Attempt.id))
-    for attempt, completion in db.session.execute(query).all():
-        yield from attempt_statements(attempt, pinned_course(attempt), completion)
+             .where(Attempt.submitted_at >= start).order_by(Attempt.id).limit(CHUNK))
+    last = 0
+    while True:  # in chunks, each built before it is yielded: the backfill commits as it goes
+        rows = db.session.execute(query.where(Attempt.id > last)).all()
+        if not rows:
+            return
+        last = rows[-1][0].id
+        yield from [s for attempt, completion in rows
+                    for s in attempt_statements(attempt, pinned_course(attempt), completion)]
 
 
 def init_app(app: Flask) -> None:

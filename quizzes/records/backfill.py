@@ -10,10 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 
-from flask import Flask
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
 
+from klarret import audit
 from klarret.db import db
-from quizzes.records.outbox import queue, queued
+from quizzes.records.outbox import enabled, queue, queued
 from quizzes.records.statements import Statement
 
 Source = Callable[[dt.date], Iterable[Statement]]
@@ -45,3 +48,20 @@ def backfill(since: dt.date, found: dict[str, Source]) -> dict[str, int]:
                 db.session.commit()
         db.session.commit()
     return counts
+
+
+@click.command("backfill")
+@with_appcontext
+@click.option("--since", "since", required=True, type=click.DateTime(["%Y-%m-%d"]),
+              help="Dato (ÅÅÅÅ-MM-DD): læg udsagn i kø for alt fra denne dag.")
+def backfill_command(since: dt.datetime) -> None:
+    """Læg udsagn i kø for forsøg, beståede kurser, tilmeldinger og fremmøde fra før læringsregistret."""
+    if not enabled():
+        raise click.ClickException("KLARRET_XAPI_ENDPOINT er ikke sat. Sæt læringsregistrets adresse, "
+                                   "og kør kommandoen igen.")
+    counts = backfill(since.date(), sources(current_app))
+    audit.record("cli", "xapi.backfill", "", since=since.date().isoformat(), queued=sum(counts.values()))
+    db.session.commit()
+    for name, count in counts.items():
+        click.echo(f"  {name}: {count} nye udsagn i kø")
+    click.echo("Kør 'klarret xapi send' for at sende dem.")

@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from klarret import audit, dates
+from klarret import dates
 from klarret.db import db
-from quizzes.records import backfill as backfilling
+from quizzes.records.backfill import backfill_command
 from quizzes.records.outbox import XapiOutbox, enabled
 from quizzes.records.send import backoff_until, send_pending
 
@@ -36,23 +35,6 @@ def send_command() -> None:
         raise click.ClickException(f"{report.problem}{later} Intet går tabt: udsagnene venter i udbakken.")
 
 
-@xapi_group.command("backfill")
-@with_appcontext
-@click.option("--since", "since", required=True, type=click.DateTime(["%Y-%m-%d"]),
-              help="Dato (ÅÅÅÅ-MM-DD): læg udsagn i kø for alt fra denne dag.")
-def backfill_command(since: dt.datetime) -> None:
-    """Læg udsagn i kø for forsøg, beståede kurser, tilmeldinger og fremmøde fra før læringsregistret."""
-    if not enabled():
-        raise click.ClickException("KLARRET_XAPI_ENDPOINT er ikke sat. Sæt læringsregistrets adresse, "
-                                   "og kør kommandoen igen.")
-    counts = backfilling.backfill(since.date(), backfilling.sources(current_app))
-    audit.record("cli", "xapi.backfill", "", since=since.date().isoformat(), queued=sum(counts.values()))
-    db.session.commit()
-    for name, count in counts.items():
-        click.echo(f"  {name}: {count} nye udsagn i kø")
-    click.echo("Kør 'klarret xapi send' for at sende dem.")
-
-
 @xapi_group.command("status")
 @with_appcontext
 def status_command() -> None:
@@ -72,3 +54,6 @@ def status_command() -> None:
     until = backoff_until()
     if until is not None:
         click.echo(f"Læringsregistret fejlede sidst; næste forsøg efter {_when(until)}.")
+
+
+xapi_group.add_command(backfill_command)

@@ -138,7 +138,8 @@ def send_pending(max_batches: int | None = None) -> SendReport:
     config = settings.current()
     report = SendReport()
     if not config.xapi_endpoint:
-        report.problem = "KLARRET_XAPI_ENDPOINT er ikke sat, så der sendes intet."
+        report.problem = ("KLARRET_XAPI_ENDPOINT er ikke sat, så der sendes intet. Sæt læringsregistrets adresse, "
+                          "eller stop jobbet 'klarret xapi send'.")
         return report
     waiting = backoff_until()
     if waiting is not None:

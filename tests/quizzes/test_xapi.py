@@ -114,10 +114,12 @@ def test_the_statements_are_stored_with_the_submission_or_not_at_all(qclient, qu
     assert [r.verb for r in _outbox(quiz_app)] == ["passed", "completed"]
 
 
-def test_backfill_queues_the_records_from_before_once(qclient, quiz_app):
+def test_backfill_queues_the_records_from_before_once(qclient, quiz_app, monkeypatch):
     from klarret import audit
     from klarret.db import db
+    from quizzes.attempts import xapi
 
+    monkeypatch.setattr(xapi, "CHUNK", 1)  # the attempts are read in chunks
     first = _take(qclient, quiz_app, right=False)
     _take(qclient, quiz_app, right=True)
     run = quiz_app.test_cli_runner().invoke
@@ -267,3 +269,22 @@ def test_purge_deletes_statements_sent_or_refused_long_ago_never_waiting_ones(qu
     r = quiz_app.test_cli_runner().invoke(args=["purge"])
     assert "Læringsudsagn (xAPI)" in r.output
     assert [row.statement_id for row in _outbox(quiz_app)] == [ids[1], ids[3], ids[4]]
+
+
+def test_a_sender_that_died_holding_a_batch_delays_it_only_until_the_lease_ends(quiz_app, recording_store):
+    import secrets
+
+    from klarret import clock
+    from klarret.db import db
+    from quizzes.records.send import claim_batch, send_pending
+
+    _configure(quiz_app, recording_store.endpoint, KLARRET_XAPI_BATCH=2)
+    ids = _queue(quiz_app, 3)
+    with quiz_app.app_context():
+        held = claim_batch(2, secrets.token_hex(16), dt.timedelta(minutes=5))  # ... and the sender crashed
+        assert [r.statement_id for r in held] == ids[:2]
+        assert send_pending().sent == 1 and recording_store.received == ids[2:]
+        db.session.execute(held[0].__table__.update().values(claimed_until=clock.now() - dt.timedelta(seconds=1)))
+        db.session.commit()
+        assert send_pending().sent == 2
+    assert sorted(recording_store.received) == sorted(ids)
