@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import select
@@ -71,11 +72,13 @@ def test_a_leaver_is_refused(sso_app, oidc_provider):
     from klarret.org.models import Employee
 
     with sso_app.app_context():
-        db.session.get(Employee, "000102").active = False
+        leaver = db.session.get(Employee, "000102")
+        leaver.active, leaver.end_date = False, dt.date(2026, 11, 30)
         db.session.commit()
     set_user(oidc_provider, "bo-sub", {"email": "bo@demo.klarret.dk"})
     r = sso_login(sso_app.test_client(), "bo-sub")
-    assert r.status_code == 403 and "Du er registreret som fratrådt" in r.get_data(as_text=True)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 403 and "Du er registreret som fratrådt" in html and "30. november 2026" in html
     assert _events(sso_app, "login.sso_refused")[-1][2] == {"reason": "fratrådt"}
 
 
