@@ -16,7 +16,9 @@ from klarret.org.models import Employee
 
 bp = Blueprint("sso", __name__)
 NEXT_KEY = "sso_next"
-ID_TOKEN_KEY = "sso_id_token"  # kept for RP-initiated logout (id_token_hint)
+ID_TOKEN_KEY = "sso_id_token"  # kept for RP-initiated logout (id_token_hint); "" when too large for the cookie
+# The session cookie must stay under browsers' 4 KB; a larger ID token is not kept (logout then names the client).
+HINT_MAX = 2000
 WHOM = ("Kontakt din leder eller din HR-konsulent: KlarRet får medarbejderlisten fra kommunens HR-system, "
         "og du bliver oprettet ved næste indlæsning, når du er registreret dér.")
 
@@ -109,12 +111,14 @@ def callback():
     audit.record(person.staff_no, "login", person.staff_no, method="single sign-on")
     target = session.get(NEXT_KEY) or safe_next(None)
     login_user(person)  # a fresh session: commits the roles and the audit events with it
-    session[ID_TOKEN_KEY] = id_token
+    session[ID_TOKEN_KEY] = id_token if len(id_token) <= HINT_MAX else ""
     return redirect(target)
 
 
-def logout_redirect(id_token: str) -> str | None:
-    """Where to send the browser after a local logout: the provider's end-session page, if it has one."""
-    if not id_token or oidc.client() is None:
+def logout_redirect() -> str | None:
+    """Where to send the browser after logging out of a single sign-on session: the provider's end-session
+    page, if it has one (None after a password login, or without single sign-on)."""
+    id_token = session.get(ID_TOKEN_KEY)
+    if id_token is None or oidc.client() is None:
         return None
     return oidc.logout_url(id_token, settings.current().base_url + "/")

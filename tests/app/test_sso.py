@@ -183,3 +183,27 @@ def test_logout_ends_the_session_at_the_provider(sso_app, oidc_provider):
     query = parse_qs(target.query)
     assert query["post_logout_redirect_uri"] == ["http://127.0.0.1:5000/"] and query["id_token_hint"][0]
     assert client.get("/admin/medarbejdere").status_code == 302, "logged out here too"
+
+
+def test_a_large_id_token_is_not_kept_in_the_cookie(sso_app, oidc_provider):
+    """An ID token with many claims would push the session cookie past 4 KB: logout then names the client."""
+    groups = [f"gruppe-{i}" for i in range(200)]
+    set_user(oidc_provider, "anna-sub", {"email": "anna@demo.klarret.dk", "groups": groups})
+    client = sso_app.test_client()
+    sso_login(client, "anna-sub")
+    assert len(client.get_cookie("session").value) < 3000
+    query = parse_qs(urlsplit(client.post("/logout", data={"csrf_token": token(client, "/login")})
+                              .headers["Location"]).query)
+    assert query["client_id"] == [CLIENT_ID] and "id_token_hint" not in query
+
+
+def test_logout_after_an_emergency_password_login_stays_here(sso_app):
+    from klarret.db import db
+    from klarret.org.models import Employee
+
+    with sso_app.app_context():
+        db.session.get(Employee, "000105").emergency_access = True
+        db.session.commit()
+    client = sso_app.test_client()
+    assert _password_login(client, "admin@demo.klarret.dk") == 302
+    assert client.post("/logout", data={"csrf_token": token(client, "/login")}).headers["Location"] == "/"
