@@ -159,6 +159,7 @@ def test_the_login_page_and_content_policy_with_single_sign_on(sso_app, oidc_pro
     assert "Log ind med Københavns Kommunes login" in html and 'href="/login/sso?next=/min-side"' in html
     assert html.index("<summary>Nødadgang</summary>") < html.index('name="password"') < html.index("</details>")
     assert f"form-action 'self' {oidc_provider}" in r.headers["Content-Security-Policy"]
+    assert "Kommunens login (single sign-on)" in sso_app.test_client().get("/privatliv").get_data(as_text=True)
 
 
 def test_without_single_sign_on_nothing_changes(login_app):
@@ -170,6 +171,7 @@ def test_without_single_sign_on_nothing_changes(login_app):
     assert "form-action 'self';" in r.headers["Content-Security-Policy"]
     assert client.get("/login/sso").status_code == 404 and client.get("/login/callback").status_code == 404
     assert _password_login(client, "anna@demo.klarret.dk") == 302
+    assert "single sign-on" not in client.get("/privatliv").get_data(as_text=True)
 
 
 def test_logout_ends_the_session_at_the_provider(sso_app, oidc_provider):
