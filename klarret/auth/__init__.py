@@ -111,5 +111,16 @@ def init_app(app: Flask) -> None:
     oidc.init_app(app)
     app.register_blueprint(oidc_views.bp)
     registry(app).add_audit_labels(AUDIT_LABELS)
+    if config.sso:
+        from klarret.privacy import Item
+
+        registry(app).add_privacy_item(Item(
+            "Kommunens login (single sign-on): dit id hos kommunens login, navn, e-mail, medarbejdernummer og "
+            "roller fra login-svaret; svaret gemmes i din browsers sessionscookie, rollerne i KlarRet",
+            "At vide, at det er dig, der logger ind, og hvilke roller du har fået i kommunens brugeradministration.",
+            "Databeskyttelsesforordningens art. 6, stk. 1, litra e, og art. 32 (sikkerhed)",
+            lambda s: "Login-svaret, til du logger ud, eller sessionen udløber; rollerne, til næste login; afviste "
+                      f"logins i revisionsloggen i {s.audit_years} år",
+            "Du selv; rollerne ser administratorer", order=55))
     app.jinja_env.globals["current_user"] = current_user
     app.jinja_env.globals["Role"] = Role  # templates compare members: Role.EDITOR in current_user().roles

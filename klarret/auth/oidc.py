@@ -31,12 +31,13 @@ class Failed(Exception):
         self.reason = reason
 
 
-UNREACHABLE = Failed("udbyder utilgængelig", "Kommunens login svarer ikke lige nu. Prøv igen om et par minutter. "
-                     "Virker det stadig ikke, så kontakt IT-support.")
-STATE = Failed("ugyldig state", "Login-svaret passer ikke til et login, der er startet i denne browser (det kan "
-               "være for gammelt, eller være åbnet i en anden browser). Start forfra med knappen herunder.")
-TOKEN = Failed("ugyldigt id-token", "Svaret fra kommunens login kunne ikke godkendes, så du er ikke logget ind. "
-               "Start forfra med knappen herunder. Sker det igen, så kontakt IT-support.")
+UNREACHABLE = "udbyder utilgængelig"  # the audit reason; the views answer 502 for it
+UNREACHABLE_TEXT = ("Kommunens login svarer ikke lige nu. Prøv igen om et par minutter. Virker det stadig ikke, så "
+                    "kontakt IT-support.")
+STATE_TEXT = ("Login-svaret passer ikke til et login, der er startet i denne browser (det kan være for gammelt, eller "
+              "være åbnet i en anden browser). Start forfra med knappen herunder.")
+TOKEN_TEXT = ("Svaret fra kommunens login kunne ikke godkendes, så du er ikke logget ind. Start forfra med knappen "
+              "herunder. Sker det igen, så kontakt IT-support.")
 
 
 def client() -> Any:
@@ -52,7 +53,7 @@ def _token_failure(exc: Exception) -> Failed:
         reason = f"forkert {getattr(exc, 'claim', '') or 'claim'} i id-token"
     else:
         reason = f"id-token afvist ({type(exc).__name__})"
-    return Failed(reason, str(TOKEN))
+    return Failed(reason, TOKEN_TEXT)
 
 
 def login_redirect(redirect_uri: str):
@@ -60,7 +61,7 @@ def login_redirect(redirect_uri: str):
     try:
         return client().authorize_redirect(redirect_uri)
     except (requests.RequestException, ValueError, KeyError, RuntimeError) as exc:
-        raise Failed(UNREACHABLE.reason, str(UNREACHABLE)) from exc
+        raise Failed(UNREACHABLE, UNREACHABLE_TEXT) from exc
 
 
 def finish() -> tuple[dict[str, Any], str]:
@@ -73,26 +74,26 @@ def finish() -> tuple[dict[str, Any], str]:
     try:
         token = oauth.authorize_access_token(claims_options=expected)
     except requests.RequestException as exc:
-        raise Failed(UNREACHABLE.reason, str(UNREACHABLE)) from exc
+        raise Failed(UNREACHABLE, UNREACHABLE_TEXT) from exc
     except OAuthError as exc:
         if exc.error == "mismatching_state":
-            raise Failed(STATE.reason, str(STATE)) from exc
-        raise Failed(f"udbyderen afviste ({exc.error})", str(TOKEN)) from exc
+            raise Failed("ugyldig state", STATE_TEXT) from exc
+        raise Failed(f"udbyderen afviste ({exc.error})", TOKEN_TEXT) from exc
     except JoseError as exc:
         raise _token_failure(exc) from exc
     except (ValueError, KeyError, RuntimeError) as exc:  # a malformed answer from the provider
-        raise Failed(f"ugyldigt svar ({type(exc).__name__})", str(TOKEN)) from exc
+        raise Failed(f"ugyldigt svar ({type(exc).__name__})", TOKEN_TEXT) from exc
     claims = token.get("userinfo")
     if not claims:
-        raise Failed("intet id-token", str(TOKEN))
+        raise Failed("intet id-token", TOKEN_TEXT)
     # Checked again here, so that a change of the library's defaults cannot open the door.
     audience = claims.get("aud")
     audiences = audience if isinstance(audience, list) else [audience]
     if config.oidc_client_id not in audiences:
-        raise Failed("forkert aud i id-token", str(TOKEN))
+        raise Failed("forkert aud i id-token", TOKEN_TEXT)
     if claims.get("iss") != oauth.load_server_metadata().get("issuer") or \
             claims.get("iss", "").rstrip("/") != config.oidc_issuer:
-        raise Failed("forkert iss i id-token", str(TOKEN))
+        raise Failed("forkert iss i id-token", TOKEN_TEXT)
     return dict(claims), token.get("id_token", "")
 
 

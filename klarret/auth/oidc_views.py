@@ -10,12 +10,15 @@ from sqlalchemy import func, select
 from klarret import audit, settings
 from klarret.auth import login_user, oidc, revoke_sessions
 from klarret.auth.views import safe_next
+from klarret.dates import long_date
 from klarret.db import db
 from klarret.org.models import Employee
 
 bp = Blueprint("sso", __name__)
 NEXT_KEY = "sso_next"
-ID_TOKEN_KEY = "sso_id_token"  # kept for RP-initiated logout (id_token_hint)
+ID_TOKEN_KEY = "sso_id_token"  # kept for RP-initiated logout (id_token_hint); "" when too large for the cookie
+# The session cookie must stay under browsers' 4 KB; a larger ID token is not kept (logout then names the client).
+HINT_MAX = 2000
 WHOM = ("Kontakt din leder eller din HR-konsulent: KlarRet får medarbejderlisten fra kommunens HR-system, "
         "og du bliver oprettet ved næste indlæsning, når du er registreret dér.")
 
@@ -37,7 +40,7 @@ def _failed(exc: oidc.Failed, target: str = ""):
     db.session.rollback()
     audit.record("anonym", "login.sso_failed", target, reason=exc.reason)
     db.session.commit()
-    status = 502 if exc.reason == oidc.UNREACHABLE.reason else 400
+    status = 502 if exc.reason == oidc.UNREACHABLE else 400
     return render_template("auth/sso_refused.html", title="Login mislykkedes", text=str(exc), whom="",
                            failed=True), status
 
@@ -55,15 +58,15 @@ def start():
     return response
 
 
-def _match(claims: dict[str, Any]) -> Employee | None | str:
-    """The HR record for the token: by staff number when KLARRET_OIDC_STAFF_CLAIM is set, else by e-mail.
+def _staff_no(claims: dict[str, Any]) -> str:
+    """The staff number in the KLARRET_OIDC_STAFF_CLAIM claim ("" when the token lacks it)."""
+    return str(claims.get(settings.current().oidc_staff_claim) or "").strip()
 
-    Returns the string "missing claim" when the staff claim is configured but absent (never by e-mail then).
-    """
-    staff_claim = settings.current().oidc_staff_claim
-    if staff_claim:
-        staff_no = str(claims.get(staff_claim) or "").strip()
-        return db.session.get(Employee, staff_no) if staff_no else "missing claim"
+
+def _match(claims: dict[str, Any]) -> Employee | None:
+    """The HR record for the token: by staff number when KLARRET_OIDC_STAFF_CLAIM is set, else by e-mail."""
+    if settings.current().oidc_staff_claim:
+        return db.session.get(Employee, _staff_no(claims))  # never by e-mail: that may belong to someone else
     email = str(claims.get("email") or "").strip().lower()
     if not email:
         return None
@@ -88,31 +91,34 @@ def callback():
         claims, id_token = oidc.finish()
     except oidc.Failed as exc:
         return _failed(exc)
-    person = _match(claims)
-    if person == "missing claim":
-        claim = settings.current().oidc_staff_claim
+    claim = settings.current().oidc_staff_claim
+    if claim and not _staff_no(claims):
         return _refused("Dit medarbejdernummer mangler",
                         "Kommunens login sendte ikke dit medarbejdernummer, så KlarRet kan ikke se, hvem du er. "
                         "Kontakt IT-support, og nævn, at oplysningen "
                         f"'{claim}' mangler i dit login til KlarRet.", f"mangler {claim}", claims)
+    person = _match(claims)
     if person is None:
         return _refused("Du findes ikke i KlarRets medarbejderliste",
                         "Du er logget ind hos kommunen, men KlarRet kan ikke finde dig i listen over "
                         "medarbejdere, så du kan ikke bruge KlarRet endnu.", "ukendt person", claims)
     if not person.active:
+        since = f" (fratrådt {long_date(person.end_date)})" if person.end_date else ""
         return _refused("Du er registreret som fratrådt",
-                        "Ifølge HR-systemet er du ikke længere ansat, så du kan ikke logge ind i KlarRet. Er det "
-                        "en fejl, skal det rettes i HR-systemet.", "fratrådt", claims)
+                        f"Ifølge HR-systemet er du ikke længere ansat{since}, så du kan ikke logge ind i KlarRet. "
+                        "Er det en fejl, skal det rettes i HR-systemet.", "fratrådt", claims)
     _apply_roles(person, claims)
     audit.record(person.staff_no, "login", person.staff_no, method="single sign-on")
     target = session.get(NEXT_KEY) or safe_next(None)
     login_user(person)  # a fresh session: commits the roles and the audit events with it
-    session[ID_TOKEN_KEY] = id_token
+    session[ID_TOKEN_KEY] = id_token if len(id_token) <= HINT_MAX else ""
     return redirect(target)
 
 
-def logout_redirect(id_token: str) -> str | None:
-    """Where to send the browser after a local logout: the provider's end-session page, if it has one."""
-    if not id_token or oidc.client() is None:
+def logout_redirect() -> str | None:
+    """Where to send the browser after logging out of a single sign-on session: the provider's end-session
+    page, if it has one (None after a password login, or without single sign-on)."""
+    id_token = session.get(ID_TOKEN_KEY)
+    if id_token is None or oidc.client() is None:
         return None
     return oidc.logout_url(id_token, settings.current().base_url + "/")

@@ -90,9 +90,9 @@ def login():
 @bp.post("/logout")
 def logout():
     """End the session (a half-done course attempt is kept), and at the provider after single sign-on."""
-    from klarret.auth.oidc_views import ID_TOKEN_KEY, logout_redirect
+    from klarret.auth.oidc_views import logout_redirect
 
-    provider = logout_redirect(session.get(ID_TOKEN_KEY, ""))
+    provider = logout_redirect()  # read before the session is cleared
     logout_user()
     flash("Du er logget ud.")
     return redirect(provider or "/")

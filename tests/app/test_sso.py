@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import select
@@ -71,11 +72,13 @@ def test_a_leaver_is_refused(sso_app, oidc_provider):
     from klarret.org.models import Employee
 
     with sso_app.app_context():
-        db.session.get(Employee, "000102").active = False
+        leaver = db.session.get(Employee, "000102")
+        leaver.active, leaver.end_date = False, dt.date(2026, 11, 30)
         db.session.commit()
     set_user(oidc_provider, "bo-sub", {"email": "bo@demo.klarret.dk"})
     r = sso_login(sso_app.test_client(), "bo-sub")
-    assert r.status_code == 403 and "Du er registreret som fratrådt" in r.get_data(as_text=True)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 403 and "Du er registreret som fratrådt" in html and "30. november 2026" in html
     assert _events(sso_app, "login.sso_refused")[-1][2] == {"reason": "fratrådt"}
 
 
@@ -156,6 +159,7 @@ def test_the_login_page_and_content_policy_with_single_sign_on(sso_app, oidc_pro
     assert "Log ind med Københavns Kommunes login" in html and 'href="/login/sso?next=/min-side"' in html
     assert html.index("<summary>Nødadgang</summary>") < html.index('name="password"') < html.index("</details>")
     assert f"form-action 'self' {oidc_provider}" in r.headers["Content-Security-Policy"]
+    assert "Kommunens login (single sign-on)" in sso_app.test_client().get("/privatliv").get_data(as_text=True)
 
 
 def test_without_single_sign_on_nothing_changes(login_app):
@@ -167,6 +171,7 @@ def test_without_single_sign_on_nothing_changes(login_app):
     assert "form-action 'self';" in r.headers["Content-Security-Policy"]
     assert client.get("/login/sso").status_code == 404 and client.get("/login/callback").status_code == 404
     assert _password_login(client, "anna@demo.klarret.dk") == 302
+    assert "single sign-on" not in client.get("/privatliv").get_data(as_text=True)
 
 
 def test_logout_ends_the_session_at_the_provider(sso_app, oidc_provider):
@@ -180,3 +185,27 @@ def test_logout_ends_the_session_at_the_provider(sso_app, oidc_provider):
     query = parse_qs(target.query)
     assert query["post_logout_redirect_uri"] == ["http://127.0.0.1:5000/"] and query["id_token_hint"][0]
     assert client.get("/admin/medarbejdere").status_code == 302, "logged out here too"
+
+
+def test_a_large_id_token_is_not_kept_in_the_cookie(sso_app, oidc_provider):
+    """An ID token with many claims would push the session cookie past 4 KB: logout then names the client."""
+    groups = [f"gruppe-{i}" for i in range(200)]
+    set_user(oidc_provider, "anna-sub", {"email": "anna@demo.klarret.dk", "groups": groups})
+    client = sso_app.test_client()
+    sso_login(client, "anna-sub")
+    assert len(client.get_cookie("session").value) < 3000
+    query = parse_qs(urlsplit(client.post("/logout", data={"csrf_token": token(client, "/login")})
+                              .headers["Location"]).query)
+    assert query["client_id"] == [CLIENT_ID] and "id_token_hint" not in query
+
+
+def test_logout_after_an_emergency_password_login_stays_here(sso_app):
+    from klarret.db import db
+    from klarret.org.models import Employee
+
+    with sso_app.app_context():
+        db.session.get(Employee, "000105").emergency_access = True
+        db.session.commit()
+    client = sso_app.test_client()
+    assert _password_login(client, "admin@demo.klarret.dk") == 302
+    assert client.post("/logout", data={"csrf_token": token(client, "/login")}).headers["Location"] == "/"
