@@ -46,9 +46,10 @@ def get(url: str, headers: dict[str, str] | None = None, timeout: float = 10) ->
 
 
 @contextmanager
-def serving(env: dict[str, str], workers: int = 2, wait: float = 60) -> Iterator[tuple[str, subprocess.Popen]]:
-    """`klarret serve` on a free port until /healthz answers; yields (base URL, process), then stops it."""
-    port = free_port()
+def serving(env: dict[str, str], workers: int = 2, wait: float = 60,
+            port: int | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`klarret serve` (on a free port) until /healthz answers; yields (base URL, process), then stops it."""
+    port = port or free_port()
     log = tempfile.TemporaryFile("w+")  # a file, not a pipe: a full pipe would block the server
     proc = subprocess.Popen([sys.executable, "-m", "klarret.cli", "serve", "--port", str(port), "--workers",
                              str(workers)], env=env, text=True, stdout=log, stderr=subprocess.STDOUT)
