@@ -128,6 +128,13 @@ def test_the_command_stops_with_the_danish_message_without_the_key(tmp_path):
     assert r.returncode == 1 and "KLARRET_SECRET_KEY skal være sat" in r.stderr and "Traceback" not in r.stderr
 
 
+@pytest.mark.slow
+def test_serve_says_so_when_the_database_does_not_answer(tmp_path):
+    env = command_env(tmp_path, "postgresql+psycopg://postgres@127.0.0.1:1/none")  # nothing listens on port 1
+    r = run("serve", env=env, timeout=120)
+    assert r.returncode == 1 and "KlarRet kan ikke nå databasen" in r.stderr and "Traceback" not in r.stderr
+
+
 def test_healthz_is_liveness_and_readyz_checks_the_database(basic_build, tmp_path):
     from klarret.app import create_app
 
