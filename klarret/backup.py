@@ -25,7 +25,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import URL, Engine, MetaData, func, select
 
-from klarret import clock, dates, schema
+from klarret import clock, dates, schema, settings
 from klarret.db import db
 
 MANIFEST = "manifest.json"
@@ -55,9 +55,7 @@ def _tool(name: str) -> str:
 
 def _libpq(url: URL) -> tuple[str, dict[str, str]]:
     """The database as a libpq address for pg_dump/pg_restore, and the password apart (not on the command line)."""
-    env = {**os.environ}
-    if url.password:
-        env["PGPASSWORD"] = str(url.password)
+    env = settings.child_environment(**({"PGPASSWORD": str(url.password)} if url.password else {}))
     plain = url.set(drivername="postgresql", password=None)
     return plain.render_as_string(hide_password=False), env
 

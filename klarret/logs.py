@@ -17,7 +17,7 @@ import uuid
 from flask import Flask, Response, g, has_request_context, request
 
 from klarret import settings
-from klarret.personal_data import MaskingFilter
+from klarret.personal_data import MaskingFilter, mask
 
 HEADER = "X-Request-ID"
 # Letters, digits and a few separators, of a sane length: anything else could forge or flood log lines.
@@ -60,8 +60,8 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
             "request_id": getattr(record, "request_id", "-"),
         }
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+        if record.exc_info:  # MaskingFilter leaves the masked traceback in exc_text
+            entry["exception"] = record.exc_text or mask(self.formatException(record.exc_info))
         for key in ("method", "path", "status", "duration_ms"):  # the access log's fields
             if hasattr(record, key):
                 entry[key] = getattr(record, key)

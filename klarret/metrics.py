@@ -31,7 +31,7 @@ METRICS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "search_seconds": ("histogram", "Time to answer a search (the engine only, without the page)", ()),
     "answers_saved": ("counter", "Course answers saved", ()),
     "attempts_submitted": ("counter", "Course attempts submitted", ()),
-    "imports": ("counter", "HR imports run, per result (applied, dry_run, refused)", ("result",)),
+    "imports": ("counter", "HR imports applied (from the web page or the command)", ()),
     "reminders_sent": ("counter", "Reminder and digest e-mails sent", ()),
     "reminders_failed": ("counter", "Reminder and digest e-mails that could not be sent", ()),
 }

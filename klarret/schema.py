@@ -57,6 +57,10 @@ def check_current(engine: Engine) -> None:
         return
     if current is None:
         state = "Databasen er ikke oprettet endnu"
+    elif current not in known_revisions():  # another instance already runs a newer KlarRet
+        raise SchemaError(f"Databasen er opdateret af en nyere udgave af KlarRet (version {current}), som denne "
+                          "udgave ikke kender. Installér den samme udgave af KlarRet som på de andre "
+                          "maskiner, og start så igen.")
     else:
         state = f"Databasen er på version {current}, men denne udgave af KlarRet skal bruge {head}"
     raise SchemaError(f"{state}. Kør 'klarret db upgrade' (med de samme indstillinger), og start så igen.")

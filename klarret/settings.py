@@ -313,3 +313,8 @@ def metrics_dir() -> Path | None:
     """The folder of the workers' shared metrics, when ``klarret serve`` set one (multiprocess mode)."""
     value = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     return Path(value) if value else None
+
+
+def child_environment(**extra: str) -> dict[str, str]:
+    """The environment for a program KlarRet runs (pg_dump, pg_restore), with ``extra`` added."""
+    return {**os.environ, **extra}

@@ -10,7 +10,7 @@ from functools import lru_cache
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from klarret import clock
+from klarret import clock, metrics
 from klarret.db import db, lock_row
 from klarret.org.models import Employee
 from quizzes.attempts import xapi
@@ -162,6 +162,7 @@ def save_answer(attempt: Attempt, question_id: str, option_ids: list[str]) -> No
     else:
         row.selected, row.answered_at = selected, clock.now()
     db.session.commit()
+    metrics.count("answers_saved")
 
 
 def shows_key(course: Course, attempt: Attempt, left: int | None) -> bool:
@@ -202,6 +203,7 @@ def submit(attempt: Attempt) -> Attempt:
     completion = _record_completion(claimed, score, now) if passed else None
     xapi.queue_submission(claimed, course, completion)  # the statements commit with the result
     db.session.commit()
+    metrics.count("attempts_submitted")  # after the commit: a submission that lost the race is not counted
     db.session.refresh(attempt)
     return attempt
 

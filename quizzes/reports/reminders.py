@@ -16,7 +16,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from klarret import clock, mail, settings
+from klarret import clock, mail, metrics, settings
 from klarret.audit import record
 from klarret.dates import long_date
 from klarret.db import db
@@ -154,20 +154,26 @@ def send(messages: list[Message]) -> int:
     if not messages:
         return 0
     n, refused = 0, []
-    with mail.connection() as conn:
-        for msg in messages:
-            if not _claim(msg.key):
-                continue
-            try:
-                conn.send(msg.to, msg.subject, msg.body)
-                n += 1
-            except mail.RecipientRefused:
-                _release(msg.key)
-                refused.append(msg.to)
-            except SendError as exc:
-                _release(msg.key)
-                raise SendError(f"{exc} {n} e-mails blev sendt; kør 'klarret remind' igen, når fejlen er "
-                                "rettet.") from exc
+    try:
+        with mail.connection() as conn:
+            for msg in messages:
+                if not _claim(msg.key):
+                    continue
+                try:
+                    conn.send(msg.to, msg.subject, msg.body)
+                    n += 1
+                    metrics.count("reminders_sent")
+                except mail.RecipientRefused:
+                    _release(msg.key)
+                    refused.append(msg.to)
+                    metrics.count("reminders_failed")
+                except SendError as exc:
+                    _release(msg.key)
+                    raise SendError(f"{exc} {n} e-mails blev sendt; kør 'klarret remind' igen, når fejlen er "
+                                    "rettet.") from exc
+    except SendError:
+        metrics.count("reminders_failed")  # the message the run stopped at (also when no server answered)
+        raise
     if refused:
         shown = ", ".join(sorted(set(refused))[:10])
         raise SendError(f"{n} e-mails blev sendt, men mailserveren afviste {len(refused)}: {shown}. Ret "

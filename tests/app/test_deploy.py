@@ -57,6 +57,19 @@ def test_serve_refuses_an_older_migration_and_starts_after_upgrade(database_url,
         assert get(base + "/readyz")[0] == 200
 
 
+def test_a_database_from_a_newer_version_is_refused_without_advice_to_upgrade(db_app):
+    from klarret.db import db
+    from klarret.schema import SchemaError, check_current
+
+    with db_app.app_context():
+        check_current(db.engine)  # at head: nothing to say
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE alembic_version SET version_num = 'f9future0001'"))
+        with pytest.raises(SchemaError, match="nyere udgave af KlarRet") as caught:
+            check_current(db.engine)
+    assert "db upgrade" not in str(caught.value), "upgrading cannot help: this code is the older one"
+
+
 @pytest.mark.slow
 def test_two_upgrades_at_once_both_succeed_and_migrate_once(database_url, tmp_path):
     env = command_env(tmp_path, database_url)
@@ -113,6 +126,13 @@ def test_the_command_stops_with_the_danish_message_without_the_key(tmp_path):
     del env["KLARRET_SECRET_KEY"]
     r = run("serve", env=env, timeout=120)
     assert r.returncode == 1 and "KLARRET_SECRET_KEY skal være sat" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.slow
+def test_serve_says_so_when_the_database_does_not_answer(tmp_path):
+    env = command_env(tmp_path, "postgresql+psycopg://postgres@127.0.0.1:1/none")  # nothing listens on port 1
+    r = run("serve", env=env, timeout=120)
+    assert r.returncode == 1 and "KlarRet kan ikke nå databasen" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_healthz_is_liveness_and_readyz_checks_the_database(basic_build, tmp_path):

@@ -46,10 +46,11 @@ def get(url: str, headers: dict[str, str] | None = None, timeout: float = 10) ->
 
 
 @contextmanager
-def serving(env: dict[str, str], workers: int = 2, wait: float = 60) -> Iterator[tuple[str, subprocess.Popen]]:
-    """`klarret serve` on a free port until /healthz answers; yields (base URL, process), then stops it."""
-    port = free_port()
-    log = tempfile.TemporaryFile("w+")  # a file, not a pipe: a full pipe would block the server
+def serving(env: dict[str, str], workers: int = 2, wait: float = 60,
+            port: int | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`klarret serve` (on a free port) until /healthz answers; yields (base URL, process), then stops it."""
+    port = port or free_port()
+    log = tempfile.TemporaryFile("w+")  # a file, not a pipe: a full pipe would block the server (closed when dropped)
     proc = subprocess.Popen([sys.executable, "-m", "klarret.cli", "serve", "--port", str(port), "--workers",
                              str(workers)], env=env, text=True, stdout=log, stderr=subprocess.STDOUT)
     proc.log = log  # type: ignore[attr-defined]  # the test may read what the server wrote
@@ -75,7 +76,6 @@ def serving(env: dict[str, str], workers: int = 2, wait: float = 60) -> Iterator
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        log.close()
 
 
 def output(proc: subprocess.Popen) -> str:
