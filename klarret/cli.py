@@ -26,6 +26,21 @@ def demo_data_command() -> None:
     click.echo("Demodata klar: " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
 
 
+def require_shared_key() -> None:
+    """On a shared database (PostgreSQL: possibly several instances) KLARRET_SECRET_KEY must be set.
+
+    Without it each instance signs cookies with a key of its own folder, and a person whom the proxy sends
+    to the other instance is suddenly logged out, mid-course."""
+    from klarret import settings
+
+    given = settings.load()  # the environment's, before a key is generated in the instance folder
+    if given.database_url and not given.database_url.startswith("sqlite") and not given.secret_key:
+        raise click.ClickException(
+            "KLARRET_SECRET_KEY skal være sat, når KlarRet kører på PostgreSQL: kører flere instanser, skal de "
+            "have den samme nøgle. Lav en med 'python -c \"import secrets; print(secrets.token_hex(32))\"', "
+            "og sæt den samme værdi for hver instans.")
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adresse at lytte på.")
 @click.option("--port", type=click.IntRange(1, 65535), default=None,
@@ -38,6 +53,7 @@ def serve_command(host: str, port: int | None, workers: int | None) -> None:
 
     from klarret import settings
 
+    require_shared_key()
     port = port or settings.current().port
     workers = workers or settings.current().workers
 
