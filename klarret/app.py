@@ -11,6 +11,7 @@ import search
 from klarret import (  # noqa: F401
     admin,
     auth,
+    backup,
     build,
     cli,
     csrf,
@@ -18,7 +19,9 @@ from klarret import (  # noqa: F401
     errors,
     guidance,
     health,
+    logs,
     mail,
+    metrics,
     openapi,
     org,
     privacy,
@@ -33,8 +36,8 @@ from klarret.personal_data import MaskingFilter
 
 # Each part registers its routes, commands and contributions (klarret.registry) in its init_app; the
 # registry is created on first use, so these may run in any order.
-PARTS = (db, csrf, security, registry, health, auth, errors, openapi, build, org, mail, privacy, purge, search,
-         quizzes, cli, admin, content)
+PARTS = (db, logs, metrics, csrf, security, registry, health, auth, errors, openapi, build, org, mail, privacy,
+         purge, backup, search, quizzes, cli, admin, content)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

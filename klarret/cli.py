@@ -26,21 +26,6 @@ def demo_data_command() -> None:
     click.echo("Demodata klar: " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
 
 
-def require_shared_key() -> None:
-    """On a shared database (PostgreSQL: possibly several instances) KLARRET_SECRET_KEY must be set.
-
-    Without it each instance signs cookies with a key of its own folder, and a person whom the proxy sends
-    to the other instance is suddenly logged out, mid-course."""
-    from klarret import settings
-
-    given = settings.load()  # the environment's, before a key is generated in the instance folder
-    if given.database_url and not given.database_url.startswith("sqlite") and not given.secret_key:
-        raise click.ClickException(
-            "KLARRET_SECRET_KEY skal være sat, når KlarRet kører på PostgreSQL: kører flere instanser, skal de "
-            "have den samme nøgle. Lav en med 'python -c \"import secrets; print(secrets.token_hex(32))\"', "
-            "og sæt den samme værdi for hver instans.")
-
-
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adresse at lytte på.")
 @click.option("--port", type=click.IntRange(1, 65535), default=None,
@@ -51,11 +36,22 @@ def serve_command(host: str, port: int | None, workers: int | None) -> None:
     """Start KlarRet med en produktions-WSGI-server (gunicorn)."""
     from gunicorn.app.base import BaseApplication
 
-    from klarret import settings
+    from klarret import metrics, schema, settings
+    from klarret.db import db
 
-    require_shared_key()
-    port = port or settings.current().port
-    workers = workers or settings.current().workers
+    app = _create_app()  # checks the settings (and the secret key) before any worker starts
+    with app.app_context():
+        try:
+            schema.check_current(db.engine)  # an old database would fail request by request instead
+        except schema.SchemaError as exc:
+            raise click.ClickException(str(exc)) from None
+        finally:
+            db.engine.dispose()  # no connection may be shared with the forked workers
+    config = settings.of(app)
+    port = port or config.port
+    workers = workers or config.workers
+    # The workers sum their metrics through files in this folder; last run's files would add to today's.
+    metrics.prepare_multiprocess(config.instance_path / f"metrics-{port}")
 
     class Server(BaseApplication):
         def load_config(self) -> None:
@@ -64,6 +60,7 @@ def serve_command(host: str, port: int | None, workers: int | None) -> None:
             self.cfg.set("accesslog", "-")
             self.cfg.set("logger_class", "klarret.access_log.AccessLogger")  # no search queries in the log
             self.cfg.set("timeout", 60)
+            self.cfg.set("child_exit", metrics.worker_exited)
 
         def load(self) -> Flask:
             # Each worker builds its own app after the fork, so no index handle is shared.

@@ -73,7 +73,7 @@ class Registry:
         self.audit_labels.update(labels)
 
     def add_health_check(self, name: str, check: HealthCheck) -> None:
-        """A named check for /readyz (and /healthz); it returns details or raises when unhealthy."""
+        """A named check for /readyz; it returns details or raises when unhealthy."""
         self.health_checks[name] = check
 
     def add_build_step(self, name: str, step: BuildStep) -> None:

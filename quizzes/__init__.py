@@ -117,4 +117,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(report_group)
     app.cli.add_command(remind_command)
     app.cli.add_command(assignments_group)
+    from quizzes import records
+    from quizzes.attempts import xapi
+
+    records.init_app(app)  # learning records out as xAPI: `klarret xapi`, the outbox's retention
+    xapi.init_app(app)
     _register(app)

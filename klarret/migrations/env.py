@@ -91,7 +91,10 @@ def run_migrations_online():
 
     connectable = get_engine()
 
-    with connectable.connect() as connection:
+    # Two deploys at once: the second waits for the first's lock, then finds the database at head.
+    from klarret.schema import migration_lock
+
+    with connectable.connect() as connection, migration_lock(connection):
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

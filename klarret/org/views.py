@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, session, url_for
 from sqlalchemy import func, or_, select
 
-from klarret import audit
+from klarret import audit, settings
 from klarret.auth import current_user, revoke_sessions, role_required
 from klarret.db import db
 from klarret.org import uploads
@@ -30,7 +30,8 @@ TOO_LARGE = ("Filen er for stor: der kan højst indlæses 50 MB. Del udtrækket 
 # Danish names for the organisation's audit actions (the import, the purge, these pages, deputies).
 AUDIT_LABELS = {"staff.import": "HR-import", "staff.purge": "Anonymisering", "employee.role": "Rolle ændret",
                 "employee.stats": "Statistik til/fra", "deputy.grant": "Stedfortræder udpeget",
-                "deputy.revoke": "Stedfortræder fjernet"}
+                "deputy.revoke": "Stedfortræder fjernet",
+                "employee.emergency": "Nødadgang til/fra", "employee.password": "Adgangskode sat"}
 
 
 def _pending(claim: bool = False) -> StaffUpload | None:
@@ -155,13 +156,16 @@ def _chosen_roles(me: Employee, person: Employee) -> tuple[frozenset[Role], str 
 @bp.route("/medarbejdere/<staff_no>", methods=["GET", "POST"])
 @role_required(Role.ADMINISTRATOR)
 def employee(staff_no: str):
-    """One employee: set the roles and whether they count in the statistics (both audited)."""
+    """One employee: the roles (read-only with single sign-on: the token's win), emergency access and whether
+    they count in the statistics (all audited)."""
     person = db.session.get(Employee, staff_no) or abort(404)
     errors: dict[str, str] = {}
+    sso = settings.current().sso
     if request.method == "POST":
         me = current_user()
-        roles, error = _chosen_roles(me, person)
+        roles, error = (person.roles, None) if sso else _chosen_roles(me, person)
         excluded = request.form.get("undtaget") == "ja"
+        emergency = request.form.get("noedadgang") == "ja"
         if error:
             errors[f"rolle-{ASSIGNABLE[0].value}"] = error
         else:
@@ -173,11 +177,16 @@ def employee(staff_no: str):
             if excluded != person.excluded_from_stats:
                 audit.record(me.staff_no, "employee.stats", person.staff_no, excluded=excluded)
                 person.excluded_from_stats = excluded
+            if emergency != person.emergency_access:
+                audit.record(me.staff_no, "employee.emergency", person.staff_no, emergency_access=emergency)
+                person.emergency_access = emergency
+                if not emergency:
+                    revoke_sessions(person.staff_no)  # a password session must not outlive the permission
             db.session.commit()
             flash(f"Ændringerne for {person.name} er gemt.")
             return redirect(url_for("staff.employee", staff_no=person.staff_no))
     return render_template("admin/employee.html", person=person, labels=ROLE_LABELS, assignable=ASSIGNABLE,
-                           errors=errors), (400 if errors else 200)
+                           errors=errors, sso=sso), (400 if errors else 200)
 
 
 def _limit_upload() -> None:

@@ -81,11 +81,11 @@ def test_a_features_audit_label_appears_on_the_audit_log(report_org_app):
     assert '<option value="test.thing"' in html, "a registered action can be chosen in the filter"
 
 
-def test_a_registered_health_check_shows_in_healthz(report_org_app):
+def test_a_registered_health_check_shows_in_readyz(report_org_app):
     from klarret.registry import registry
 
     registry(report_org_app).add_health_check("kalender", lambda: {"ok": True, "bookings": 3})
-    body = report_org_app.test_client().get("/healthz").get_json()
+    body = report_org_app.test_client().get("/readyz").get_json()
     assert body["ok"] and body["checks"]["kalender"] == {"ok": True, "bookings": 3}
     assert set(body["checks"]) == {"database", "search", "kalender"}
 
@@ -93,7 +93,7 @@ def test_a_registered_health_check_shows_in_healthz(report_org_app):
         raise RuntimeError("kalenderen svarer ikke")
 
     registry(report_org_app).add_health_check("kalender", broken)
-    r = report_org_app.test_client().get("/healthz")
+    r = report_org_app.test_client().get("/readyz")
     assert r.status_code == 503 and r.get_json()["checks"]["kalender"] == {"ok": False,
                                                                           "error": "kalenderen svarer ikke"}
 

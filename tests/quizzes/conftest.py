@@ -23,3 +23,28 @@ def rules_app(basic_build, database_url, tmp_path):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def ralph(tmp_path):
+    """Ralph, a real Learning Record Store (file-system backend), started for one test and stopped after."""
+    from tests.conftest import require
+    from tests.support.lrs import RALPH_PYTHON, Ralph
+
+    require(RALPH_PYTHON.exists(), f"Ralph is not installed in {RALPH_PYTHON.parents[1]}: run 'make ralph-venv'")
+    folder = tmp_path / "ralph"
+    folder.mkdir()
+    store = Ralph(folder)
+    store.start()
+    yield store
+    store.stop()
+
+
+@pytest.fixture
+def recording_store():
+    """An HTTP endpoint that counts the statements POSTed to it (see tests/support/lrs.py)."""
+    from tests.support.lrs import RecordingStore
+
+    store = RecordingStore()
+    yield store
+    store.close()

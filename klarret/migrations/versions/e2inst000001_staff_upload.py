@@ -1,7 +1,7 @@
 """HR import uploads in the database (shared by every instance)
 
 Revision ID: e2inst000001
-Revises: e1auth000001
+Revises: e2xapi000001
 Create Date: 2026-12-03 07:00:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e2inst000001'
-down_revision = 'e1auth000001'
+down_revision = 'e2xapi000001'
 branch_labels = None
 depends_on = None
 
