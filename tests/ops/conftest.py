@@ -8,25 +8,7 @@ import pytest
 
 from tests.conftest import make_app, require, reset_postgres
 from tests.support import instances
-
-PASSWORD = "en-lang-adgangskode-til-test"
-USERS = 8  # employees besides the demo accounts, for the tests with several people at once
-
-
-def seed(app, users: int = USERS) -> None:
-    """The demo's five accounts and ``users`` employees (userN@kk.example, PASSWORD) in Anna's unit."""
-    from klarret.auth import hash_password
-    from klarret.db import db
-    from klarret.demo import load_demo_data
-    from klarret.org.models import Employee
-
-    with app.app_context():
-        load_demo_data(population=False)
-        anna = db.session.get(Employee, "000101")
-        hashed = hash_password(PASSWORD)
-        db.session.add_all(Employee(staff_no=f"7000{i:02d}", name=f"Bruger {i}", email=f"user{i}@kk.example",
-                                    unit=anna.unit, password_hash=hashed) for i in range(users))
-        db.session.commit()
+from tests.support.live import seed
 
 
 @pytest.fixture

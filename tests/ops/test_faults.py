@@ -16,8 +16,8 @@ import requests
 from sqlalchemy import func, select
 
 from tests.conftest import make_app, require
-from tests.ops.conftest import PASSWORD, USERS, seed
 from tests.support import instances, live, pg_cluster
+from tests.support.live import PASSWORD, USERS, seed
 
 pytestmark = pytest.mark.slow
 

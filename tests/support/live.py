@@ -9,6 +9,8 @@ import requests
 from tests.support.web import DEMO_PASSWORD
 
 COURSE = "grundkursus"  # a real course every employee has
+PASSWORD = "en-lang-adgangskode-til-test"
+USERS = 8  # employees besides the demo accounts, for the tests with several people at once
 
 
 def csrf(page: requests.Response) -> str:
@@ -65,3 +67,19 @@ def modules(app, attempt_id: int, right: bool = True) -> list[dict[str, list[str
         course = pinned_course(db.session.get(Attempt, attempt_id))
         return [{q.id: sorted(q.correct_ids) if right else [o.id for o in q.options if not o.correct][:1]
                  for q in m.questions} for m in course.modules]
+
+
+def seed(app, users: int = USERS) -> None:
+    """The demo's five accounts and ``users`` employees (userN@kk.example, PASSWORD) in Anna's unit."""
+    from klarret.auth import hash_password
+    from klarret.db import db
+    from klarret.demo import load_demo_data
+    from klarret.org.models import Employee
+
+    with app.app_context():
+        load_demo_data(population=False)
+        anna = db.session.get(Employee, "000101")
+        hashed = hash_password(PASSWORD)
+        db.session.add_all(Employee(staff_no=f"7000{i:02d}", name=f"Bruger {i}", email=f"user{i}@kk.example",
+                                    unit=anna.unit, password_hash=hashed) for i in range(users))
+        db.session.commit()
