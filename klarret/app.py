@@ -14,6 +14,7 @@ from klarret import (  # noqa: F401
     build,
     cli,
     csrf,
+    dates,
     db,
     errors,
     guidance,
@@ -33,7 +34,7 @@ from klarret.personal_data import MaskingFilter
 
 # Each part registers its routes, commands and contributions (klarret.registry) in its init_app; the
 # registry is created on first use, so these may run in any order.
-PARTS = (db, csrf, security, registry, health, auth, errors, openapi, build, org, mail, privacy, purge, search,
+PARTS = (db, dates, csrf, security, registry, health, auth, errors, openapi, build, org, mail, privacy, purge, search,
          quizzes, cli, admin, content)
 
 

@@ -48,7 +48,21 @@ def test_csv_and_xlsx_neutralise_formulas(tmp_path):
     assert write_xlsx(evil, path) == 6
     ws = load_workbook(path).active
     names = [c.value for c in ws["B"]][1:]
-    assert names[0].startswith("'=") and all(c.data_type != "f" for r in ws.iter_rows() for c in r)
+    assert names[:4] == ["=HYPERLINK(\"http://x\",\"klik\")", "+45 1234", "-1+1", "@SUM(A1)"], \
+        "stored as text cells, without the CSV's stray apostrophe"
+    assert ws["D6"].value == "=cmd|' /C calc'!A0"
+    assert all(c.data_type != "f" for r in ws.iter_rows() for c in r), "no formula cells"
+
+
+def test_xlsx_has_a_frozen_filterable_header_widths_and_date_cells(tmp_path):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "f.xlsx"
+    write_xlsx([row(completed=D(2026, 2, 3)) for _ in range(3)], path)
+    ws = load_workbook(path).active
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:J4"
+    assert ws.column_dimensions["B"].width > 20 and ws.column_dimensions["J"].width < 10
+    assert ws["G2"].is_date and ws["G2"].number_format == "dd-mm-yyyy" and ws["H2"].is_date
 
 
 def test_xlsx_reads_back_with_headers_dates_and_numbers(tmp_path):
