@@ -75,41 +75,22 @@ def json_chunks(rows: Iterable[StatusRow]) -> Iterator[str]:
 
 # Column widths in characters (staff number, name, administration, unit, course, status, three dates, score).
 XLSX_WIDTHS = (18, 28, 12, 40, 32, 14, 12, 12, 12, 8)
-EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of Excel's 1900 date system (after its 29 February 1900)
 
 
 def write_xlsx(rows: Iterable[StatusRow], target) -> int:
-    """Write the rows to ``target`` (a path or binary file) with XlsxWriter in constant-memory mode; return the count.
+    """Write the rows to ``target`` (a path or binary file), streamed (quizzes/reports/xlsx.py); return the count.
 
     A frozen, filterable header, column widths and real date cells; text goes in as string cells, so a
-    value that looks like a formula stays text without the CSV's apostrophe.
+    value that looks like a formula stays text, without the CSV's apostrophe.
     """
-    import xlsxwriter
+    from quizzes.reports.xlsx import write_table
 
-    wb = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_formulas": False,
-                                      "strings_to_numbers": False, "strings_to_urls": False})
-    ws = wb.add_worksheet("Gennemførelse")
-    bold = wb.add_format({"bold": True, "bottom": 1})
-    date = wb.add_format({"num_format": "dd-mm-yyyy"})
-    for col, width in enumerate(XLSX_WIDTHS):
-        ws.set_column(col, col, width, date if 6 <= col <= 8 else None)
-    ws.freeze_panes(1, 0)
-    ws.write_row(0, 0, HEADERS, bold)
-    n = 0
-    for n, row in enumerate(rows, 1):
-        # Constant-memory mode writes row by row: each cell goes in as the type it is.
+    def cells(row: StatusRow) -> tuple:
         unit = row.unit_path or ADMINISTRATIONS.get(row.administration, "")
-        for col, text in enumerate((row.staff_no, row.name, row.administration, unit, row.course_title,
-                                    str(row.status))):
-            ws.write_string(n, col, text)
-        for col, value in ((6, row.due), (7, row.completed), (8, row.expires)):
-            if value is not None:  # a real date: Excel's day number with a date format (write_datetime, faster)
-                ws.write_number(n, col, (value - EXCEL_EPOCH).days, date)
-        if row.score is not None:
-            ws.write_number(n, 9, row.score)
-    ws.autofilter(0, 0, max(n, 1), len(HEADERS) - 1)
-    wb.close()
-    return n
+        return (row.staff_no, row.name, row.administration, unit, row.course_title, str(row.status), row.due,
+                row.completed, row.expires, row.score)
+
+    return write_table(target, "Gennemførelse", HEADERS, XLSX_WIDTHS, (cells(r) for r in rows))
 
 
 def xlsx_chunks(rows: Iterable[StatusRow], chunk: int = 64 * 1024) -> Iterator[bytes]:

@@ -147,3 +147,21 @@ def test_cli_report_completion(rules_app, tmp_path):
     assert r.exit_code == 0 and "Én række pr. medarbejder" in r.output
     with rules_app.app_context():
         assert db.session.scalar(select(AuditEvent.actor).where(AuditEvent.action == "export")) == "cli"
+
+
+def test_xlsx_writer_escapes_text_drops_illegal_characters_and_handles_no_rows(tmp_path):
+    from openpyxl import load_workbook
+
+    from quizzes.reports.xlsx import _column, write_table
+
+    assert [_column(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
+    path = tmp_path / "t.xlsx"
+    assert write_table(path, "Ark 'A'", ("Navn", "Dato"), (20, 12),
+                       [("<b>Bo & Co</b>\x07", D(2026, 12, 2)), (" Ida ", None)]) == 2
+    ws = load_workbook(path).active
+    assert ws.title == "Ark 'A'"
+    assert ws["A2"].value == "<b>Bo & Co</b>" and ws["B2"].value.date() == D(2026, 12, 2)
+    assert ws["A3"].value == " Ida " and ws["B3"].value is None, "spaces kept, empty cells empty"
+    empty = tmp_path / "e.xlsx"
+    assert write_table(empty, "Tom", ("A", "B"), (5, 5), []) == 0
+    assert [list(r) for r in load_workbook(empty).active.iter_rows(values_only=True)] == [["A", "B"]]
