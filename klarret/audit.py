@@ -49,7 +49,8 @@ FIELD_LABELS = {
     "old": "før", "new": "efter", "excluded": "udeladt af statistikken", "anonymised": "anonymiseret",
     "years": "år", "left_before": "fratrådt før", "deleted": "slettet", "before": "før",
     "method": "metode", "seconds": "sekunder", "recipients": "modtagere", "skipped": "sprunget over",
-    "people": "medarbejdere", "word": "ord", "query": "søgning",
+    "people": "medarbejdere", "word": "ord", "query": "søgning", "requested": "valgt", "sent": "sendt",
+    "failed": "fejlede",
 }
 
 

@@ -52,7 +52,7 @@ def _stale_pages_hook(reports: list) -> None:
 # Danish names for the audit actions the e-learning records.
 AUDIT_LABELS = {"export": "Eksport", "exemption.grant": "Fritagelse givet", "exemption.revoke": "Fritagelse ophævet",
                 "attempts.grant": "Ekstra forsøg givet", "reminder.send": "Påmindelse sendt",
-                "reminders.send": "Påmindelser sendt"}
+                "reminders.send": "Påmindelser sendt", "reminders.bulk": "Påmindelser sendt fra lederoversigten"}
 
 
 def _register(app: Flask) -> None:
@@ -104,6 +104,7 @@ def init_app(app: Flask) -> None:
     from quizzes.attempts.openapi import PATHS as api_paths
 
     add_api_paths(app, api_paths)
+    from quizzes.reports import bulk  # noqa: F401 (the bulk reminder's routes on reports_bp)
     from quizzes.reports.views import bp as reports_bp  # manager dashboard, municipality view, exports
 
     app.register_blueprint(reports_bp)
