@@ -65,6 +65,9 @@ def _or_dash(fn: Callable[[Any], str]) -> Callable[[Any], str]:
 
 
 def init_app(app: Flask) -> None:
-    """The date filters every template uses: long_date, short_date, long_datetime, short_datetime."""
+    """The date filters every template uses: long_date, short_date, long_datetime, short_datetime, and
+    long_date_local (the Copenhagen day of a stored timestamp); days_left as a global."""
+    app.jinja_env.globals["days_left"] = days_left
     app.jinja_env.filters.update(long_date=_or_dash(long_date), short_date=_or_dash(short_date),
-                                 long_datetime=_or_dash(long_datetime), short_datetime=_or_dash(short_datetime))
+                                 long_datetime=_or_dash(long_datetime), short_datetime=_or_dash(short_datetime),
+                                 long_date_local=_or_dash(lambda m: long_date(local(m).date())))
