@@ -41,7 +41,8 @@ NAME_MATCHES_SHOWN = 8
 def _by_name(key: str) -> list[Employee]:
     """Active employees whose name is ``key`` (case-insensitive), else whose name contains it."""
     active = select(Employee).where(Employee.active.is_(True))
-    exact = list(db.session.scalars(active.where(func.lower(Employee.name) == key.lower()).limit(NAME_MATCHES_SHOWN + 1)))
+    exact = list(db.session.scalars(active.where(func.lower(Employee.name) == key.lower())
+                                    .limit(NAME_MATCHES_SHOWN + 1)))
     if exact:
         return exact
     pattern = "%" + key.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
