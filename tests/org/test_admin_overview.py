@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from tests.support.hr import login
 
@@ -57,3 +58,27 @@ def test_date_helpers_read_as_danish():
     today = dt.date(2026, 3, 10)
     assert [days_left(today + dt.timedelta(days=d), today) for d in (0, 1, 12, -1, -5)] == [
         "i dag", "i morgen", "om 12 dage", "1 dag over fristen", "5 dage over fristen"]
+
+
+def test_import_preview_shows_removed_managers_and_self_deactivation_as_danger(people, tmp_path):
+    from tests.support.hr import HEADER, ROWS, do_import, upload, write
+
+    with people.app_context():
+        assert not do_import(write(tmp_path, [HEADER, *ROWS])).errors  # Leila manages two units
+    ada = login(people, "ada@kk.example")
+    without_leila = [HEADER, *ROWS[:2], ROWS[2].split(";\"")[0] + ";", ROWS[3]]
+    html = upload(ada, ("\n".join(without_leila) + "\n").encode()).get_data(as_text=True)
+    assert 'class="danger" id="advarsel-ledere" role="alert"' in html and "2 ledere mister lederrollen" in html
+    assert "Medarbejdere i alle andre forvaltninger bliver ikke ændret" in html
+    html = upload(ada, f"{HEADER}\n1;Ny;ny@kk.example;ØKF;Borgerrådgiveren;;;;\n".encode()).get_data(as_text=True)
+    assert 'class="danger" id="advarsel-selv" role="alert"' in html and "deaktiverer dig selv" in html
+
+
+def test_employee_page_shows_the_persons_courses_and_statuses(people):
+    html = login(people, "ada@kk.example").get("/admin/medarbejdere/900002").get_data(as_text=True)
+    courses = html[html.index("<h2>Kurser</h2>"):html.index("<h2>Roller og statistik</h2>")]
+    row = courses[courses.index("God sagsbehandling – grundkursus"):].split("</tr>")[0]
+    assert "<td>obligatorisk</td>" in row and re.search(r"<td>(ikke startet|forfalden)</td>", row)
+    assert re.search(r"<td>\d{1,2}\. [a-z]+ 20\d\d</td>", row), "the deadline in words"
+    assert "1 medarbejder fundet" in login(people, "ada@kk.example").get("/admin/medarbejdere?q=mo").get_data(
+        as_text=True)
