@@ -87,6 +87,8 @@ def init_app(app: Flask) -> None:
     add_api_paths(app, api_paths)
     app.register_error_handler(IndexMissing, _index_missing)
     csrf.exempt(click_ping)  # a link ping is a bare POST: it cannot carry a CSRF token
+    from search import words  # noqa: F401 (the editors' words' route on report_bp)
+
     app.register_blueprint(report_bp)
     app.cli.add_command(index_command)
     app.cli.add_command(search_cli)
@@ -97,6 +99,7 @@ def init_app(app: Flask) -> None:
                                             "cache": engine.cache_size})
     reg.add_nav("Søg", "search.page", Audience.EVERYONE, order=20)
     reg.add_nav("Søgestatistik", "search_report.page", Role.EDITOR, order=44)
+    reg.add_audit_labels({"search.also_called": "Ord tilføjet til søgningen"})
     reg.set_page(Page.SEARCH, "search.page")
     from klarret.privacy import Item
     from search.models import purge_old_searches
