@@ -6,7 +6,7 @@ person and course and the audit event per reminder are the same as for the singl
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request
 
 from klarret import clock
 from klarret.audit import record
@@ -87,8 +87,7 @@ def _send(rows: list[StatusRow], people: int):
     else:
         flash(f"{_count(sent)} sendt." + (f" {skipped} fik ingen, fordi de allerede har fået en påmindelse om "
                                           "kurset i dag eller mangler en e-mailadresse." if skipped else ""))
-    return redirect(request.form.get("next") if request.form.get("next", "").startswith("/leder")
-                    and not request.form.get("next", "").startswith("//") else url_for("reports.leader"))
+    return redirect(_back())
 
 
 def _count(n: int) -> str:
