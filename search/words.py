@@ -82,9 +82,9 @@ def add_word():
             db.session.add(AlsoCalled(page=page, word=word))
     except IntegrityError:
         flash(f"»{word}« er allerede tilføjet til »{titles[page]}«.")
-        return redirect(back + "#ord")
+        return redirect(back + "#redaktoerord")
     audit.record(current_user().staff_no, "search.also_called", page, word=word)
     db.session.commit()
     flash(f"»{word}« er tilføjet til »{titles[page]}«. Ordet kan findes, når søgeindekset er bygget igen "
           "(hver nat).")
-    return redirect(back + "#ord")
+    return redirect(back + "#redaktoerord")

@@ -38,7 +38,7 @@ def test_an_editor_adds_a_word_from_a_query_without_results(app):
                                "side": page_id}, follow_redirects=True)
     text = r.get_data(as_text=True)
     assert f"»kontra diktion« er tilføjet til »{title}«" in text
-    listed = text[text.index('id="ord">'):]
+    listed = text[text.index('id="redaktoerord">'):]
     assert "kontra diktion" in listed and "Fra næste indeksering (i nat)" in listed
     again = editor.post(url, data={"csrf_token": _token(editor, "/soeg/statistik"), "ord": "kontra diktion",
                                    "side": page_id}, follow_redirects=True).get_data(as_text=True)
