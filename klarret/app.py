@@ -15,6 +15,7 @@ from klarret import (  # noqa: F401
     build,
     cli,
     csrf,
+    dates,
     db,
     errors,
     guidance,
@@ -36,8 +37,8 @@ from klarret.personal_data import MaskingFilter
 
 # Each part registers its routes, commands and contributions (klarret.registry) in its init_app; the
 # registry is created on first use, so these may run in any order.
-PARTS = (db, logs, metrics, csrf, security, registry, health, auth, errors, openapi, build, org, mail, privacy,
-         purge, backup, search, quizzes, cli, admin, content)
+PARTS = (db, logs, metrics, dates, csrf, security, registry, health, auth, errors, openapi, build, org, mail,
+         privacy, purge, backup, search, quizzes, cli, admin, content)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

@@ -52,7 +52,25 @@ def _stale_pages_hook(reports: list) -> None:
 # Danish names for the audit actions the e-learning records.
 AUDIT_LABELS = {"export": "Eksport", "exemption.grant": "Fritagelse givet", "exemption.revoke": "Fritagelse ophævet",
                 "attempts.grant": "Ekstra forsøg givet", "reminder.send": "Påmindelse sendt",
-                "reminders.send": "Påmindelser sendt"}
+                "reminders.send": "Påmindelser sendt", "reminders.bulk": "Påmindelser sendt fra lederoversigten"}
+
+
+def _courses_of(staff_no: str):
+    """The administrator's view of one employee's courses (klarret.registry.PersonTable)."""
+    from klarret.dates import long_date
+    from klarret.db import db
+    from klarret.org.models import Employee
+    from klarret.registry import PersonTable
+    from quizzes.completion.assignments import overview
+
+    person = db.session.get(Employee, staff_no)
+    day = lambda d: long_date(d) if d else "–"  # noqa: E731
+    rows = [(r.course.title, "obligatorisk" if r.mandatory else "frivilligt", str(r.status.status),
+             day(r.status.due) if r.mandatory else "–", day(r.status.completed), day(r.status.expires))
+            for r in overview(person) if r.mandatory or r.status.completed] if person and person.active else []
+    return PersonTable("Kurser", ("Kursus", "Type", "Status", "Frist", "Bestået", "Udløber"), rows,
+                       "Medarbejderen har ingen obligatoriske kurser og har ikke bestået nogen." if person and
+                       person.active else "Medarbejderen er fratrådt; kurserne vises ikke længere.")
 
 
 def _register(app: Flask) -> None:
@@ -80,6 +98,7 @@ def _register(app: Flask) -> None:
     from quizzes.courses.review import review_step
 
     reg.add_build_step("Tjekker, om kursusspørgsmål skal gennemgås", review_step)
+    reg.add_person_section(_courses_of)
     reg.add_cites_report(_cites_hook)
     reg.add_content_report(_stale_pages_hook)
 
@@ -104,6 +123,7 @@ def init_app(app: Flask) -> None:
     from quizzes.attempts.openapi import PATHS as api_paths
 
     add_api_paths(app, api_paths)
+    from quizzes.reports import bulk  # noqa: F401 (the bulk reminder's routes on reports_bp)
     from quizzes.reports.views import bp as reports_bp  # manager dashboard, municipality view, exports
 
     app.register_blueprint(reports_bp)

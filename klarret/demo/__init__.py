@@ -69,6 +69,10 @@ def load_demo_data(today: dt.date | None = None, population: bool = True) -> dic
     if population and db.session.get(Employee, f"{FIRST_STAFF_NO:07d}") is None:
         _load_staff(today)
     db.session.commit()
+    if population:  # so the editors' search statistics show what they are for
+        from klarret.demo.searches import load_search_history
+
+        load_search_history(today)
     from quizzes.models import Attempt, Completion
 
     count = lambda model: db.session.scalar(select(func.count()).select_from(model))  # noqa: E731

@@ -185,8 +185,9 @@ def employee(staff_no: str):
             db.session.commit()
             flash(f"Ændringerne for {person.name} er gemt.")
             return redirect(url_for("staff.employee", staff_no=person.staff_no))
+    sections = [section(person.staff_no) for section in registry().person_sections]  # e.g. the courses
     return render_template("admin/employee.html", person=person, labels=ROLE_LABELS, assignable=ASSIGNABLE,
-                           errors=errors, sso=sso), (400 if errors else 200)
+                           errors=errors, sso=sso, sections=sections), (400 if errors else 200)
 
 
 def _limit_upload() -> None:

@@ -73,19 +73,24 @@ def json_chunks(rows: Iterable[StatusRow]) -> Iterator[str]:
     yield "\n]\n"
 
 
-def write_xlsx(rows: Iterable[StatusRow], target) -> int:
-    """Write the rows to ``target`` (a path or binary file) in openpyxl's write-only mode; return the count."""
-    from openpyxl import Workbook
+# Column widths in characters (staff number, name, administration, unit, course, status, three dates, score).
+XLSX_WIDTHS = (18, 28, 12, 40, 32, 14, 12, 12, 12, 8)
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Gennemførelse")
-    ws.append(HEADERS)
-    n = 0
-    for row in rows:
-        ws.append(_cells(row))
-        n += 1
-    wb.save(target)
-    return n
+
+def write_xlsx(rows: Iterable[StatusRow], target) -> int:
+    """Write the rows to ``target`` (a path or binary file), streamed (quizzes/reports/xlsx.py); return the count.
+
+    A frozen, filterable header, column widths and real date cells; text goes in as string cells, so a
+    value that looks like a formula stays text, without the CSV's apostrophe.
+    """
+    from quizzes.reports.xlsx import write_table
+
+    def cells(row: StatusRow) -> tuple:
+        unit = row.unit_path or ADMINISTRATIONS.get(row.administration, "")
+        return (row.staff_no, row.name, row.administration, unit, row.course_title, str(row.status), row.due,
+                row.completed, row.expires, row.score)
+
+    return write_table(target, "Gennemførelse", HEADERS, XLSX_WIDTHS, (cells(r) for r in rows))
 
 
 def xlsx_chunks(rows: Iterable[StatusRow], chunk: int = 64 * 1024) -> Iterator[bytes]:

@@ -86,7 +86,7 @@ def digest_message(manager: tuple[str, str, str], rows: list[StatusRow], week: s
     """A manager's weekly list of overdue people."""
     staff_no, name, email = manager
     lines = "\n".join(f"- {r.name} ({r.staff_no}), {r.unit_path or r.administration}: {r.course_title} – "
-                      f"{r.status}, frist {r.due.isoformat() if r.due else '–'}" for r in rows)
+                      f"{r.status}, frist {_date(r.due)}" for r in rows)
     people = len({r.staff_no for r in rows})
     body = (f"Kære {name}\n\n{people} {'medarbejder' if people == 1 else 'medarbejdere'} i dine enheder har "
             f"overskredet fristen for et obligatorisk kursus:\n\n{lines}\n\nSe oversigten og send en påmindelse "

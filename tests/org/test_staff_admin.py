@@ -156,7 +156,7 @@ def test_role_change_and_statistics_flag_are_audited(people):
     with people.app_context():
         assert db.session.get(Employee, "900002").roles == {Role.EMPLOYEE, Role.TRAINER}, "editor taken away"
     log = ada.get("/admin/revisionslog?handling=employee.role").get_data(as_text=True)
-    assert "Rolle ændret" in log and "old: employee; new: editor, employee, trainer" in log
+    assert "Rolle ændret" in log and "før: medarbejder; efter: redaktør, medarbejder, underviser" in log
     assert "Statistik til/fra</td>" not in log
     assert "900001 (Ada Admin)" in log and "900002 (Mo Medarbejder)" in log
 

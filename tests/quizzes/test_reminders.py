@@ -62,7 +62,7 @@ def test_each_reminder_once_and_the_managers_weekly_digest(rules_app, smtp):
         assert "https://klarret.test/kurser/basis" in body
         digest = next(m for m in smtp.messages if m["Subject"].startswith("Ugeoversigt"))
         digest = digest.get_content().replace("\r\n", "\n")
-        assert "Pia Et (1), Center A / Team 1: Basis – forfalden, frist 2026-01-31" in digest
+        assert "Pia Et (1), Center A / Team 1: Basis – forfalden, frist 31. januar 2026" in digest
         assert "Person 4 (4), Center A: Basis" in digest and "Leila" not in digest.split("\n", 1)[1]
         assert "https://klarret.test/leder" in digest
 
