@@ -14,8 +14,8 @@ from klarret.roles import ROLE_LABELS, Role
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
-# Danish names for the core's own audit actions (the parts add theirs through the registry).
-AUDIT_LABELS = {"login": "Logget ind", "login.failed": "Mislykket login", "audit.purge": "Revisionslog ryddet"}
+# Danish names for the audit log's own actions (login's are in klarret.auth; the parts add theirs).
+AUDIT_LABELS = {"audit.purge": "Revisionslog ryddet"}
 
 
 @bp.get("/")

@@ -46,7 +46,7 @@ def test_audit_log_is_in_danish_and_copenhagen_time(people):
     log = login(people, "ada@kk.example").get("/admin/revisionslog").get_data(as_text=True)
     assert "01-07-2026 12.00.05" in log and "05-01-2026 08.00.00" in log
     assert "Stedfortræder udpeget" in log and "fra: 1. juli 2026; til: 1. august 2026" in log
-    assert "Mislykket login" in log and "begrundelse: forkert kode" in log
+    assert "Login mislykkedes" in log and "begrundelse: forkert kode" in log
     assert "(UTC)" not in log and "valid_from" not in log
 
 
