@@ -50,7 +50,7 @@ FIELD_LABELS = {
     "years": "år", "left_before": "fratrådt før", "deleted": "slettet", "before": "før",
     "method": "metode", "seconds": "sekunder", "recipients": "modtagere", "skipped": "sprunget over",
     "people": "medarbejdere", "word": "ord", "query": "søgning", "requested": "valgt", "sent": "sendt",
-    "failed": "fejlede",
+    "failed": "fejlede", "emergency_access": "nødadgang", "since": "fra og med", "queued": "lagt i kø",
 }
 
 
