@@ -52,7 +52,10 @@ def _stale_pages_hook(reports: list) -> None:
 # Danish names for the audit actions the e-learning records.
 AUDIT_LABELS = {"export": "Eksport", "exemption.grant": "Fritagelse givet", "exemption.revoke": "Fritagelse ophævet",
                 "attempts.grant": "Ekstra forsøg givet", "reminder.send": "Påmindelse sendt",
-                "reminders.send": "Påmindelser sendt"}
+                "reminders.send": "Påmindelser sendt", "classroom.session.create": "Hold oprettet",
+                "classroom.session.cancel": "Hold aflyst", "classroom.book": "Tilmelding til hold",
+                "classroom.cancel": "Afmelding fra hold", "classroom.promote": "Plads fra venteliste",
+                "classroom.attendance": "Fremmøde registreret"}
 
 
 def _register(app: Flask) -> None:
@@ -88,6 +91,7 @@ def init_app(app: Flask) -> None:
     """Load the course files, register the pages, the `courses` commands and the build step."""
     from quizzes import models  # noqa: F401 (tables for migrations)
     from quizzes.attempts import views  # noqa: F401 (routes on quizzes.web.bp)
+    from quizzes.classroom import models as classroom_models  # noqa: F401
     from quizzes.completion import views as completion_views  # noqa: F401
     from quizzes.courses import set_catalogue
     from quizzes.courses.loader import COURSES_DIR, load_courses
@@ -117,4 +121,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(report_group)
     app.cli.add_command(remind_command)
     app.cli.add_command(assignments_group)
+    from quizzes.classroom.cli import sessions_group
+
+    app.cli.add_command(sessions_group)
     _register(app)
