@@ -67,6 +67,8 @@ def _register(app: Flask) -> None:
     reg.add_nav("Mine medarbejdere", "reports.leader", Audience.LEADER, order=41)
     reg.add_nav("Hele kommunen", "reports.municipality", Role.ADMINISTRATOR, order=42)
     reg.add_nav("Videnshuller", "reports.knowledge_gaps", Role.EDITOR, order=43)
+    reg.add_nav("Hold", "classroom.sessions", Role.TRAINER, order=44)
+    reg.add_nav("Hold", "classroom.sessions", Role.ADMINISTRATOR, order=44)
     reg.set_page(Page.AFTER_LOGIN, "quizzes.my_page")
     reg.add_audit_labels(AUDIT_LABELS)
     from klarret.privacy import Item
@@ -108,9 +110,16 @@ def init_app(app: Flask) -> None:
     from quizzes.attempts.openapi import PATHS as api_paths
 
     add_api_paths(app, api_paths)
+    from quizzes.reports import capacity  # noqa: F401 (the capacity page, a route on reports_bp)
     from quizzes.reports.views import bp as reports_bp  # manager dashboard, municipality view, exports
 
     app.register_blueprint(reports_bp)
+    from quizzes.classroom.views import bp as classroom_bp  # sessions, booking, rosters
+
+    app.register_blueprint(classroom_bp)
+    from klarret.dates import long_date
+
+    app.jinja_env.filters.setdefault("long_date", long_date)
     from quizzes.courses.cli import courses_group
 
     app.cli.add_command(courses_group)

@@ -78,6 +78,9 @@ def course_page(course_id: str):
 @login_required
 def start(course_id: str):
     course = _course_or_404(course_id)
+    if not course.has_elearning:
+        return render_template("quizzes/message.html", title="Kurset er holdundervisning",
+                               message="Kurset har ingen e-læring. Tilmeld dig et hold i stedet."), 400
     try:
         attempt = start_attempt(current_user(), course)
     except AttemptError as exc:

@@ -37,6 +37,11 @@ class ClassroomPart:
     description: str = ""
 
     @property
+    def hours_text(self) -> str:
+        """The duration as Danes write it: "3" or "2,5"."""
+        return f"{self.hours:g}".replace(".", ",")
+
+    @property
     def needs_elearning(self) -> bool:
         return self.mode in ("e-laering", "begge")
 

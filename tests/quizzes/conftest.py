@@ -34,7 +34,7 @@ def class_app(basic_build, database_url, tmp_path):
     from tests.support.classroom import TODAY, write_classroom_courses
     from tests.support.status_org import person
 
-    app = make_app(basic_build, database_url, tmp_path, KLARRET_TODAY=TODAY.isoformat(), KLARRET_MAIL="outbox",
+    app = make_app(basic_build, database_url, tmp_path, KLARRET_TODAY=TODAY, KLARRET_MAIL="outbox",
                    KLARRET_COURSES_DIR=write_classroom_courses(tmp_path / "courses"),
                    KLARRET_BASE_URL="https://klarret.test")
     with app.app_context():

@@ -55,3 +55,19 @@ def seat(session_id: int, staff_no: str, state: str = "booked", on: dt.date | No
     db.session.add(b)
     db.session.commit()
     return b
+
+
+def give_password(*staff_nos: str, roles: dict[str, set] | None = None) -> None:
+    """Let these people log in with the demo password (one hash for all: hashing is slow on purpose)."""
+    from klarret.auth import hash_password
+    from klarret.db import db
+    from klarret.org.models import Employee
+    from tests.support.web import DEMO_PASSWORD
+
+    hashed = hash_password(DEMO_PASSWORD)
+    for no in staff_nos:
+        e = db.session.get(Employee, no)
+        e.password_hash = hashed
+        if roles and no in roles:
+            e.roles = roles[no]
+    db.session.commit()
