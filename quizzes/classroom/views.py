@@ -141,7 +141,8 @@ def sessions():
                                    .order_by(ClassroomSession.starts_at, ClassroomSession.id)))
     return render_template("quizzes/classroom/sessions.html", sessions=rows,
                            counts=booking.counts([s.id for s in rows]),
-                           courses=catalogue(), when=notices.when, now=clock.local_now())
+                           courses=catalogue(), when=notices.when, now=clock.local_now(),
+                           is_admin=current_user().has_role(Role.ADMINISTRATOR))
 
 
 @bp.route("/hold/ny", methods=["GET", "POST"])
