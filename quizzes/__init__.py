@@ -53,7 +53,8 @@ def _stale_pages_hook(reports: list) -> None:
 AUDIT_LABELS = {"export": "Eksport", "exemption.grant": "Fritagelse givet", "exemption.revoke": "Fritagelse ophævet",
                 "attempts.grant": "Ekstra forsøg givet", "reminder.send": "Påmindelse sendt",
                 "reminders.send": "Påmindelser sendt", "classroom.session.create": "Hold oprettet",
-                "classroom.session.cancel": "Hold aflyst", "classroom.book": "Tilmelding til hold",
+                "classroom.session.cancel": "Hold aflyst",
+                "classroom.session.update": "Hold ændret", "classroom.book": "Tilmelding til hold",
                 "classroom.cancel": "Afmelding fra hold", "classroom.promote": "Plads fra venteliste",
                 "classroom.attendance": "Fremmøde registreret"}
 
@@ -74,7 +75,8 @@ def _register(app: Flask) -> None:
     from klarret.privacy import Item
 
     reg.add_privacy_item(Item(
-        "Kursusforsøg, svar, point, beviser, fritagelser og påmindelser om de obligatoriske kurser",
+        "Kursusforsøg, svar, point, beviser, fritagelser og påmindelser om de obligatoriske kurser; tilmeldinger "
+        "til hold (holdundervisning) og fremmøde",
         "At du kan tage kurserne og få et bevis, og at lederne kan følge op på, hvem der mangler.",
         "Databeskyttelsesforordningens art. 6, stk. 1, litra e (kommunens opgave som arbejdsgiver)",
         lambda s: f"Som medarbejderoplysningerne; efter anonymiseringen ({s.retention_years} år efter "
@@ -114,6 +116,7 @@ def init_app(app: Flask) -> None:
     from quizzes.reports.views import bp as reports_bp  # manager dashboard, municipality view, exports
 
     app.register_blueprint(reports_bp)
+    from quizzes.classroom import trainer_views  # noqa: F401 (the trainers' routes on the same blueprint)
     from quizzes.classroom.views import bp as classroom_bp  # sessions, booking, rosters
 
     app.register_blueprint(classroom_bp)

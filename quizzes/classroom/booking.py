@@ -198,6 +198,39 @@ def _promote(session: ClassroomSession) -> list[ClassroomBooking]:
     return waiting
 
 
+def update_session(session_id: int, actor: str, *, starts_at: dt.datetime, ends_at: dt.datetime, capacity: int,
+                   place: str, online_url: str, note: str) -> tuple[list[ClassroomBooking], list[ClassroomBooking]]:
+    """Change a session (audited; the calendar SEQUENCE grows). Returns (everyone to tell about the
+    change, those promoted from the wait-list because the capacity grew)."""
+    session = _locked(session_id)
+    try:
+        if session.cancelled_at is not None:
+            raise BookingError("Holdet er aflyst og kan ikke ændres.")
+        if ends_at <= starts_at:
+            raise BookingError("Holdet skal slutte efter, det begynder. Ret sluttidspunktet.")
+        if capacity < seats_taken(session_id):
+            raise BookingError(f"Der er allerede {seats_taken(session_id)} tilmeldte. Sæt antallet af pladser "
+                               "mindst så højt, eller afmeld nogen først.")
+        if not place.strip() and not online_url.strip():
+            raise BookingError("Skriv et sted eller et link til online-undervisningen.")
+    except BookingError:
+        db.session.rollback()
+        raise
+    moved = starts_at != session.starts_at
+    session.starts_at, session.ends_at, session.capacity = starts_at, ends_at, capacity
+    session.place, session.online_url, session.note = place.strip(), online_url.strip(), note.strip()
+    if moved:  # the deadlines follow the new start
+        session.signup_deadline, session.cancel_deadline = default_deadlines(session.course_id, starts_at.date())
+    session.sequence += 1
+    audit.record(actor, "classroom.session.update", str(session_id), start=starts_at.isoformat(), capacity=capacity)
+    promoted = _promote(session)
+    told = list(db.session.scalars(select(ClassroomBooking).where(
+        ClassroomBooking.session_id == session_id, ClassroomBooking.state.in_(ACTIVE),
+        ClassroomBooking.id.not_in([b.id for b in promoted] or [0]))))
+    db.session.commit()
+    return told, promoted
+
+
 def cancel_session(session_id: int, actor: str) -> list[ClassroomBooking]:
     """Cancel the whole session (audited); returns the bookings that must be told."""
     session = _locked(session_id)

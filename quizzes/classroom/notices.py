@@ -24,7 +24,8 @@ log = logging.getLogger(__name__)
 SIGNATURE = "\n\nVenlig hilsen\nKlarRet – Københavns Kommune\n\nDenne e-mail er sendt automatisk og kan ikke besvares."
 REMIND_WORKDAYS = 2
 SUBJECTS = {"booked": "Du er tilmeldt", "waitlisted": "Du er på venteliste til", "promoted": "Du har fået plads på",
-            "cancelled": "Du er afmeldt", "session_cancelled": "Holdet er aflyst:", "reminder": "Påmindelse:"}
+            "cancelled": "Du er afmeldt", "session_cancelled": "Holdet er aflyst:", "reminder": "Påmindelse:",
+            "updated": "Holdet er ændret:"}
 
 
 def when(session: ClassroomSession) -> str:
@@ -52,13 +53,16 @@ def message(kind: str, session: ClassroomSession, booking: ClassroomBooking, per
                      "kurset er obligatorisk for dig.",
         "session_cancelled": f"Holdet i »{title}« er aflyst. Vælg et andet hold.",
         "reminder": f"Husk holdundervisningen i »{title}«.",
+        "updated": f"Holdet i »{title}«, som du er tilmeldt, er ændret. Se tid og sted nedenfor; "
+                   "kalenderinvitationen er opdateret.",
     }[kind]
     deadline = (f"\nKan du ikke komme, så afmeld dig senest {long_date(session.cancel_deadline)}."
-                if kind in ("booked", "promoted", "reminder") else "")
+                if kind in ("booked", "promoted", "reminder", "updated") else "")
     body = (f"Kære {person.name}\n\n{text}\n\nTid: {when(session)}\nSted: {where}{link}{deadline}\n\n"
             f"Se holdene og din tilmelding her:\n{url}{SIGNATURE}")
     cancel = kind in ("cancelled", "session_cancelled")
-    ics = invitation(session, booking, title, person.email or "", cancel=cancel, tentative=kind == "waitlisted")
+    tentative = kind == "waitlisted" or (kind == "updated" and booking.state == State.WAITLISTED)
+    ics = invitation(session, booking, title, person.email or "", cancel=cancel, tentative=tentative)
     method = "CANCEL" if cancel else "REQUEST"
     return (f"{SUBJECTS[kind]} {title} {long_date(session.starts_at.date())}", body,
             Attachment("holdundervisning.ics", f"text/calendar; method={method}", ics))

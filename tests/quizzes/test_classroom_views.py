@@ -121,3 +121,38 @@ def test_capacity_page_counts_need_against_free_seats(class_app):
     assert "Kun fremmøde" in page and "Blandet" in page
     # moede: six people need it, one (BIF) booked; two seats free only for BIF.
     assert "5 mangler et hold. 2 ledige pladser på 1 kommende hold" in page
+
+
+def test_trainer_changes_a_session_everyone_is_told_and_the_wait_list_moves_up(class_app):
+    from icalendar import Calendar
+
+    from klarret.db import db
+    from klarret.mail import MailOutbox
+    from quizzes.classroom.booking import book
+
+    with class_app.app_context():
+        give_password("5", roles={"5": {Role.TRAINER}})
+        sid = session(capacity=1).id
+        book(sid, "1", "1")
+        book(sid, "2", "2")
+    t = _client(class_app, "5")
+    url = f"/hold/{sid}/rediger"
+    form = t.get(url).get_data(as_text=True)
+    assert 'value="2026-12-10"' in form and 'value="09:00"' in form
+    r = t.post(url, data={"csrf_token": token(t, url), "dato": "2026-12-11", "start": "10:00", "slut": "13:00",
+                          "sted": "Rådhuset, lokale 14", "pladser": "2"})
+    assert r.status_code == 302, r.get_data(as_text=True)[:400]
+    assert _states(class_app, sid) == {"1": "booked", "2": "booked"}
+    with class_app.app_context():
+        mails = {m.recipient: m for m in db.session.scalars(select(MailOutbox))}
+        from quizzes.classroom.models import ClassroomSession
+
+        s = db.session.get(ClassroomSession, sid)
+        assert (s.sequence, s.signup_deadline.isoformat()) == (1, "2026-12-08")  # the deadlines follow the start
+    assert mails["p1@kk.dk"].subject == "Holdet er ændret: Blandet 11. december 2026"
+    assert mails["p2@kk.dk"].subject.startswith("Du har fået plads på")
+    event = Calendar.from_ical(mails["p1@kk.dk"].attachments[0]["text"]).events[0]
+    assert event["SEQUENCE"] == 1 and str(event["LOCATION"]) == "Rådhuset, lokale 14"
+    bad = t.post(url, data={"csrf_token": token(t, url), "dato": "2026-12-11", "start": "10:00", "slut": "13:00",
+                            "sted": "X", "pladser": "1"})
+    assert bad.status_code == 400 and "Der er allerede 2 tilmeldte" in bad.get_data(as_text=True)
