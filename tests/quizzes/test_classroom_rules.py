@@ -105,3 +105,10 @@ def test_invitation_parses_with_the_same_uid_and_a_growing_sequence(class_app):
     assert "Blandet" in str(ev1["SUMMARY"]) and str(ev1["LOCATION"]) == "Rådhuset, lokale 12"
     assert str(ev1["ATTENDEE"]) == "mailto:p1@kk.dk"
     assert first.timezones  # a VTIMEZONE, so Outlook places the time right
+
+
+def test_courses_check_accepts_a_classroom_only_course(class_app):
+    r = class_app.test_cli_runner().invoke(args=["courses", "check"])
+    assert r.exit_code == 0, r.output
+    assert "moede: 0 moduler, 0 spørgsmål, 0 sagsbaserede" in r.output and "holdundervisning: fremmoede" in r.output
+    assert "blend: 1 moduler" in r.output and "holdundervisning: begge" in r.output
