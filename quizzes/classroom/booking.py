@@ -28,6 +28,14 @@ class BookingError(ValueError):
     """A booking that is not allowed; the message is Danish and says what to do instead."""
 
 
+def _check_place(place: str, online_url: str) -> None:
+    """A session needs a place or a web link (only http(s): the link is shown to everyone as a link)."""
+    if not place.strip() and not online_url.strip():
+        raise BookingError("Skriv et sted eller et link til online-undervisningen.")
+    if online_url.strip() and not online_url.strip().lower().startswith(("https://", "http://")):
+        raise BookingError("Linket til online-undervisningen skal begynde med https://.")
+
+
 @dataclass
 class Outcome:
     """What a booking or cancellation did: the person's booking and anyone promoted from the wait-list."""
@@ -59,8 +67,7 @@ def create_session(course_id: str, starts_at: dt.datetime, ends_at: dt.datetime,
         raise BookingError("Holdet skal slutte efter, det begynder. Ret sluttidspunktet.")
     if capacity < 1:
         raise BookingError("Holdet skal have mindst én plads.")
-    if not place.strip() and not online_url.strip():
-        raise BookingError("Skriv et sted eller et link til online-undervisningen.")
+    _check_place(place, online_url)
     for no in trainers:
         if db.session.get(Employee, no) is None:
             raise BookingError(f"Underviseren med medarbejdernummer {no} findes ikke.")
@@ -211,8 +218,7 @@ def update_session(session_id: int, actor: str, *, starts_at: dt.datetime, ends_
         if capacity < seats_taken(session_id):
             raise BookingError(f"Der er allerede {seats_taken(session_id)} tilmeldte. Sæt antallet af pladser "
                                "mindst så højt, eller afmeld nogen først.")
-        if not place.strip() and not online_url.strip():
-            raise BookingError("Skriv et sted eller et link til online-undervisningen.")
+        _check_place(place, online_url)
     except BookingError:
         db.session.rollback()
         raise

@@ -134,6 +134,9 @@ def test_sessions_commands(class_app):
     bad = runner.invoke(args=["sessions", "create", "--course", "nope", "--start", "2026-12-14T09:00",
                               "--end", "2026-12-14T12:00", "--capacity", "1", "--place", "X"])
     assert bad.exit_code != 0 and "har ingen holdundervisning" in bad.output
+    script = runner.invoke(args=["sessions", "create", "--course", "moede", "--start", "2026-12-14T09:00",
+                                 "--end", "2026-12-14T12:00", "--capacity", "1", "--online-url", "javascript:alert(1)"])
+    assert script.exit_code != 0 and "skal begynde med https://" in script.output
     with class_app.app_context():
         from klarret.audit import AuditEvent
         from klarret.db import db
