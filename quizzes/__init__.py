@@ -52,7 +52,12 @@ def _stale_pages_hook(reports: list) -> None:
 # Danish names for the audit actions the e-learning records.
 AUDIT_LABELS = {"export": "Eksport", "exemption.grant": "Fritagelse givet", "exemption.revoke": "Fritagelse ophævet",
                 "attempts.grant": "Ekstra forsøg givet", "reminder.send": "Påmindelse sendt",
-                "reminders.send": "Påmindelser sendt", "reminders.bulk": "Påmindelser sendt fra lederoversigten"}
+                "reminders.send": "Påmindelser sendt", "reminders.bulk": "Påmindelser sendt fra lederoversigten",
+                "classroom.session.create": "Hold oprettet",
+                "classroom.session.cancel": "Hold aflyst",
+                "classroom.session.update": "Hold ændret", "classroom.book": "Tilmelding til hold",
+                "classroom.cancel": "Afmelding fra hold", "classroom.promote": "Plads fra venteliste",
+                "classroom.attendance": "Fremmøde registreret"}
 
 
 def _courses_of(staff_no: str):
@@ -82,12 +87,15 @@ def _register(app: Flask) -> None:
     reg.add_nav("Mine medarbejdere", "reports.leader", Audience.LEADER, order=41)
     reg.add_nav("Hele kommunen", "reports.municipality", Role.ADMINISTRATOR, order=42)
     reg.add_nav("Videnshuller", "reports.knowledge_gaps", Role.EDITOR, order=43)
+    reg.add_nav("Hold", "classroom.sessions", Role.TRAINER, order=45)
+    reg.add_nav("Hold", "classroom.sessions", Role.ADMINISTRATOR, order=45)
     reg.set_page(Page.AFTER_LOGIN, "quizzes.my_page")
     reg.add_audit_labels(AUDIT_LABELS)
     from klarret.privacy import Item
 
     reg.add_privacy_item(Item(
-        "Kursusforsøg, svar, point, beviser, fritagelser og påmindelser om de obligatoriske kurser",
+        "Kursusforsøg, svar, point, beviser, fritagelser og påmindelser om de obligatoriske kurser; tilmeldinger "
+        "til hold (holdundervisning) og fremmøde",
         "At du kan tage kurserne og få et bevis, og at lederne kan følge op på, hvem der mangler.",
         "Databeskyttelsesforordningens art. 6, stk. 1, litra e (kommunens opgave som arbejdsgiver)",
         lambda s: f"Som medarbejderoplysningerne; efter anonymiseringen ({s.retention_years} år efter "
@@ -107,6 +115,7 @@ def init_app(app: Flask) -> None:
     """Load the course files, register the pages, the `courses` commands and the build step."""
     from quizzes import models  # noqa: F401 (tables for migrations)
     from quizzes.attempts import views  # noqa: F401 (routes on quizzes.web.bp)
+    from quizzes.classroom import models as classroom_models  # noqa: F401
     from quizzes.completion import views as completion_views  # noqa: F401
     from quizzes.courses import set_catalogue
     from quizzes.courses.loader import COURSES_DIR, load_courses
@@ -123,10 +132,17 @@ def init_app(app: Flask) -> None:
     from quizzes.attempts.openapi import PATHS as api_paths
 
     add_api_paths(app, api_paths)
-    from quizzes.reports import bulk  # noqa: F401 (the bulk reminder's routes on reports_bp)
+    from quizzes.reports import (
+        bulk,  # noqa: F401 (the bulk reminder's routes on reports_bp)
+        capacity,  # noqa: F401 (the capacity page, a route on reports_bp)
+    )
     from quizzes.reports.views import bp as reports_bp  # manager dashboard, municipality view, exports
 
     app.register_blueprint(reports_bp)
+    from quizzes.classroom import trainer_views  # noqa: F401 (the trainers' routes on the same blueprint)
+    from quizzes.classroom.views import bp as classroom_bp  # sessions, booking, rosters
+
+    app.register_blueprint(classroom_bp)
     from quizzes.courses.cli import courses_group
 
     app.cli.add_command(courses_group)
@@ -142,4 +158,7 @@ def init_app(app: Flask) -> None:
 
     records.init_app(app)  # learning records out as xAPI: `klarret xapi`, the outbox's retention
     xapi.init_app(app)
+    from quizzes.classroom.cli import sessions_group
+
+    app.cli.add_command(sessions_group)
     _register(app)

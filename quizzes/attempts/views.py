@@ -67,6 +67,9 @@ def guidance_url(page: str, anchor: str = "") -> str:
 @login_required
 def start(course_id: str):
     course = course_or_404(course_id)
+    if not course.has_elearning:
+        return render_template("quizzes/message.html", title="Kurset er holdundervisning",
+                               message="Kurset har ingen e-læring. Tilmeld dig et hold i stedet."), 400
     try:
         attempt = start_attempt(current_user(), course)
     except AttemptError as exc:

@@ -21,7 +21,7 @@ from klarret.org.models import ADMINISTRATIONS, admin_code
 from quizzes.completion.status import StatusRow
 
 HEADERS = ("Medarbejdernummer", "Navn", "Forvaltning", "Enhed", "Kursus", "Status", "Frist", "Gennemført",
-           "Udløber", "Score")
+           "Udløber", "Score", "Tilmeldt hold")
 # A spreadsheet reads a cell starting with one of these as a formula (CSV/formula injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
@@ -39,12 +39,15 @@ def _cells(row: StatusRow) -> list:
     # The top unit has no path below the administration: show its name, the administration's.
     unit = row.unit_path or ADMINISTRATIONS.get(row.administration, "")
     return [neutralise(row.staff_no), neutralise(row.name), row.administration, neutralise(unit),
-            neutralise(row.course_title), row.status, row.due, row.completed, row.expires, row.score]
+            neutralise(row.course_title), row.status, row.due, row.completed, row.expires, row.score,
+            row.session.replace(second=0, microsecond=0) if row.session else None]
 
 
 def _iso(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, dt.datetime):  # a session's start: to the minute
+        return value.isoformat(timespec="minutes")
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 

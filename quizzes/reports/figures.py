@@ -23,7 +23,7 @@ from quizzes.models import Completion
 
 DONE = (Status.PASSED, Status.EXPIRING)
 LATE = (Status.OVERDUE, Status.EXPIRED, Status.FAILED)
-PENDING = (Status.IN_PROGRESS, Status.NOT_STARTED)
+PENDING = (Status.MISSING_ATTENDANCE, Status.IN_PROGRESS, Status.NOT_STARTED)
 ACTION_LIMIT = 50
 
 

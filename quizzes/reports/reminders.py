@@ -45,6 +45,8 @@ def kind_for(row: StatusRow, soon_days: int, today: dt.date) -> str | None:
         return "overdue"
     if row.status == Status.EXPIRING:
         return "due_soon"
+    if row.status == Status.MISSING_ATTENDANCE:  # book a seat (once per cycle), unless already booked
+        return "classroom" if row.session is None else None
     pending = row.status in (Status.NOT_STARTED, Status.IN_PROGRESS)
     if pending and row.due is not None and (row.due - today).days <= soon_days:
         return "due_soon"
@@ -56,10 +58,13 @@ def _date(d: dt.date | None) -> str:
     return long_date(d) if d else "–"
 
 
-def employee_message(row: StatusRow, kind: str, email: str, minutes: int, base_url: str) -> Message:
+def employee_message(row: StatusRow, kind: str, email: str, minutes: int, base_url: str,
+                     classroom_only: bool = False) -> Message:
     """The Danish plain-text e-mail for one employee and course."""
     url = f"{base_url}/kurser/{row.course_id}"
     title = f"»{row.course_title}«"
+    if kind == "classroom" or classroom_only:
+        return _classroom_message(row, kind, email, base_url)
     if kind == "overdue" and row.status == Status.EXPIRED:
         subject = f"Dit kursusbevis er udløbet: {row.course_title}"
         text = f"Dit kursusbevis for {title} udløb den {_date(row.expires)}. Tag kurset igen hurtigst muligt."
@@ -79,6 +84,24 @@ def employee_message(row: StatusRow, kind: str, email: str, minutes: int, base_u
         text = f"Du skal tage kurset {title} i KlarRet{due}."
     body = (f"Kære {row.name}\n\n{text}\nKurset tager cirka {minutes} minutter. Du finder det her:\n{url}"
             f"{SIGNATURE}")
+    return Message(email, subject, body, (row.staff_no, row.course_id, kind, cycle_key(row)))
+
+
+def _classroom_message(row: StatusRow, kind: str, email: str, base_url: str) -> Message:
+    """Tell the person to book a seat on a session (missing classroom part, or a classroom-only course)."""
+    title = f"»{row.course_title}«"
+    if kind == "classroom":
+        subject = f"Tilmeld dig et hold: {row.course_title}"
+        text = (f"Du har bestået e-læringen i {title}, men kurset kræver også, at du deltager i "
+                "holdundervisningen. Tilmeld dig et hold.")
+    else:
+        subject = f"Tilmeld dig et hold: {row.course_title}" if kind != "overdue" else \
+            f"Fristen er overskredet: {row.course_title}"
+        due = f" senest den {_date(row.due)}" if row.due else ""
+        text = f"Kurset {title} er holdundervisning, og du skal deltage{due}. Tilmeld dig et hold."
+    if row.session is not None:
+        text += f" Du er tilmeldt holdet {_date(row.session.date())}."
+    body = f"Kære {row.name}\n\n{text}\nSe holdene her:\n{base_url}/kurser/{row.course_id}/hold{SIGNATURE}"
     return Message(email, subject, body, (row.staff_no, row.course_id, kind, cycle_key(row)))
 
 
@@ -111,7 +134,7 @@ def plan(today: dt.date | None = None, base_url: str | None = None) -> list[Mess
             overdue[row.unit_id].append(row)
         email = people.get(row.staff_no, ("", ""))[1]
         if kind and email:
-            msg = employee_message(row, kind, email, course.minutes, base_url)
+            msg = employee_message(row, kind, email, course.minutes, base_url, not course.has_elearning)
             if msg.key not in sent:
                 out.append(msg)
     year, week, _ = today.isocalendar()
@@ -196,7 +219,7 @@ def send_reminder_now(staff_no: str, course_id: str, actor: str, today: dt.date 
         raise ValueError("Medarbejderen har ingen e-mailadresse i KlarRet. Ret den i HR-systemet.")
     course = {c.id: c for c in courses_by_title()}[course_id]
     kind = "overdue" if row.status in OVERDUE else "due_soon"
-    msg = employee_message(row, kind, email, course.minutes, settings.current().base_url)
+    msg = employee_message(row, kind, email, course.minutes, settings.current().base_url, not course.has_elearning)
     msg = Message(msg.to, msg.subject, msg.body, (staff_no, course_id, "manual", today.isoformat()))
     if send([msg]) == 0:
         raise ValueError("Der er allerede sendt en påmindelse om dette kursus i dag.")
@@ -227,3 +250,6 @@ def remind_command(dry_run: bool) -> None:
     record("cli", "reminders.send", count=n)
     db.session.commit()
     click.echo(f"Sendte {n} e-mails ({sum(m.key[2] == 'digest' for m in messages)} ugeoversigter til ledere).")
+    from quizzes.classroom.notices import send_reminders
+
+    click.echo(f"Sendte {send_reminders()} påmindelser om hold, der begynder om to arbejdsdage.")

@@ -19,7 +19,7 @@ MENUS = {  # who (staff number, None = anonymous) -> the menu links in order (Lo
     "deputy": ("d1", [*BASE, ("/leder", "Mine medarbejdere")]),
     "expired_deputy": ("d2", BASE),
     "editor": ("ed", [*BASE, ("/kommune/videnshuller", "Videnshuller"), ("/soeg/statistik", "Søgestatistik")]),
-    "admin": ("adm", [*BASE, ("/leder", "Medarbejdernes kurser"), ("/kommune", "Hele kommunen"),
+    "admin": ("adm", [*BASE, ("/leder", "Medarbejdernes kurser"), ("/kommune", "Hele kommunen"), ("/hold", "Hold"),
                       ("/admin/", "Administration")]),
 }
 
@@ -54,7 +54,7 @@ def test_an_administrator_who_is_also_editor_sees_both(report_org_app):
     client = report_org_app.test_client()
     login(client, "adm")
     assert [label for _, label in menu(client)][3:] == ["Medarbejdernes kurser", "Hele kommunen", "Videnshuller",
-                                                       "Søgestatistik", "Administration"]
+                                                       "Søgestatistik", "Hold", "Administration"]
 
 
 def test_login_goes_to_the_page_a_feature_registered(report_org_app):

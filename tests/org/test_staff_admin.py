@@ -242,7 +242,7 @@ def test_demo_data_is_idempotent_with_2000_employees_and_consistent_attempts(db_
     from quizzes.models import Answer, Attempt, Completion
 
     with db_app.app_context():
-        assert load_demo_data(population=False)["medarbejdere"] == 5  # the accounts alone, for row-counting tests
+        assert load_demo_data(population=False)["medarbejdere"] == 6  # the accounts alone (with the trainer)
         first = load_demo_data()
         assert first == load_demo_data()
         assert first["medarbejdere"] == 2000 and first["enheder"] > 200

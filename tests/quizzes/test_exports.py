@@ -25,11 +25,11 @@ def row(name="Anna Hansen", staff_no="000123", unit="Center A / Team 1", score=N
 def test_csv_is_what_danish_excel_opens():
     text = "".join(csv_chunks([row(), row(name="Hansen; Anna \"A\"", score=85, completed=D(2026, 2, 3))]))
     assert text.startswith("\ufeffMedarbejdernummer;Navn;Forvaltning;Enhed;Kursus;Status;Frist;Gennemført;"
-                           "Udløber;Score\r\n")
+                           "Udløber;Score;Tilmeldt hold\r\n")
     lines = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
     assert lines[0] == list(HEADERS)
     assert lines[1] == ["000123", "Anna Hansen", "SOF", "Center A / Team 1", "Basis", "forfalden", "2026-01-31",
-                        "", "", ""], "leading zeros kept, ISO dates, empty cells for nothing"
+                        "", "", "", ""], "leading zeros kept, ISO dates, empty cells for nothing"
     assert lines[2][1] == 'Hansen; Anna "A"' and lines[2][7] == "2026-02-03" and lines[2][9] == "85"
     top = list(csv.reader(io.StringIO("".join(csv_chunks([row(unit="")]))), delimiter=";"))[1]
     assert top[3] == "Socialforvaltningen", "the top unit is named after its administration"
@@ -132,7 +132,7 @@ def test_cli_report_completion(rules_app, tmp_path):
     assert r.exit_code == 0, r.output
     lines = r.stdout.lstrip("\ufeff").splitlines()
     assert lines[0].startswith("Medarbejdernummer;") and len(lines) == 2 and lines[1].startswith("1;Person 1;SOF;")
-    assert ";bestået;" in lines[1] and lines[1].endswith(";90")
+    assert ";bestået;" in lines[1] and lines[1].endswith(";90;")
     r = runner.invoke(args=["report", "completion", "--format", "json"])
     assert r.exit_code == 0 and {d["staff_no"] for d in json.loads(r.stdout)} == {"1", "2"}
     out = tmp_path / "rapport.xlsx"

@@ -39,3 +39,14 @@ def smtp_server() -> Iterator[tuple[Sink, int]]:
         yield sink, port
     finally:
         controller.stop()
+
+
+@contextmanager
+def smtp_for(app) -> Iterator[Sink]:
+    """An SMTP server as above with ``app``'s mail settings pointed at it; yields the sink."""
+    from klarret import settings
+
+    with smtp_server() as (sink, port):
+        settings.override(app, {"KLARRET_MAIL": "smtp", "KLARRET_SMTP_HOST": "127.0.0.1",
+                                "KLARRET_SMTP_PORT": str(port), "KLARRET_MAIL_FROM": "KlarRet <klarret@test.kk.dk>"})
+        yield sink
