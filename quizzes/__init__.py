@@ -155,9 +155,11 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(assignments_group)
     from quizzes import records
     from quizzes.attempts import xapi
+    from quizzes.classroom import xapi as classroom_xapi
 
     records.init_app(app)  # learning records out as xAPI: `klarret xapi`, the outbox's retention
     xapi.init_app(app)
+    classroom_xapi.init_app(app)
     from quizzes.classroom.cli import sessions_group
 
     app.cli.add_command(sessions_group)
