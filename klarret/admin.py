@@ -43,5 +43,6 @@ def audit_log():
 
 
 def init_app(app: Flask) -> None:
-    """Register the administrator's start page and the audit log."""
+    """Register the administrator's start page and the audit log, and its menu link."""
     app.register_blueprint(bp)
+    registry(app).add_nav("Administration", "admin.index", Role.ADMINISTRATOR, order=60)

@@ -18,6 +18,7 @@ from klarret import (  # noqa: F401
     errors,
     guidance,
     health,
+    layout,
     mail,
     openapi,
     org,
@@ -34,7 +35,7 @@ from klarret.personal_data import MaskingFilter
 # Each part registers its routes, commands and contributions (klarret.registry) in its init_app; the
 # registry is created on first use, so these may run in any order.
 PARTS = (db, csrf, security, registry, health, auth, errors, openapi, build, org, mail, privacy, purge, search,
-         quizzes, cli, admin, content)
+         quizzes, cli, admin, content, layout)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
