@@ -25,6 +25,7 @@ LAYOUT = """() => ({
          + ' .skipnav, .klarret-visually-hidden')).slice(0, 3).map(e => e.tagName + '.' + e.className),
   menu: [...document.querySelectorAll('nav[aria-label=Hovedmenu] a')].map(a => a.textContent.trim()),
   user: (document.querySelector('.kr-user') || {}).textContent || '',
+  privacy: !!document.querySelector('footer a[href="/privatliv"]'),
   text: document.body.innerText,
 })"""
 
@@ -60,6 +61,8 @@ def test_every_page_in_every_role_fits_each_width_and_passes_axe(page, live_serv
                     problems.append(f"{where}: {got['overflow']} px sideways {got['wide']}")
                 if got["menu"] != ["Vejledning", "Mine kurser", *role_links]:
                     problems.append(f"{where}: menu {got['menu']}")
+                if not got["privacy"]:
+                    problems.append(f"{where}: no privacy link in the footer")
                 if ("Log ud" if who else "Log ind") not in got["user"]:
                     problems.append(f"{where}: header shows {got['user']!r}")
                 english = [w for w in ENGLISH if f" {w} " in f" {got['text']} ".replace("\n", " ")]
@@ -92,6 +95,7 @@ def test_the_guidance_shows_who_is_logged_in_and_logs_out(page, live_server):
     page.wait_for_selector(".kr-user__name")
     assert page.locator(".kr-user__name").text_content() == "Admin Demo"
     assert page.get_by_role("link", name="Administration").is_visible()
+    assert page.get_by_role("link", name="Hent som PDF").is_visible()
     logout(page)
     page.goto(f"{live_server}{GUIDE_PAGE}")
     page.wait_for_load_state("networkidle")
