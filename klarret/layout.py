@@ -13,10 +13,21 @@ from flask import Flask, has_request_context, jsonify, request, url_for
 from flask_wtf.csrf import generate_csrf
 
 from klarret.auth import current_user
+from klarret.openapi import add_paths
 from klarret.registry import nav_links
 
 SEARCH_URL = "/soeg"
 SUGGEST_URL = "/api/suggest"
+_LINK = {"type": "object", "required": ["url", "label"],
+         "properties": {"url": {"type": "string"}, "label": {"type": "string"}}}
+ME_PATH = {"/api/mig": {"get": {
+    "summary": "Hvem er logget ind: navn, menupunkter og hvordan man logger ud (til vejledningens sider).",
+    "responses": {"200": {"description": "Personen, eller at ingen er logget ind.", "content": {
+        "application/json": {"schema": {"type": "object", "required": ["logged_in", "links"], "properties": {
+            "logged_in": {"type": "boolean"}, "name": {"type": "string"}, "login_url": {"type": "string"},
+            "links": {"type": "array", "items": _LINK},
+            "logout": {"type": "object", "required": ["url", "csrf_token"], "properties": {
+                "url": {"type": "string"}, "csrf_token": {"type": "string"}}}}}}}}}}}}
 
 
 def kr() -> dict[str, Any]:
@@ -57,3 +68,4 @@ def init_app(app: Flask) -> None:
     # Only pages have a header: an e-mail rendered by a command has no request.
     app.context_processor(lambda: {"kr": kr()} if has_request_context() else {})
     app.add_url_rule("/api/mig", "layout.me", me, methods=["GET"])
+    add_paths(app, ME_PATH)
