@@ -15,7 +15,7 @@ def test_typing_fvl_19_and_choosing_by_keyboard_opens_the_section(page, live_ser
     assert box.get_attribute("aria-controls") == listbox.get_attribute("id")
     first = page.get_by_role("option").first
     assert "Forvaltningslovens § 19" in first.text_content() and "Paragraf" in first.text_content()
-    assert "forslag" in page.locator(".kr-suggest [role=status]").text_content()
+    assert "forslag" in page.locator(".kr-header .kr-suggest [role=status]").text_content()
     assert axe(page) == []
     page.keyboard.press("ArrowDown")
     assert box.get_attribute("aria-activedescendant") == first.get_attribute("id")
@@ -50,3 +50,11 @@ def test_the_search_page_box_has_the_type_ahead_too(page, live_server):
     page.keyboard.type("tavsh")
     page.locator(".kr-suggest__list:not([hidden])").wait_for()
     assert "Tavshedspligt" in page.locator(".kr-suggest__list:not([hidden])").text_content()
+
+
+def test_every_search_box_is_a_combobox(page, live_server):
+    for path, boxes in (("/", 2), ("/foer-afgoerelsen/partshoering.html", 1), ("/privatliv", 1), ("/soeg", 2)):
+        page.goto(live_server + path)
+        page.wait_for_load_state("networkidle")
+        assert page.locator("input[type=search]").count() == boxes, path
+        assert page.locator("input[type=search][role=combobox][aria-controls]").count() == boxes, path
