@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 export PORT
 
-.PHONY: run test lint install install-dev node-deps ralph-venv system-deps build pdf db demo-data serve bench clean
+.PHONY: run test lint install install-dev node-deps ralph-venv system-deps build pdf db demo-data serve bench clean dkfds screenshots
 
 $(BIN)/python:
 	@echo "==> Opretter virtuelt miljø i $(VENV)"
@@ -98,3 +98,11 @@ bench: install-dev
 
 clean:
 	rm -rf build instance/klarret.db .pytest_cache
+
+# Det Fælles Designsystem (npm dkfds) into klarret/static/dkfds/: the committed copy `make run` uses.
+dkfds:
+	./tools/dkfds.sh
+
+# Screenshots of the main pages at desktop and phone width for the README (docs/screenshots/).
+screenshots: install-dev build
+	$(BIN)/python tools/screenshots.py

@@ -16,28 +16,15 @@ locale_dirs = ["klarret/sphinxext/locale"]
 exclude_patterns = ["_build", "**/.*"]
 suppress_warnings = ["myst.header"]
 
-# Furo: accessible defaults (skip link, visible focus, dark mode honours the OS), no JavaScript
-# framework, a sidebar that lists the chapters; see the README's "Theme" section.
-html_theme = "furo"
+# KlarRet's own theme (klarret/sphinxext/theme/klarret, registered by the extension): Det Fælles
+# Designsystem with the app's header and footer; see the README's "Theme" section.
+html_theme = "klarret"
 html_title = "KlarRet"
 html_short_title = "KlarRet"
 html_static_path = []
 html_show_sourcelink = False
 html_copy_source = False
 html_last_updated_fmt = None
-html_theme_options = {
-    "light_css_variables": {
-        # Copenhagen blue; 7:1 on white, so links stay readable for low vision.
-        "color-brand-primary": "#00477d",
-        "color-brand-content": "#00477d",
-    },
-    "dark_css_variables": {
-        "color-brand-primary": "#8cc3ff",
-        "color-brand-content": "#8cc3ff",
-    },
-    "navigation_with_keys": False,
-    "top_of_page_buttons": [],
-}
 
 # Where the search box on every guidance page sends the reader: KlarRet's own search (Flask).
 klarret_search_url = "/soeg"

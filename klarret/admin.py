@@ -59,7 +59,7 @@ def audit_log():
 
 
 def init_app(app: Flask) -> None:
-    """Register the administrator's start page and the audit log."""
+    """Register the administrator's start page and the audit log, and its menu link."""
     app.register_blueprint(bp)
     reg = registry(app)
     reg.add_audit_labels(AUDIT_LABELS)

@@ -20,6 +20,7 @@ from klarret import (  # noqa: F401
     errors,
     guidance,
     health,
+    layout,
     logs,
     mail,
     metrics,
@@ -38,7 +39,7 @@ from klarret.personal_data import MaskingFilter
 # Each part registers its routes, commands and contributions (klarret.registry) in its init_app; the
 # registry is created on first use, so these may run in any order.
 PARTS = (db, logs, metrics, dates, csrf, security, registry, health, auth, errors, openapi, build, org, mail,
-         privacy, purge, backup, search, quizzes, cli, admin, content)
+         privacy, purge, backup, search, quizzes, cli, admin, content, layout)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

@@ -9,10 +9,9 @@ from flask import Flask, Response, request
 from klarret import settings
 
 # Scripts only from KlarRet's own files: no inline script, no eval, no other site. Styles may be inline:
-# Furo (the guidance theme) writes <style> blocks and style attributes, and the report charts size their
-# bars with style="width: …". A style cannot run code; injecting one would first need an HTML injection,
-# which the escaping prevents, so 'unsafe-inline' for styles is kept rather than forking the theme.
-# Images may be data: URLs (Furo's icons in its CSS). Forms post only to KlarRet; nothing may frame it.
+# the report charts size their bars with style="width: …" and Sphinx writes style attributes. A style
+# cannot run code; injecting one would first need an HTML injection, which the escaping prevents.
+# Images may be data: URLs (icons in CSS). Forms post only to KlarRet; nothing may frame it.
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
     "script-src 'self'",

@@ -15,7 +15,7 @@ from flask import Flask, current_app
 from klarret import settings
 from klarret.csrf import csrf
 from klarret.openapi import add_paths as add_api_paths
-from klarret.registry import Audience, Page, registry
+from klarret.registry import Page, registry
 from klarret.roles import Role
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ def init_app(app: Flask) -> None:
     # The worker's pid lets bench/search.py count the workers that answer under load.
     reg.add_health_check("search", lambda: {"ok": True, "records": engine.doc_count(), "pid": os.getpid(),
                                             "cache": engine.cache_size})
-    reg.add_nav("Søg", "search.page", Audience.EVERYONE, order=20)
+    # The header's search box is on every page; the editors' statistics get a menu link.
     reg.add_nav("Søgestatistik", "search_report.page", Role.EDITOR, order=44)
     reg.add_audit_labels({"search.also_called": "Ord tilføjet til søgningen"})
     reg.set_page(Page.SEARCH, "search.page")

@@ -36,6 +36,7 @@ class Engine:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._opened: Opened | None = None
+        self._suggester: Any = None
         warm_up()
 
     # --- opening, once per worker; reopened when a reindex has switched the symlink ---
@@ -181,18 +182,9 @@ class Engine:
                 "facets": {"chapter": dict(chapter_counts), "kind": dict(kind_counts)}, "results": results}
 
     def complete(self, prefix: str, limit: int = 8) -> list[dict[str, str]]:
-        """Type-ahead: page titles and glossary terms with a word starting with ``prefix``."""
-        titles = self.current()[0].titles
-        p = clean_query(prefix).casefold()
-        if not p:
-            return []
-        out = []
-        for title, folded, url, kind in titles:
-            if folded.startswith(p) or f" {p}" in folded:
-                out.append({"title": title, "url": url, "kind": kind})
-                if len(out) >= limit:
-                    break
-        return out
+        """Type-ahead (search.suggest): pages, sections, glossary terms and cited provisions."""
+        if self._suggester is None:
+            from search.suggest import Suggester  # it calls back into search(): imported on first use
 
-
-
+            self._suggester = Suggester(self)
+        return self._suggester.suggest(prefix, limit)

@@ -36,7 +36,7 @@ PATHS = {
                       "400": error_response("Tom søgning eller ugyldig limit."),
                       "503": error_response("Søgeindekset mangler.")}}},
     "/api/suggest": {"get": {
-        "summary": "Forslag, mens brugeren skriver (sidetitler og ord fra ordlisten).",
+        "summary": "Forslag, mens brugeren skriver: sider, afsnit, ord fra ordlisten og paragraffer (»fvl 19«).",
         "parameters": [_q(False)],
         "responses": {"200": {"description": "Forslagene.", "content": {"application/json": {"schema": _SUGGEST}}},
                       "503": error_response("Søgeindekset mangler.")}}},

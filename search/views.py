@@ -57,7 +57,7 @@ def api_search():
 
 @bp.get("/api/suggest")
 def api_suggest():
-    """Type-ahead: page titles and glossary terms."""
+    """Type-ahead (search.suggest): pages, sections, glossary terms and the section a citation names."""
     return jsonify({"query": request.args.get("q", ""),
                     "suggestions": search_engine().complete(request.args.get("q", ""))})
 

@@ -1,7 +1,7 @@
 """No inline scripts in the guidance: each inline <script> a theme writes is served as a file instead.
 
 KlarRet's Content-Security-Policy (klarret.security) allows scripts only from files. Themes write small
-inline scripts (Furo: the light/dark switch at the top of <body>; Sphinx: the index page's options), so
+inline scripts (Sphinx: the index page's options; other themes: a light/dark switch), so
 every rendered page is rewritten before it is written: an inline script becomes ``<script src>`` of a file
 in ``_static`` named by its content. A classic script with ``src`` runs at the same place in the page, so
 the behaviour stays; and this works whatever the theme, without copying or patching its templates.

@@ -1,5 +1,5 @@
-"""Theme glue: KlarRet's templates and static files, the search box target, "Senest gennemgået" and the
-"Hent som PDF" link."""
+"""Theme glue: the KlarRet theme (theme/klarret), the header and footer shared with the app, the search
+box target, "Senest gennemgået" and the "Hent som PDF" link."""
 
 from __future__ import annotations
 
@@ -15,6 +15,10 @@ from klarret.dates import long_date
 from klarret.export import GUIDE_PDF, pdf_file
 
 HERE = Path(__file__).parent
+CORE = HERE.parent  # klarret/: the app's shared partials (templates/shared) and static files (dkfds, layout.css)
+# The guidance's pages are static: the header shows everyone's links, and /api/mig (static/session.js)
+# replaces them with the logged-in person's name and links.
+GUIDE_LINKS = [("/", "Vejledning"), ("/min-side", "Mine kurser")]
 
 
 def danish_date(value: str) -> str:
@@ -27,22 +31,30 @@ def danish_date(value: str) -> str:
 
 
 def add_theme_files(app: Sphinx) -> None:
-    """Put KlarRet's templates before the theme's and add its static folder.
+    """Let the templates include the app's shared partials and add the static folders.
 
     Done at builder-inited, after the environment has compared its configuration, so the added
-    paths do not look like a configuration change that would force a full rebuild.
+    paths do not look like a configuration change that would force a full rebuild. The partials'
+    folder goes last: it adds ``shared/…`` and overrides none of the theme's templates.
     """
     if hasattr(app.builder, "templates"):
-        app.builder.templates.loaders.insert(0, SphinxFileSystemLoader(str(HERE / "templates")))
-        app.builder.templates.templatepathlen += 1
-        app.builder.templates.pathchain.insert(0, HERE / "templates")
-    app.config.html_static_path.append(str(HERE / "static"))
+        app.builder.templates.loaders.append(SphinxFileSystemLoader(str(CORE / "templates")))
+    # The app's static files (DKFDS, layout.css, suggest.js, session.js), then the extension's own.
+    app.config.html_static_path += [str(CORE / "static"), str(HERE / "static")]
+
+
+def kr_context(search_url: str) -> dict[str, Any]:
+    """The shared header's and footer's context on a guidance page (see templates/shared/header.html)."""
+    return {"home": "/", "search_url": search_url, "suggest_url": "/api/suggest", "links": GUIDE_LINKS,
+            "current": "/", "user": None, "login_url": "/login", "privacy_url": "/privatliv",
+            "session_url": "/api/mig"}
 
 
 def add_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
                 doctree: nodes.document | None) -> None:
-    """Expose the search URL to the templates (the search box goes to KlarRet's search)."""
+    """Expose the search URL and the shared header's context to the templates."""
     context["klarret_search_url"] = app.config.klarret_search_url
+    context["kr"] = kr_context(app.config.klarret_search_url)
 
 
 def show_reviewed(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -77,11 +89,14 @@ def add_pdf_link(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 
 def setup_theme(app: Sphinx) -> None:
-    """Register the search URL setting, templates, CSS/JS and the review date."""
+    """Register the KlarRet theme, the search URL setting, templates, CSS/JS and the review date."""
     app.add_config_value("klarret_search_url", "/soeg", "html", types=frozenset({str}))
     app.connect("builder-inited", add_theme_files)
     app.connect("html-page-context", add_context)
     app.connect("doctree-resolved", show_reviewed)
     app.connect("doctree-resolved", add_pdf_link)
+    app.add_html_theme("klarret", str(HERE / "theme" / "klarret"))
     app.add_css_file("klarret.css")
     app.add_js_file("klarret.js")
+    app.add_js_file("suggest.js", loading_method="defer")
+    app.add_js_file("session.js", loading_method="defer")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 def test_search_box_on_a_guidance_page_lands_on_the_section(page, live_server):
     page.goto(f"{live_server}/afgoerelsen/begrundelse.html")
-    box = page.get_by_role("searchbox", name="Søg i vejledningen")
+    box = page.get_by_role("combobox", name="Søg i vejledningen")  # the type-ahead (suggest.js)
     box.fill("skal borgeren høres før jeg giver afslag")
     box.press("Enter")
     page.wait_for_url("**/soeg?**")

@@ -24,3 +24,14 @@
     Documentation.LOCALE = catalog.locale;
   };
 })();
+
+// "På denne side" is a disclosure, closed on a phone so the page starts with its title; on a screen
+// wide enough for its own column it is open.
+(function () {
+  function openToc() {
+    var toc = document.querySelector("details[data-kr-toc]");
+    if (toc && window.matchMedia("(min-width: 900px)").matches) toc.open = true;
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", openToc);
+  else openToc();
+})();
