@@ -37,7 +37,8 @@ def test_employee_books_a_seat_by_keyboard(page, live_server, axe):
     assert page.locator("form[action$='/afmeld']").count() == 1
     assert axe(page) == [], "the sessions page after booking"
     page.goto(f"{live_server}/min-side")
-    assert "Tilmeldt " in page.locator("main table").inner_text()
+    item = page.locator("main li.course-item").filter(has_text="Kend Borgerrådgiveren")
+    assert "du er tilmeldt holdet" in item.inner_text() and item.get_by_role("link", name="Se dit hold").count() == 1
 
 
 def test_trainer_marks_attendance_by_keyboard(page, live_server, axe):
