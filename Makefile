@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 export PORT
 
-.PHONY: run test lint install install-dev node-deps system-deps build pdf db demo-data serve bench clean dkfds screenshots
+.PHONY: run test lint install install-dev node-deps ralph-venv system-deps build pdf db demo-data serve bench clean dkfds screenshots
 
 $(BIN)/python:
 	@echo "==> Opretter virtuelt miljø i $(VENV)"
@@ -23,10 +23,20 @@ install-dev: $(BIN)/python
 # axe-core for the accessibility checks in the browser tests (pinned in package-lock.json).
 node-deps:
 	@if command -v npm >/dev/null 2>&1; then \
-	  echo "==> Installerer axe-core (npm ci)"; npm ci --no-audit --no-fund --loglevel=error; \
+	  echo "==> Installerer axe-core og oidc-provider (npm ci)"; npm ci --no-audit --no-fund --loglevel=error; \
 	else echo "npm findes ikke: browsertestene springes over (kør 'make system-deps')"; fi
 
-# System packages for the browser, spelling and PDF tests (Debian; run as root). Only what is missing is
+# Ralph, the Learning Record Store the xAPI tests send to, in its own virtualenv: it pins old versions of
+# its dependencies, so it never enters the project's. Ralph 5.1.0 forgets its requests dependency.
+RALPH_VENV := .venv-ralph
+ralph-venv: $(RALPH_VENV)/bin/ralph
+
+$(RALPH_VENV)/bin/ralph:
+	@echo "==> Installerer Ralph (læringsregister til xAPI-testene) i $(RALPH_VENV)"
+	$(PYTHON) -m venv $(RALPH_VENV)
+	$(RALPH_VENV)/bin/python -m pip install -q 'ralph-malph[cli,lrs]==5.1.0' requests
+
+# System packages for the browser, spelling and PDF tests and PostgreSQL backups (Debian; run as root). Only what is missing is
 # installed: Node.js often comes from NodeSource with npm built in, and Debian's npm conflicts with it.
 system-deps:
 	@missing=""; \
@@ -36,6 +46,7 @@ system-deps:
 	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	command -v pg_dump >/dev/null 2>&1 || missing="$$missing postgresql-client"; \
 	if [ -n "$$missing" ]; then \
 	  echo "==> Installerer systempakker:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
@@ -77,7 +88,7 @@ lint: install-dev
 	$(BIN)/lint-imports
 	$(BIN)/ruff check .
 
-test: install-dev node-deps lint
+test: install-dev node-deps ralph-venv lint
 	$(BIN)/python -m pytest
 
 bench: install-dev

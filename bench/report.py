@@ -8,6 +8,7 @@ courses, and then prints:
   * the manager dashboard (GET /leder, full page) for the manager of the largest administration's top
     unit, as a ratio to the bare SQL aggregate it needs (quizzes.completion.status.aggregate_query on the same
     units), the two timed alternately in the same process (target: at most 3x);
+  * the XLSX export's time as a ratio to the CSV export of the same rows (target: at most 3x);
   * the peak memory (ru_maxrss, in a fresh subprocess each) of a full XLSX export against the row
     count, next to a subprocess that only reads the same rows, and one that exports a single
     administration (bounded memory: the export must not grow with its rows).
@@ -72,6 +73,7 @@ def load_attempts(n_attempts: int, seed: int) -> dict[str, int]:
     staff = list(db.session.execute(select(Employee.staff_no, Employee.start_date).where(Employee.active.is_(True))
                                      .order_by(Employee.staff_no)))
     attempts, completions, next_id = [], [], 1
+    open_pairs: set[tuple[str, str]] = set()
     while len(attempts) < n_attempts:
         staff_no, start = staff[rng.randrange(len(staff))]
         course = course_list[rng.randrange(len(course_list))]
@@ -80,7 +82,10 @@ def load_attempts(n_attempts: int, seed: int) -> dict[str, int]:
         when = dt.datetime.combine(first + dt.timedelta(days=rng.randrange(span)), dt.time(9))
         passed_once = False
         for _ in range(rng.choice((1, 1, 1, 2, 3))):
-            open_ = rng.random() < 0.06
+            # At most one open attempt per person and course (the uq_attempt_open index).
+            open_ = rng.random() < 0.06 and (staff_no, course.id) not in open_pairs
+            if open_:
+                open_pairs.add((staff_no, course.id))
             score = rng.randint(40, 100)
             passed = not open_ and score >= course.pass_mark
             attempts.append({"id": next_id, "staff_no": staff_no, "course_id": course.id,
@@ -144,6 +149,23 @@ def largest_administration_manager() -> tuple[str, str]:
     return code, boss
 
 
+def _login(app, client, staff_no: str) -> None:
+    """Give the test client a server-side session for ``staff_no`` (the login page's throttle stays out of it)."""
+    import secrets
+
+    from klarret import clock
+    from klarret.auth.sessions import UserSession
+    from klarret.db import db
+
+    sid = secrets.token_urlsafe(32)
+    with app.app_context():
+        now = clock.now()
+        db.session.add(UserSession(id=sid, staff_no=staff_no, created_at=now, seen_at=now))
+        db.session.commit()
+    with client.session_transaction() as s:
+        s["sid"] = sid
+
+
 def time_dashboard(app, boss: str, rounds: int) -> dict:
     """The full /leder page vs the bare aggregate on the same units, alternately."""
     from klarret.db import db
@@ -152,8 +174,7 @@ def time_dashboard(app, boss: str, rounds: int) -> dict:
     from quizzes.completion.status import aggregate_query
 
     client = app.test_client()
-    with client.session_transaction() as s:
-        s["staff_no"] = boss
+    _login(app, client, boss)
     with app.app_context():
         scope = visible_unit_ids(db.session.get(Employee, boss), TODAY)
     page, bare, n_rows, status = [], [], 0, 0
@@ -166,6 +187,7 @@ def time_dashboard(app, boss: str, rounds: int) -> dict:
         t0 = time.perf_counter()
         r = client.get("/leder")
         body = r.get_data()
+        assert r.status_code == 200, r.status_code
         t_page = time.perf_counter() - t0
         status = r.status_code
         if i:
@@ -198,8 +220,7 @@ def time_municipality(app) -> float:
         staff_no = admin.staff_no
         db.session.commit()
     client = app.test_client()
-    with client.session_transaction() as s:
-        s["staff_no"] = staff_no
+    _login(app, client, staff_no)
     t0 = time.perf_counter()
     r = client.get("/kommune")
     r.get_data()
@@ -219,13 +240,26 @@ def child(url: str, mode: str, administration: str | None) -> None:
         db.session.execute(text("SELECT 1"))
         base = _vm("VmRSS")
         from quizzes.completion.status import status_rows
-        from quizzes.reports.exports import write_xlsx
+        from quizzes.reports.exports import csv_chunks, write_xlsx
 
         rows = status_rows(administration=administration, today=TODAY)
         t0 = time.perf_counter()
         if mode == "xlsx":
             with tempfile.TemporaryFile() as fh:
                 n = write_xlsx(rows, fh)
+                size = fh.tell()
+        elif mode == "csv":
+            n = 0
+
+            def counted():
+                nonlocal n
+                for r in rows:
+                    n += 1
+                    yield r
+
+            with tempfile.TemporaryFile() as fh:
+                for chunk in csv_chunks(counted()):
+                    fh.write(chunk.encode("utf-8"))
                 size = fh.tell()
         else:
             n, size = sum(1 for _ in rows), 0
@@ -251,7 +285,7 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--database-url", help="PostgreSQL URL (the database is EMPTIED); default a temporary SQLite")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder (SQLite database, HR file)")
-    ap.add_argument("--child", choices=("xlsx", "read"), help=argparse.SUPPRESS)
+    ap.add_argument("--child", choices=("xlsx", "csv", "read"), help=argparse.SUPPRESS)
     ap.add_argument("--administration", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -294,6 +328,7 @@ def main() -> int:
     print(f"Municipality view (/kommune, every employee, 12 monthly points): {time_municipality(app):.1f} s "
           "(for information; no target)")
     read_all = run_child(url, "read", None)
+    csv_all = run_child(url, "csv", None)
     xlsx_all = run_child(url, "xlsx", None)
     xlsx_one = run_child(url, "xlsx", code)
     grow = lambda r: r["peak_mb"] - r["base_mb"]  # noqa: E731
@@ -304,6 +339,10 @@ def main() -> int:
           f"(+{grow(read_all):.0f} MB): the export itself adds {xlsx_all['peak_mb'] - read_all['peak_mb']:.0f} MB")
     print(f"  {code} only: {xlsx_one['rows']:,} rows, peak {xlsx_one['peak_mb']:.0f} MB (+{grow(xlsx_one):.0f} MB) "
           f"in {xlsx_one['seconds']:.1f} s")
+    xlsx_ratio = xlsx_all["seconds"] / csv_all["seconds"]
+    print(f"XLSX vs CSV export of the same {csv_all['rows']:,} rows (whole municipality, each in a fresh process): "
+          f"XLSX {xlsx_all['seconds']:.1f} s, CSV {csv_all['seconds']:.1f} s, ratio {xlsx_ratio:.2f}x "
+          f"(target <= 3x: {'OK' if xlsx_ratio <= 3 else 'MISSED'})")
     if args.keep:
         print(f"Kept {tmp}")
     else:
@@ -312,7 +351,7 @@ def main() -> int:
 
             db.engine.dispose()
         shutil.rmtree(tmp, ignore_errors=True)
-    return 0 if ratio <= 3 else 1
+    return 0 if ratio <= 3 and xlsx_ratio <= 3 else 1
 
 
 if __name__ == "__main__":

@@ -11,15 +11,19 @@ import search
 from klarret import (  # noqa: F401
     admin,
     auth,
+    backup,
     build,
     cli,
     csrf,
+    dates,
     db,
     errors,
     guidance,
     health,
     layout,
+    logs,
     mail,
+    metrics,
     openapi,
     org,
     privacy,
@@ -34,8 +38,8 @@ from klarret.personal_data import MaskingFilter
 
 # Each part registers its routes, commands and contributions (klarret.registry) in its init_app; the
 # registry is created on first use, so these may run in any order.
-PARTS = (db, csrf, security, registry, health, auth, errors, openapi, build, org, mail, privacy, purge, search,
-         quizzes, cli, admin, content, layout)
+PARTS = (db, logs, metrics, dates, csrf, security, registry, health, auth, errors, openapi, build, org, mail,
+         privacy, purge, backup, search, quizzes, cli, admin, content, layout)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

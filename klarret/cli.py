@@ -35,11 +35,25 @@ def demo_data_command() -> None:
 def serve_command(host: str, port: int | None, workers: int | None) -> None:
     """Start KlarRet med en produktions-WSGI-server (gunicorn)."""
     from gunicorn.app.base import BaseApplication
+    from sqlalchemy.exc import OperationalError
 
-    from klarret import settings
+    from klarret import metrics, schema, settings
+    from klarret.db import db
 
-    port = port or settings.current().port
-    workers = workers or settings.current().workers
+    try:
+        schema.check_current(db.engine)  # an old database would fail request by request instead
+    except schema.SchemaError as exc:
+        raise click.ClickException(str(exc)) from None
+    except OperationalError as exc:  # systemd restarts us; the message says what to look at meanwhile
+        raise click.ClickException(f"KlarRet kan ikke nå databasen ({str(exc.orig).strip()}). Tjek "
+                                   "KLARRET_DATABASE_URL, og at databasen kører, og start igen.") from None
+    finally:
+        db.engine.dispose()  # no connection may be shared with the forked workers
+    config = settings.current()  # the app the command group loaded: its settings were checked then
+    port = port or config.port
+    workers = workers or config.workers
+    # The workers sum their metrics through files in this folder; last run's files would add to today's.
+    metrics.prepare_multiprocess(config.instance_path / f"metrics-{port}")
 
     class Server(BaseApplication):
         def load_config(self) -> None:
@@ -48,6 +62,7 @@ def serve_command(host: str, port: int | None, workers: int | None) -> None:
             self.cfg.set("accesslog", "-")
             self.cfg.set("logger_class", "klarret.access_log.AccessLogger")  # no search queries in the log
             self.cfg.set("timeout", 60)
+            self.cfg.set("child_exit", metrics.worker_exited)
 
         def load(self) -> Flask:
             # Each worker builds its own app after the fork, so no index handle is shared.

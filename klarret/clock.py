@@ -21,3 +21,15 @@ def now() -> dt.datetime:
     real = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     fixed = settings.current().today
     return dt.datetime.combine(fixed, real.time()) if fixed else real
+
+
+LOCAL_ZONE = "Europe/Copenhagen"
+
+
+def local_now() -> dt.datetime:
+    """Now in Copenhagen as a naive datetime (classroom sessions are entered and stored in local time)."""
+    from zoneinfo import ZoneInfo
+
+    real = dt.datetime.now(ZoneInfo(LOCAL_ZONE)).replace(tzinfo=None)
+    fixed = settings.current().today
+    return dt.datetime.combine(fixed, real.time()) if fixed else real

@@ -71,8 +71,29 @@ def purge_rows(table: Any, condition: Any, dry_run: bool) -> int:
     return count
 
 
+def insert_missing(table: Any, rows: list[dict[str, Any]]) -> int:
+    """Insert ``rows`` into ``table``, skipping any whose key is already there (INSERT … ON CONFLICT DO NOTHING).
+
+    For rows that another process (a second instance, a second cron run) may insert at the same moment:
+    checking first and inserting after leaves a gap in which the other one's row lands. Returns how many
+    rows were new. Not committed."""
+    if not rows:
+        return 0
+    conn = db.session.connection()
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    key = list(table.primary_key.columns)  # RETURNING counts what went in; rowcount is -1 on some drivers
+    return sum(len(db.session.execute(insert(table).values(chunk).on_conflict_do_nothing().returning(*key)).all())
+               for chunk in chunks(rows, MAX_IN_VALUES // max(1, len(rows[0]))))
+
+
 def init_app(app: Flask) -> None:
     """Bind the database and migrations to the app."""
+    # Test each pooled connection before use: after a database restart the pool holds dead connections,
+    # and without the ping every one of them would fail one request before being replaced.
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).setdefault("pool_pre_ping", True)
     db.init_app(app)
     migrate.init_app(app, db)
 

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, RequestEntityTooLarge
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from werkzeug.exceptions import (
+    BadRequest,
+    HTTPException,
+    InternalServerError,
+    RequestEntityTooLarge,
+    ServiceUnavailable,
+)
 
 MESSAGES = {
     400: ("Forkert forespørgsel", "Forespørgslen kunne ikke forstås. Gå tilbage og prøv igen."),
@@ -28,12 +35,42 @@ def handle_http(exc: HTTPException):
     return render_template("errors/error.html", code=code, title=title, message=detail), code
 
 
+# Seconds a client is asked to wait when the database is away (a restart takes a few seconds).
+RETRY_AFTER = 5
+DATABASE_AWAY = ("KlarRet kan ikke nå sine data lige nu, fordi databasen genstartes eller er afbrudt. Prøv igen "
+                 "om lidt. Det, du allerede har gemt, er ikke gået tabt. Sker det igen om et kvarter, så kontakt "
+                 "KlarRet.")
+
+
+def is_database_away(exc: BaseException) -> bool:
+    """Whether ``exc`` means the database cannot be reached (down, restarting, connection cut)."""
+    if isinstance(exc, OperationalError | InterfaceError):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+
+
+def handle_database_away(exc: Exception):
+    """A database outage: 503 in Danish with Retry-After, not a 500; the next request tries again."""
+    from klarret.db import db
+
+    current_app.logger.warning("Database unreachable on %s: %s", request.path, exc.__class__.__name__)
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection is gone; the session is removed at teardown anyway
+        pass
+    g.klarret_user = None  # the page's layout must not ask the database who is logged in
+    response, code = handle_http(danish(ServiceUnavailable, DATABASE_AWAY))
+    response = current_app.make_response((response, code))
+    response.headers["Retry-After"] = str(RETRY_AFTER)
+    return response
+
+
 def handle_unexpected(exc: Exception):
     """Log the exception and answer with a 500 page, never a traceback."""
     if isinstance(exc, HTTPException):
         return handle_http(exc)
-    from flask import current_app
-
+    if is_database_away(exc):
+        return handle_database_away(exc)
     current_app.logger.exception("Unhandled error on %s", request.path)
     return handle_http(InternalServerError())
 

@@ -2,7 +2,8 @@
 
 ``KLARRET_MAIL=smtp`` (the default) hands messages to the mail server (``KLARRET_SMTP_*``);
 ``KLARRET_MAIL=outbox`` (the demo, ``make run``) stores them in the ``mail_outbox`` table instead, where
-administrators read them at /admin/post. Messages are plain Danish text.
+administrators read them at /admin/post. Messages are plain Danish text, optionally with text
+attachments (a classroom booking's .ics calendar invitation).
 """
 
 from __future__ import annotations
@@ -10,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import smtplib
 import ssl
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Protocol
 
 from flask import Blueprint, Flask, render_template, request
-from sqlalchemy import DateTime, Integer, String, Text, select
+from sqlalchemy import JSON, DateTime, Integer, String, Text, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -39,6 +41,28 @@ class MailOutbox(db.Model):
     recipient: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(String(500))
     body: Mapped[str] = mapped_column(Text)
+    # [{"filename", "content_type", "text"}] (None: no attachments)
+    attachments: Mapped[list | None] = mapped_column(JSON, nullable=True)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A text attachment, e.g. ``Attachment("hold.ics", "text/calendar; method=REQUEST", ics_text)``."""
+
+    filename: str
+    content_type: str  # "maintype/subtype", optionally with "; key=value" parameters
+    text: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"filename": self.filename, "content_type": self.content_type, "text": self.text}
+
+
+def _attach(mail: EmailMessage, att: Attachment) -> None:
+    """Add ``att`` to ``mail`` with its subtype and parameters (calendar clients read METHOD from them)."""
+    kind, *params = [p.strip() for p in att.content_type.split(";")]
+    subtype = kind.partition("/")[2] or "plain"
+    mail.add_attachment(att.text, subtype=subtype, filename=att.filename,
+                        params=dict(p.split("=", 1) for p in params if "=" in p))
 
 
 class SendError(Exception):
@@ -52,7 +76,7 @@ class RecipientRefused(SendError):
 class Connection(Protocol):
     """An open way to send: the mail server, or the outbox table."""
 
-    def send(self, to: str, subject: str, body: str) -> None: ...
+    def send(self, to: str, subject: str, body: str, attachments: Sequence[Attachment] = ()) -> None: ...
 
 
 class _Smtp:
@@ -70,10 +94,12 @@ class _Smtp:
             raise SendError(f"Kunne ikke forbinde til mailserveren {config.smtp_host}:{config.smtp_port} ({exc}). "
                             "Tjek KLARRET_SMTP_HOST, KLARRET_SMTP_PORT og adgangsoplysningerne.") from exc
 
-    def send(self, to: str, subject: str, body: str) -> None:
+    def send(self, to: str, subject: str, body: str, attachments: Sequence[Attachment] = ()) -> None:
         mail = EmailMessage()
         mail["From"], mail["To"], mail["Subject"] = self.sender, to, subject
         mail.set_content(body)
+        for att in attachments:
+            _attach(mail, att)
         try:
             self.smtp.send_message(mail)
         except smtplib.SMTPRecipientsRefused as exc:
@@ -94,9 +120,10 @@ class _Outbox:
     def __init__(self, config: settings.Settings):
         self.sender = config.mail_from
 
-    def send(self, to: str, subject: str, body: str) -> None:
+    def send(self, to: str, subject: str, body: str, attachments: Sequence[Attachment] = ()) -> None:
         try:
-            db.session.add(MailOutbox(sender=self.sender, recipient=to, subject=subject, body=body))
+            db.session.add(MailOutbox(sender=self.sender, recipient=to, subject=subject, body=body,
+                                      attachments=[a.as_json() for a in attachments] or None))
             db.session.commit()
         except SQLAlchemyError as exc:
             db.session.rollback()
@@ -117,10 +144,10 @@ def connection() -> Iterator[Connection]:
         conn.close()
 
 
-def send(to: str, subject: str, body: str) -> None:
+def send(to: str, subject: str, body: str, attachments: Sequence[Attachment] = ()) -> None:
     """Send one message (raises SendError, in Danish, if it cannot)."""
     with connection() as conn:
-        conn.send(to, subject, body)
+        conn.send(to, subject, body, attachments)
 
 
 @bp.get("/post")

@@ -39,4 +39,7 @@ class MaskingFilter(logging.Filter):
             record.args = None
         elif isinstance(record.msg, str):
             record.msg = mask(record.msg)
+        if record.exc_info and not record.exc_text:
+            # A traceback quotes the exception's message (and the code's values): formatters reuse exc_text.
+            record.exc_text = mask(logging.Formatter().formatException(record.exc_info))
         return True

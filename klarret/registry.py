@@ -50,6 +50,19 @@ class NavLink:
     order: int = 50
 
 
+@dataclass(frozen=True)
+class PersonTable:
+    """A feature's table on the administrator's page about one employee (e.g. the courses and statuses)."""
+
+    heading: str
+    headers: tuple[str, ...]
+    rows: list[tuple[str, ...]]
+    empty: str  # shown when there are no rows
+
+
+PersonSection = Callable[[str], PersonTable]  # staff number -> the table
+
+
 @dataclass
 class Registry:
     """Everything the features have registered with the core."""
@@ -63,6 +76,7 @@ class Registry:
     pages: dict[Page, str] = field(default_factory=dict)
     retention_rules: list[tuple[str, RetentionRule]] = field(default_factory=list)
     privacy_items: list[Any] = field(default_factory=list)  # klarret.privacy.Item
+    person_sections: list[PersonSection] = field(default_factory=list)
 
     def add_nav(self, label: str, endpoint: str, audience: Audience | Role, order: int = 50) -> None:
         """Show a menu link to ``audience`` (a role means people who have that role)."""
@@ -73,7 +87,7 @@ class Registry:
         self.audit_labels.update(labels)
 
     def add_health_check(self, name: str, check: HealthCheck) -> None:
-        """A named check for /readyz (and /healthz); it returns details or raises when unhealthy."""
+        """A named check for /readyz; it returns details or raises when unhealthy."""
         self.health_checks[name] = check
 
     def add_build_step(self, name: str, step: BuildStep) -> None:
@@ -95,6 +109,10 @@ class Registry:
     def add_privacy_item(self, item: Any) -> None:
         """A kind of personal data the part keeps, for /privatliv (a ``klarret.privacy.Item``)."""
         self.privacy_items.append(item)
+
+    def add_person_section(self, section: PersonSection) -> None:
+        """A table on /admin/medarbejdere/<nr> (``section(staff_no)`` builds it when the page is shown)."""
+        self.person_sections.append(section)
 
     def set_page(self, page: Page, endpoint: str) -> None:
         """Name the endpoint that serves ``page``."""
@@ -153,4 +171,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["page_url"] = lambda page: registry().page_url(page)
 
 
-__all__ = ["Audience", "NavLink", "Page", "Registry", "registry"]
+__all__ = ["Audience", "NavLink", "Page", "PersonTable", "Registry", "registry"]

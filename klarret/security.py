@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask, Response, request
 
 from klarret import settings
@@ -29,6 +31,17 @@ HEADERS = {
     # Search URLs carry what people typed: never send a path or query string to another site.
     "Referrer-Policy": "same-origin",
 }
+
+
+def content_security_policy(config: settings.Settings) -> str:
+    """The content policy; with single sign-on, form-action also allows the provider (the login and logout
+    forms' redirects go there, and Chromium applies form-action to redirects after a form)."""
+    if not config.sso:
+        return CONTENT_SECURITY_POLICY
+    parts = urlsplit(config.oidc_issuer)
+    return CONTENT_SECURITY_POLICY.replace("form-action 'self'", f"form-action 'self' {parts.scheme}://{parts.netloc}")
+
+
 # One year; without includeSubDomains, since the municipality's other sites are not KlarRet's to decide.
 HSTS = "max-age=31536000"
 
@@ -42,9 +55,12 @@ def is_public(response: Response) -> bool:
 
 def add_headers(response: Response) -> Response:
     """Add the security headers; every answer but the guidance and static files is ``no-store``."""
+    config = settings.current()
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
-    if settings.current().base_url.startswith("https://"):
+    if config.sso and response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY:
+        response.headers["Content-Security-Policy"] = content_security_policy(config)
+    if config.base_url.startswith("https://"):
         response.headers["Strict-Transport-Security"] = HSTS
     # Default deny: a page, an export or an API answer may hold someone's data (or what they searched for),
     # so a shared computer's browser or a proxy must not keep it; a new page is covered without a list.

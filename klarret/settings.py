@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import ipaddress
 import math
 import multiprocessing
 import os
@@ -83,6 +84,24 @@ def _text(raw: str) -> str:
     return raw
 
 
+def _role_map(raw: str) -> tuple[tuple[str, str], ...]:
+    """"KlarRet.Administrator=administrator,KlarRet.Redaktoer=editor": token role -> KlarRet role value."""
+    from klarret.roles import ASSIGNABLE
+
+    pairs = []
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        name, sep, role = (x.strip() for x in item.partition("="))
+        if not sep or not name or role not in {r.value for r in ASSIGNABLE}:
+            raise _Bad
+        pairs.append((name, role))
+    return tuple(pairs)
+def _networks(raw: str) -> tuple:
+    try:
+        return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in raw.split(",") if part.strip())
+    except ValueError:
+        raise _Bad from None
+
+
 def _setting(key: str, default: Any, parse: Callable[[str], Any], what: str = "", *, env: bool = True,
              secret: bool = False) -> Any:
     """A field of Settings: its variable (or config key), default, parser and what a good value is."""
@@ -152,10 +171,46 @@ class Settings:
     mail_outbox_days: int = _setting("KLARRET_MAIL_OUTBOX_DAYS", 90, _number(int, lambda n: n >= 1),
                                      "et helt antal dage (mindst 1)")
     privacy_contact: str = _setting("KLARRET_PRIVACY_CONTACT", "", _text)
+    # Single sign-on (OpenID Connect) is on when both the issuer and the client id are set.
+    oidc_issuer: str = _setting("KLARRET_OIDC_ISSUER", "", _url, "udbyderens adresse (issuer), der begynder med "
+                                "http:// eller https://")
+    oidc_client_id: str = _setting("KLARRET_OIDC_CLIENT_ID", "", _text)
+    oidc_client_secret: str = _setting("KLARRET_OIDC_CLIENT_SECRET", "", _text, secret=True)
+    oidc_staff_claim: str = _setting("KLARRET_OIDC_STAFF_CLAIM", "", _text)  # "": match the e-mail instead
+    oidc_roles_claim: str = _setting("KLARRET_OIDC_ROLES_CLAIM", "roles", _text)
+    oidc_role_map: tuple[tuple[str, str], ...] = _setting(
+        "KLARRET_OIDC_ROLE_MAP", (("KlarRet.Administrator", "administrator"), ("KlarRet.Redaktoer", "editor")),
+        _role_map, "en liste som KlarRet.Administrator=administrator,KlarRet.Redaktoer=editor (roller: editor, "
+                   "trainer, administrator)")
+    # Learning records out as xAPI (quizzes/records): nothing is queued while the endpoint is unset.
+    xapi_endpoint: str = _setting("KLARRET_XAPI_ENDPOINT", "", _url,
+                                  "en adresse, der begynder med http:// eller https://")
+    xapi_username: str = _setting("KLARRET_XAPI_USERNAME", "", _text)
+    xapi_password: str = _setting("KLARRET_XAPI_PASSWORD", "", _text, secret=True)
+    xapi_homepage: str = _setting("KLARRET_XAPI_HOMEPAGE", "", _url,
+                                  "en adresse, der begynder med http:// eller https://")  # "": KLARRET_BASE_URL
+    xapi_batch: int = _setting("KLARRET_XAPI_BATCH", 50, _number(int, lambda n: 1 <= n <= 1000),
+                               "et helt antal udsagn (1-1000)")
+    xapi_timeout: float = _setting("KLARRET_XAPI_TIMEOUT", 10.0,
+                                   _number(float, lambda n: 0 < n <= 300 and math.isfinite(n)),
+                                   "et antal sekunder over 0 (højst 300)")
+    xapi_sent_days: int = _setting("KLARRET_XAPI_SENT_DAYS", 30, _number(int, lambda n: n >= 1),
+                                   "et helt antal dage (mindst 1)")
     today: dt.date | None = _setting("KLARRET_TODAY", None, _date, "en dato skrevet ÅÅÅÅ-MM-DD, fx 2027-03-01")
+    # /metrics: a Bearer token, and/or client addresses or networks (comma-separated); neither: 404.
+    metrics_token: str = _setting("KLARRET_METRICS_TOKEN", "", _text, secret=True)
+    metrics_allow: tuple = _setting("KLARRET_METRICS_ALLOW", (), _networks,
+                                    "adresser eller net adskilt af komma, fx 127.0.0.1,10.20.0.0/16")
+    log_format: str = _setting("KLARRET_LOG_FORMAT", "text", _choice("text", "json"),
+                               "'text' (læsbare linjer) eller 'json' (én JSON-linje pr. hændelse)")
     port: int = _setting("PORT", 5000, _port, PORT_WHAT)
     workers: int = _setting("KLARRET_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 8),
                             _number(int, lambda n: n >= 1), "et helt antal arbejdsprocesser (mindst 1)")
+
+    @property
+    def sso(self) -> bool:
+        """Whether single sign-on is configured (then local passwords are for emergency access only)."""
+        return bool(self.oidc_issuer and self.oidc_client_id)
 
     def flask_config(self) -> dict[str, Any]:
         """The keys Flask and its extensions read from app.config (and the folders, for older readers)."""
@@ -189,6 +244,9 @@ def _derived(values: dict[str, Any]) -> dict[str, Any]:
         values["database_url"] = f"sqlite:///{values['instance_path'] / 'klarret.db'}"
     values["html_dir"] = values["html_dir"] or values["build_dir"] / "html"
     values["index_dir"] = values["index_dir"] or values["build_dir"] / "index"
+    if bool(values["oidc_issuer"]) != bool(values["oidc_client_id"]):
+        raise SettingsError("KLARRET_OIDC_ISSUER og KLARRET_OIDC_CLIENT_ID skal sættes sammen (single sign-on), "
+                            "eller begge fjernes. Ret indstillingerne, og start igen.")
     return values
 
 
@@ -205,9 +263,14 @@ def load(environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] 
 
 
 def with_secret_key(settings: Settings) -> Settings:
-    """KLARRET_SECRET_KEY, or a random key kept in the instance folder so sessions survive a restart."""
+    """KLARRET_SECRET_KEY, or (SQLite only) a random key kept in the instance folder so sessions survive a restart."""
     if settings.secret_key:
         return settings
+    if not settings.database_url.startswith("sqlite"):
+        # Decision 7: instances on a shared database must share the key, so none may invent its own.
+        raise SettingsError("KLARRET_SECRET_KEY skal være sat, når KlarRet bruger en fælles database "
+                            "(PostgreSQL): alle instanser skal have den samme nøgle. Sæt den til en lang, "
+                            "tilfældig værdi (fx fra 'openssl rand -hex 32'), og start igen.")
     path = settings.instance_path / "secret_key"
     if not path.exists():
         settings.instance_path.mkdir(parents=True, exist_ok=True)
@@ -239,3 +302,19 @@ def override(app: Flask, values: Mapping[str, Any]) -> Settings:
     changes = {FIELDS[ALIASES.get(k, k)].name: _parse(ALIASES.get(k, k), v) for k, v in values.items()}
     app.extensions[EXTENSION] = dataclasses.replace(app.extensions[EXTENSION], **changes)
     return app.extensions[EXTENSION]
+
+
+def export_metrics_dir(path: Path) -> None:
+    """Tell prometheus-client (which reads the environment) where the gunicorn workers share their metrics."""
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
+
+
+def metrics_dir() -> Path | None:
+    """The folder of the workers' shared metrics, when ``klarret serve`` set one (multiprocess mode)."""
+    value = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    return Path(value) if value else None
+
+
+def child_environment(**extra: str) -> dict[str, str]:
+    """The environment for a program KlarRet runs (pg_dump, pg_restore), with ``extra`` added."""
+    return {**os.environ, **extra}

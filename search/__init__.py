@@ -87,6 +87,8 @@ def init_app(app: Flask) -> None:
     add_api_paths(app, api_paths)
     app.register_error_handler(IndexMissing, _index_missing)
     csrf.exempt(click_ping)  # a link ping is a bare POST: it cannot carry a CSRF token
+    from search import words  # noqa: F401 (the editors' words' route on report_bp)
+
     app.register_blueprint(report_bp)
     app.cli.add_command(index_command)
     app.cli.add_command(search_cli)
@@ -95,8 +97,9 @@ def init_app(app: Flask) -> None:
     # The worker's pid lets bench/search.py count the workers that answer under load.
     reg.add_health_check("search", lambda: {"ok": True, "records": engine.doc_count(), "pid": os.getpid(),
                                             "cache": engine.cache_size})
-    # The header's search box is on every page; the editors' statistics get a menu link.
+    # The header's search box is on every page: no "Søg" menu link.
     reg.add_nav("Søgestatistik", "search_report.page", Role.EDITOR, order=44)
+    reg.add_audit_labels({"search.also_called": "Ord tilføjet til søgningen"})
     reg.set_page(Page.SEARCH, "search.page")
     from klarret.privacy import Item
     from search.models import purge_old_searches

@@ -56,7 +56,10 @@ def page():
         days = min(max(int(request.args.get("dage", DAYS)), 1), 3650)
     except ValueError:
         days = DAYS
-    return render_template("search/report.html", data=report(days))
+    from search.words import index_built, pages, words
+
+    return render_template("search/report.html", data=report(days), pages=pages(), words=words(),
+                           built=index_built(), word=request.args.get("ord", "")[:100])
 
 
 @search_cli.command("report")

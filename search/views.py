@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, redirect, render_template, request
 from werkzeug.exceptions import BadRequest
 
+from klarret import metrics
 from klarret.errors import danish
 from klarret.urls import is_local_url
 from search import search_engine, search_log
@@ -37,7 +38,8 @@ def _args() -> tuple[str, int, str | None, str | None]:
 def _search(q: str, limit: int, chapter: str | None, kind: str | None) -> dict:
     # "nocache" lets the benchmark measure the engine itself, not the answer cache.
     cache = request.headers.get(BENCH_HEADER) != "nocache"
-    result = search_engine().search(q, limit=limit, chapter=chapter, kind=kind, cache=cache)
+    with metrics.timed("search_seconds"):
+        result = search_engine().search(q, limit=limit, chapter=chapter, kind=kind, cache=cache)
     result["search_id"] = new_search_id()
     logger = _logger()
     # A narrowed search (chapter or type) is the same question again: logged once, unfiltered.

@@ -163,7 +163,7 @@ def db_app(basic_build, database_url, tmp_path):
 
 @pytest.fixture
 def quiz_app(basic_build, database_url, tmp_path):
-    """An app with the test course and the demo's five accounts (no population: these tests count rows)."""
+    """An app with the test course and the demo's accounts (no population: these tests count rows)."""
     from klarret.demo import load_demo_data
     from tests.support.attempts import TEST_COURSES
 

@@ -2,7 +2,8 @@
 
 Local accounts log in with e-mail and password (``views``), throttled in the database (``throttle``),
 with capped argon2 checks (``passwords``); a session lives on the server (``sessions``). Single sign-on
-can be added as another way to call ``login_user()``: nothing that uses the decorators needs to change.
+(``oidc``, ``oidc_views``) is another way to call ``login_user()``; with it on, passwords are for
+emergency access only.
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ from klarret.db import db
 from klarret.errors import danish
 from klarret.org.models import Employee, UnitManager
 from klarret.roles import Role
+
+# Danish names of the login events on /admin/revisionslog.
+AUDIT_LABELS = {"login": "Login", "login.failed": "Login mislykkedes", "login.sso_failed": "Single sign-on mislykkedes",
+                "login.sso_refused": "Single sign-on afvist"}
 
 __all__ = ["current_user", "hash_password", "is_manager", "login_required", "login_user", "logout_user",
            "revoke_sessions", "role_required"]
@@ -94,13 +99,28 @@ def role_required(*roles: Role) -> Callable:
 
 def init_app(app: Flask) -> None:
     """Register login and logout, the session cookie's rules, and ``current_user`` for templates."""
-    from klarret.auth import throttle  # noqa: F401 (the table, for migrations)
+    from klarret.auth import oidc, oidc_views, throttle  # noqa: F401 (the throttle table, for migrations)
     from klarret.auth.views import bp
+    from klarret.registry import registry
 
     config = settings.of(app)
     app.config.update(SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_HTTPONLY=True,
                       SESSION_COOKIE_SECURE=config.base_url.startswith("https://"),
                       PERMANENT_SESSION_LIFETIME=config.session_max_hours * 3600)
     app.register_blueprint(bp)
+    oidc.init_app(app)
+    app.register_blueprint(oidc_views.bp)
+    registry(app).add_audit_labels(AUDIT_LABELS)
+    if config.sso:
+        from klarret.privacy import Item
+
+        registry(app).add_privacy_item(Item(
+            "Kommunens login (single sign-on): dit id hos kommunens login, navn, e-mail, medarbejdernummer og "
+            "roller fra login-svaret; svaret gemmes i din browsers sessionscookie, rollerne i KlarRet",
+            "At vide, at det er dig, der logger ind, og hvilke roller du har fået i kommunens brugeradministration.",
+            "Databeskyttelsesforordningens art. 6, stk. 1, litra e, og art. 32 (sikkerhed)",
+            lambda s: "Login-svaret, til du logger ud, eller sessionen udløber; rollerne, til næste login; afviste "
+                      f"logins i revisionsloggen i {s.audit_years} år",
+            "Du selv; rollerne ser administratorer", order=55))
     app.jinja_env.globals["current_user"] = current_user
     app.jinja_env.globals["Role"] = Role  # templates compare members: Role.EDITOR in current_user().roles

@@ -1,11 +1,13 @@
-"""The login and logout pages for local accounts: throttled, capped, audited."""
+"""The login and logout pages for local accounts: throttled, capped, audited.
+
+With single sign-on on, a password works only for the accounts an administrator marked as emergency access."""
 
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session
 from sqlalchemy import func, select
 
-from klarret import audit
+from klarret import audit, settings
 from klarret.auth import login_user, logout_user, passwords, throttle
 from klarret.db import db
 from klarret.org.models import Employee
@@ -17,7 +19,7 @@ WRONG = ("E-mailadressen eller adgangskoden er forkert. Har du ingen adgangskode
          "single sign-on, eller bed en administrator om en.")
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     # Only local paths: never redirect to another site after login.
     if is_local_url(target):
         return target
@@ -30,7 +32,9 @@ def _minutes(seconds: int) -> str:
 
 def _page(errors: dict[str, str], email: str, status: int, retry_after: int | None = None):
     headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
-    return render_template("auth/login.html", errors=errors, email=email), status, headers
+    sso = settings.current().sso
+    return (render_template("auth/login.html", errors=errors, email=email, sso=sso, next=request.args.get("next"),
+                            emergency_open=sso and request.method == "POST"), status, headers)
 
 
 def _attempt(email: str, password: str):
@@ -43,21 +47,24 @@ def _attempt(email: str, password: str):
         return _page({"email": f"For mange forkerte forsøg. Vent {_minutes(wait)}, og prøv igen. Har du glemt "
                                "adgangskoden, så kontakt en administrator."}, email, 429, wait)
     user = db.session.scalar(select(Employee).where(func.lower(Employee.email) == email))
+    # With single sign-on, a password that is not for emergency access counts as no password (same answer).
+    usable = user is not None and (user.emergency_access or not settings.current().sso)
     try:
         with passwords.slot():
-            ok = passwords.check(user.password_hash if user is not None else None, password)
+            ok = passwords.check(user.password_hash if usable else None, password)
     except passwords.Busy:
         return _page({"email": "Lige nu logger mange ind på én gang. Vent et øjeblik, og prøv igen."}, email, 503, 5)
     if user is None or not user.active or not ok:
         throttle.failed(limits)
         audit.record("anonym", "login.failed", user.staff_no if user is not None else "",
-                     reason="ukendt e-mail" if user is None else ("inaktiv" if not user.active else "forkert kode"))
+                     reason="ukendt e-mail" if user is None else ("inaktiv" if not user.active else
+                                                               "forkert kode" if usable else "ikke nødadgang"))
         db.session.commit()
         return _page({"email": WRONG}, email, 400)
     throttle.succeeded(next(iter(limits)))
     audit.record(user.staff_no, "login", user.staff_no, method="adgangskode")
     login_user(user)  # commits the session row, the audit event and the cleared throttle together
-    return redirect(_safe_next(request.args.get("next")))
+    return redirect(safe_next(request.args.get("next")))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -82,7 +89,10 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """End the session (a half-done course attempt is kept)."""
+    """End the session (a half-done course attempt is kept), and at the provider after single sign-on."""
+    from klarret.auth.oidc_views import logout_redirect
+
+    provider = logout_redirect()  # read before the session is cleared
     logout_user()
     flash("Du er logget ud.")
-    return redirect("/")
+    return redirect(provider or "/")

@@ -1,4 +1,5 @@
-"""Demo data for `make run`: the organisation, 2,000 employees, attempts and the demo accounts (demo only)."""
+"""Demo data for `make run`: the organisation, 2,000 employees, attempts, classroom sessions and the demo
+accounts (demo only)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,8 @@ DEMO_PEOPLE = [
      "Jurist", {Role.EDITOR}, None),
     ("000105", "Admin Demo", "admin@demo.klarret.dk", "ØKF", "Borgerrådgiveren / Sekretariatet",
      "Chefkonsulent", {Role.ADMINISTRATOR}, None),
+    ("000110", "Ulla Underviser", "underviser@demo.klarret.dk", "ØKF", "Borgerrådgiveren / Sekretariatet",
+     "Underviser", {Role.TRAINER}, None),
 ]
 STAFF = 2000  # employees in the demo organisation, the demo accounts included
 SEED = 2026
@@ -48,7 +51,7 @@ FIRST_STAFF_NO = 100000  # generated staff numbers: "0100000" and up (the demo a
 def load_demo_data(today: dt.date | None = None, population: bool = True) -> dict[str, int]:
     """Create the demo organisation, people and course activity unless they exist; return table counts.
 
-    ``population=False`` creates only the five demo accounts and their units (tests that count rows)."""
+    ``population=False`` creates only the demo accounts and their units (tests that count rows)."""
     today = today or clock.today()
     ensure_administrations()
     for code, paths in DEMO_UNITS.items():
@@ -69,6 +72,10 @@ def load_demo_data(today: dt.date | None = None, population: bool = True) -> dic
     if population and db.session.get(Employee, f"{FIRST_STAFF_NO:07d}") is None:
         _load_staff(today)
     db.session.commit()
+    if population:  # so the editors' search statistics show what they are for
+        from klarret.demo.searches import load_search_history
+
+        load_search_history(today)
     from quizzes.models import Attempt, Completion
 
     count = lambda model: db.session.scalar(select(func.count()).select_from(model))  # noqa: E731
@@ -108,3 +115,6 @@ def _load_staff(today: dt.date) -> None:
         from klarret.demo.activity import load_activity
 
         load_activity(rng, staff, units, courses, today)
+        from klarret.demo.classroom import load_sessions
+
+        load_sessions(rng, today)

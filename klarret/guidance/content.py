@@ -13,6 +13,7 @@ import click
 from flask import Flask
 
 from klarret import clock, settings
+from klarret.dates import long_date
 from klarret.export import RECORDS_FILE, Record, export_dir, iter_records, read_laws
 from klarret.guidance.editorial import USIKKER, uncertain_marks
 from klarret.legal import CitationError, parse_reference
@@ -204,7 +205,7 @@ def _print_changed(source_dir: Path, since: dt.date) -> None:
     from klarret.guidance.history import sections_changed_since
 
     changed = sections_changed_since(source_dir, since)
-    click.echo(f"{len(changed)} afsnit er ændret siden {since.isoformat()}:")
+    click.echo(f"{len(changed)} afsnit er ændret siden {long_date(since)}:")
     for page, label in changed:
         click.echo(f"  {page} › {label}")
     # The features say what links to these sections (e.g. the course questions to review).

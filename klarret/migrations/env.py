@@ -11,7 +11,9 @@ config = context.config
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
 # Keep the app's loggers working when migrations run inside it (tests, `klarret db upgrade`).
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+# With KLARRET_LOG_FORMAT=json the root logger already writes JSON lines: fileConfig would replace them.
+if not any(h.get_name() == "klarret-json" for h in logging.getLogger().handlers):
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 
@@ -91,7 +93,10 @@ def run_migrations_online():
 
     connectable = get_engine()
 
-    with connectable.connect() as connection:
+    # Two deploys at once: the second waits for the first's lock, then finds the database at head.
+    from klarret.schema import migration_lock
+
+    with connectable.connect() as connection, migration_lock(connection):
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

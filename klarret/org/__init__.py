@@ -18,3 +18,6 @@ def init_app(app: Flask) -> None:
 
     registry(app).add_retention("Fratrådte medarbejdere anonymiseret efter opbevaringsperioden",
                                 lambda dry_run: purge("cli", dry_run=dry_run))
+    from klarret.org.uploads import purge_expired
+
+    registry(app).add_retention("HR-filer, der ikke blev importeret inden for et døgn", purge_expired)

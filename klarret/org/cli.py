@@ -101,3 +101,34 @@ def purge_command(dry_run: bool, years: int | None) -> None:
         click.echo(f"Prøvekørsel: {count} medarbejdere fratrådt før {before} ville blive anonymiseret.")
     else:
         click.echo(f"{count} medarbejdere fratrådt før {before} er anonymiseret.")
+
+
+@staff_group.command("password")
+@click.argument("staff_no")
+@click.password_option("--password", prompt="Ny adgangskode", confirmation_prompt="Gentag adgangskoden",
+                       help="Adgangskoden (ellers spørges der; den vises ikke).")
+@click.option("--noedadgang/--ingen-noedadgang", "emergency", default=None,
+              help="Giv eller fjern også nødadgang (adgangskoden virker med single sign-on kun ved nødadgang).")
+def password_command(staff_no: str, password: str, emergency: bool | None) -> None:
+    """Sæt en medarbejders adgangskode, fx til nødadgang, når kommunens login er slået til."""
+    from klarret import audit, settings
+    from klarret.auth import hash_password, revoke_sessions
+    from klarret.db import db
+    from klarret.org.models import Employee
+
+    person = db.session.get(Employee, staff_no.strip())
+    if person is None or not person.active:
+        raise click.ClickException(f"Der er ingen aktiv medarbejder med medarbejdernummer {staff_no}.")
+    if len(password) < 12:
+        raise click.ClickException("Adgangskoden skal være mindst 12 tegn. Intet er ændret.")
+    person.password_hash = hash_password(password)
+    audit.record("cli", "employee.password", person.staff_no)
+    if emergency is not None and emergency != person.emergency_access:
+        person.emergency_access = emergency
+        audit.record("cli", "employee.emergency", person.staff_no, emergency_access=emergency)
+    revoke_sessions(person.staff_no)  # a new password ends the sessions started with the old one
+    db.session.commit()
+    note = ""
+    if settings.current().sso and not person.emergency_access:
+        note = " Single sign-on er slået til, og personen har ikke nødadgang, så adgangskoden virker ikke endnu."
+    click.echo(f"Adgangskoden for {person.name} ({person.staff_no}) er sat.{note}")

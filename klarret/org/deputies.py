@@ -35,17 +35,47 @@ def _date(text: str) -> dt.date | None:
         return None
 
 
+NAME_MATCHES_SHOWN = 8
+
+
+def _by_name(key: str) -> list[Employee]:
+    """Active employees whose name is ``key`` (case-insensitive), else whose name contains it."""
+    active = select(Employee).where(Employee.active.is_(True))
+    exact = list(db.session.scalars(active.where(func.lower(Employee.name) == key.lower())
+                                    .limit(NAME_MATCHES_SHOWN + 1)))
+    if exact:
+        return exact
+    pattern = "%" + key.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return list(db.session.scalars(active.where(func.lower(Employee.name).like(pattern, escape="\\"))
+                                   .order_by(Employee.name, Employee.staff_no).limit(NAME_MATCHES_SHOWN + 1)))
+
+
+def _ambiguous(key: str, people: list[Employee]) -> str:
+    """The message when a name fits several people: who they are, and what to type instead."""
+    shown = "; ".join(f"{p.name} (medarbejdernummer {p.staff_no}{', ' + p.unit.name if p.unit else ''})"
+                      for p in people[:NAME_MATCHES_SHOWN])
+    more = " og flere" if len(people) > NAME_MATCHES_SHOWN else ""
+    return (f"Flere medarbejdere passer på »{key}«: {shown}{more}. Skriv hele navnet eller "
+            "medarbejdernummeret på den, du mener.")
+
+
 def check(manager_staff_no: str, colleague: str, valid_from: str, valid_to: str, today: dt.date) -> Nomination:
-    """Check a nomination: an active colleague (staff number or e-mail), and a period of at most a year."""
+    """Check a nomination: an active colleague (staff number, e-mail or name), and a period of at most a year."""
     found = Nomination()
     errors = found.errors
     key = colleague.strip()
     person = db.session.scalar(select(Employee).where(
         or_(Employee.staff_no == key, func.lower(Employee.email) == key.lower()))) if key else None
+    named = _by_name(key) if key and person is None and len(key) >= 2 else []
+    if len(named) == 1:
+        person = named[0]
     if not key:
-        errors["kollega"] = "Skriv kollegaens medarbejdernummer eller e-mailadresse."
+        errors["kollega"] = "Skriv kollegaens navn, medarbejdernummer eller e-mailadresse."
+    elif len(named) > 1:
+        errors["kollega"] = _ambiguous(key, named)
     elif person is None or not person.active:
-        errors["kollega"] = f"Vi fandt ingen aktiv medarbejder med »{key}«. Tjek nummeret eller adressen."
+        errors["kollega"] = (f"Vi fandt ingen aktiv medarbejder med »{key}«. Tjek stavemåden, eller skriv "
+                             "medarbejdernummeret eller e-mailadressen.")
     elif person.staff_no == manager_staff_no:
         errors["kollega"] = "Du kan ikke være stedfortræder for dig selv. Vælg en kollega."
     else:

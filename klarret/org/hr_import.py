@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import bindparam, select, update
 
-from klarret import audit, clock
+from klarret import audit, clock, metrics
 from klarret.dates import short_date
 from klarret.db import db
 from klarret.org.guard import MassChange, mass_change
@@ -263,4 +263,5 @@ def run_import(path: str | os.PathLike, actor: str, dry_run: bool = False, today
     except Exception:
         db.session.rollback()
         raise
+    metrics.count("imports")
     return plan

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from klarret.db import db
@@ -62,6 +62,8 @@ class Employee(db.Model):
     excluded_from_stats: Mapped[bool] = mapped_column(Boolean, default=False)
     # argon2 hash for local accounts; None for employees who log in through single sign-on.
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    # With single sign-on on, only these people may still log in with a password (set by an administrator).
+    emergency_access: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Set when `klarret staff purge` removed the person's identity (retention); records stay.
     anonymised_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import re
 import secrets
-import time
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, session, url_for
 from sqlalchemy import func, or_, select
 
-from klarret import audit
+from klarret import audit, settings
 from klarret.auth import current_user, revoke_sessions, role_required
 from klarret.db import db
+from klarret.org import uploads
 from klarret.org.hr_import import FIELD_LABELS, Plan, describe, run_import
 from klarret.org.models import Employee
+from klarret.org.uploads import StaffUpload
 from klarret.registry import registry
 from klarret.roles import ASSIGNABLE, ROLE_LABELS, Role
 
@@ -29,27 +30,16 @@ TOO_LARGE = ("Filen er for stor: der kan højst indlæses 50 MB. Del udtrækket 
 # Danish names for the organisation's audit actions (the import, the purge, these pages, deputies).
 AUDIT_LABELS = {"staff.import": "HR-import", "staff.purge": "Anonymisering", "employee.role": "Rolle ændret",
                 "employee.stats": "Statistik til/fra", "deputy.grant": "Stedfortræder udpeget",
-                "deputy.revoke": "Stedfortræder fjernet"}
+                "deputy.revoke": "Stedfortræder fjernet",
+                "employee.emergency": "Nødadgang til/fra", "employee.password": "Adgangskode sat"}
 
 
-def _uploads() -> Path:
-    folder = Path(current_app.instance_path) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    # Previews that were never confirmed are removed after a day.
-    for old in folder.glob("import-*"):
-        if time.time() - old.stat().st_mtime > 86400:
-            old.unlink(missing_ok=True)
-    return folder
-
-
-def _pending() -> Path | None:
-    """The uploaded file awaiting confirmation in this session, if it is still there."""
-    info = session.get("staff_import") or {}
-    token, ext = info.get("token", ""), info.get("ext", "")
-    if not re.fullmatch(r"[0-9a-f]{32}", token) or ext not in EXTENSIONS:
+def _pending(claim: bool = False) -> StaffUpload | None:
+    """The uploaded file awaiting confirmation in this session, if it is still there (on any instance)."""
+    token = (session.get("staff_import") or {}).get("token", "")
+    if not re.fullmatch(r"[0-9a-f]{32}", token):
         return None
-    path = _uploads() / f"import-{token}{ext}"
-    return path if path.exists() else None
+    return uploads.find(token, current_user().staff_no, claim=claim)
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -69,17 +59,15 @@ def import_page():
                                        ".csv eller .xlsx og vælg det igen."]), 400
     earlier = _pending()
     if earlier is not None:  # a new preview replaces one that was never confirmed
-        earlier.unlink(missing_ok=True)
+        uploads.discard(earlier.token)
     token = secrets.token_hex(16)
-    path = _uploads() / f"import-{token}{ext}"
-    try:
+    # The temporary file goes when the block ends, also on SystemExit (gunicorn's worker timeout): no orphan.
+    with uploads.scratch_file(ext) as path:
         upload.save(path)
         plan = run_import(path, current_user().staff_no, dry_run=True, filename=upload.filename)
-    except BaseException:  # also SystemExit, which gunicorn raises in a worker over its timeout: no orphan
-        path.unlink(missing_ok=True)
-        raise
+        if not plan.errors:
+            uploads.keep(token, current_user().staff_no, upload.filename, path)
     if plan.errors:
-        path.unlink(missing_ok=True)
         session.pop("staff_import", None)
         return render_template("admin/import.html", plan=None, filename=upload.filename,
                                errors=[str(e) for e in plan.errors]), 400
@@ -103,21 +91,25 @@ def _typed_number() -> int | None:
 @role_required(Role.ADMINISTRATOR)
 def confirm_import():
     """Apply the previewed file: read and validated again, in one transaction."""
-    path = _pending()
     name = (session.get("staff_import") or {}).get("name", "")
-    if path is None or request.form.get("token") != session["staff_import"]["token"]:
+    pending = _pending(claim=request.form.get("action") != "annuller")
+    if pending is None or request.form.get("token") != pending.token:
+        db.session.rollback()
         flash("Forhåndsvisningen findes ikke længere. Vælg filen igen, og se forhåndsvisningen, før du importerer.")
         return redirect(url_for("staff.import_page"))
+    token = pending.token
     if request.form.get("action") == "annuller":
-        path.unlink(missing_ok=True)
+        uploads.discard(token)
         session.pop("staff_import", None)
         flash("Importen er annulleret. Intet er ændret.")
         return redirect(url_for("staff.import_page"))
     typed = _typed_number()
     try:
-        plan: Plan = run_import(path, current_user().staff_no, filename=name, confirm=typed)
+        with uploads.as_file(pending) as path:
+            db.session.delete(pending)  # goes with the import's own commit; its rollback keeps the upload
+            plan: Plan = run_import(path, current_user().staff_no, filename=name, confirm=typed)
     except BaseException:
-        path.unlink(missing_ok=True)
+        uploads.discard(token)
         session.pop("staff_import", None)
         raise
     if plan.needs_confirmation:  # the upload stays for another try; nothing was written
@@ -125,9 +117,9 @@ def confirm_import():
         error = (f"Du skrev {given[:20]}, men importen berører {plan.mass_change.affected} medarbejdere. "
                  if given else "Du skal skrive antallet af berørte medarbejdere for at importere. ")
         return _preview(plan, name, error + "Kontrollér listerne, og skriv tallet igen."), 400
-    path.unlink(missing_ok=True)
     session.pop("staff_import", None)
     if plan.errors:
+        uploads.discard(token)
         return render_template("admin/import.html", plan=None, filename=name,
                                errors=[str(e) for e in plan.errors]), 400
     counts = plan.summary()
@@ -164,13 +156,16 @@ def _chosen_roles(me: Employee, person: Employee) -> tuple[frozenset[Role], str 
 @bp.route("/medarbejdere/<staff_no>", methods=["GET", "POST"])
 @role_required(Role.ADMINISTRATOR)
 def employee(staff_no: str):
-    """One employee: set the roles and whether they count in the statistics (both audited)."""
+    """One employee: the roles (read-only with single sign-on: the token's win), emergency access and whether
+    they count in the statistics (all audited)."""
     person = db.session.get(Employee, staff_no) or abort(404)
     errors: dict[str, str] = {}
+    sso = settings.current().sso
     if request.method == "POST":
         me = current_user()
-        roles, error = _chosen_roles(me, person)
+        roles, error = (person.roles, None) if sso else _chosen_roles(me, person)
         excluded = request.form.get("undtaget") == "ja"
+        emergency = request.form.get("noedadgang") == "ja"
         if error:
             errors[f"rolle-{ASSIGNABLE[0].value}"] = error
         else:
@@ -182,11 +177,17 @@ def employee(staff_no: str):
             if excluded != person.excluded_from_stats:
                 audit.record(me.staff_no, "employee.stats", person.staff_no, excluded=excluded)
                 person.excluded_from_stats = excluded
+            if emergency != person.emergency_access:
+                audit.record(me.staff_no, "employee.emergency", person.staff_no, emergency_access=emergency)
+                person.emergency_access = emergency
+                if not emergency:
+                    revoke_sessions(person.staff_no)  # a password session must not outlive the permission
             db.session.commit()
             flash(f"Ændringerne for {person.name} er gemt.")
             return redirect(url_for("staff.employee", staff_no=person.staff_no))
+    sections = [section(person.staff_no) for section in registry().person_sections]  # e.g. the courses
     return render_template("admin/employee.html", person=person, labels=ROLE_LABELS, assignable=ASSIGNABLE,
-                           errors=errors), (400 if errors else 200)
+                           errors=errors, sso=sso, sections=sections), (400 if errors else 200)
 
 
 def _limit_upload() -> None:

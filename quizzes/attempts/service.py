@@ -10,9 +10,10 @@ from functools import lru_cache
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from klarret import clock
+from klarret import clock, metrics
 from klarret.db import db, lock_row
 from klarret.org.models import Employee
+from quizzes.attempts import xapi
 from quizzes.courses import catalogue
 from quizzes.courses.loader import Course, Question
 from quizzes.courses.rules import add_months
@@ -161,6 +162,7 @@ def save_answer(attempt: Attempt, question_id: str, option_ids: list[str]) -> No
     else:
         row.selected, row.answered_at = selected, clock.now()
     db.session.commit()
+    metrics.count("answers_saved")
 
 
 def shows_key(course: Course, attempt: Attempt, left: int | None) -> bool:
@@ -198,25 +200,28 @@ def submit(attempt: Attempt) -> Attempt:
         now, correct, total, score, passed)
     for answer in claimed.answers:
         answer.correct = results.get(answer.question_id, False)
-    if passed:
-        _record_completion(claimed, score, now)
+    completion = _record_completion(claimed, score, now) if passed else None
+    xapi.queue_submission(claimed, course, completion)  # the statements commit with the result
     db.session.commit()
+    metrics.count("attempts_submitted")  # after the commit: a submission that lost the race is not counted
     db.session.refresh(attempt)
     return attempt
 
 
-def _record_completion(attempt: Attempt, score: int, when: dt.datetime) -> None:
+def _record_completion(attempt: Attempt, score: int, when: dt.datetime) -> Completion | None:
     """The first passing attempt of a renewal cycle is its completion; other passes stay attempts only."""
     cycle = _new_cycle(attempt.staff_no, attempt.course_id, when)
     if cycle is None:
-        return
+        return None
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+    completion = Completion(staff_no=attempt.staff_no, course_id=attempt.course_id, cycle=cycle,
+                            attempt_id=attempt.id, completed_at=when, score=score, code=code)
     try:
         with db.session.begin_nested():
-            db.session.add(Completion(staff_no=attempt.staff_no, course_id=attempt.course_id, cycle=cycle,
-                                      attempt_id=attempt.id, completed_at=when, score=score, code=code))
+            db.session.add(completion)
     except IntegrityError:
-        pass  # a concurrent submission of another attempt got there first
+        return None  # a concurrent submission of another attempt got there first
+    return completion
 
 
 def _new_cycle(staff_no: str, course_id: str, when: dt.datetime) -> int | None:

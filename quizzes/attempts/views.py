@@ -15,7 +15,6 @@ from quizzes.attempts.service import (
     AttemptError,
     answers_of,
     attempts_left,
-    attempts_of,
     completion_by_code,
     completion_of,
     module_questions,
@@ -27,7 +26,7 @@ from quizzes.attempts.service import (
     submit,
 )
 from quizzes.courses import catalogue
-from quizzes.courses.links import page_urls
+from quizzes.courses.links import link_title, page_urls
 from quizzes.models import Attempt
 from quizzes.web import bp
 
@@ -40,7 +39,7 @@ def markdown_filter(text: str) -> Markup:
     return Markup(_md.render(text or ""))
 
 
-def _course_or_404(course_id: str):
+def course_or_404(course_id: str):
     course = catalogue().get(course_id)
     if course is None:
         abort(404)
@@ -64,20 +63,13 @@ def guidance_url(page: str, anchor: str = "") -> str:
 
 
 
-@bp.get("/kurser/<course_id>")
-@login_required
-def course_page(course_id: str):
-    course = _course_or_404(course_id)
-    user = current_user()
-    return render_template("quizzes/course.html", course=course, attempts=attempts_of(user, course.id),
-                           completion=completion_of(user, course.id), left=attempts_left(user, course),
-                           guidance_url=guidance_url)
-
-
 @bp.post("/kurser/<course_id>/start")
 @login_required
 def start(course_id: str):
-    course = _course_or_404(course_id)
+    course = course_or_404(course_id)
+    if not course.has_elearning:
+        return render_template("quizzes/message.html", title="Kurset er holdundervisning",
+                               message="Kurset har ingen e-læring. Tilmeld dig et hold i stedet."), 400
     try:
         attempt = start_attempt(current_user(), course)
     except AttemptError as exc:
@@ -115,7 +107,7 @@ def module(attempt_id: int, index: int):
         return redirect(url_for("quizzes.review", attempt_id=attempt.id))
     return render_template("quizzes/module.html", attempt=attempt, course=course, index=index,
                            module=course.modules[index], questions=questions, answers=answers_of(attempt),
-                           shuffled=shuffled, errors=errors, guidance_url=guidance_url)
+                           shuffled=shuffled, errors=errors, guidance_url=guidance_url, link_title=link_title)
 
 
 @bp.post("/api/forsoeg/<int:attempt_id>/svar")
@@ -172,9 +164,12 @@ def result(attempt_id: int):
     user = current_user()
     current = catalogue().get(course.id)
     left = attempts_left(user, current) if current else 0
+    # The questions in the order and with the numbers the person saw them (shuffled per attempt).
+    seen = [(m, module_questions(attempt, course, i)) for i, m in enumerate(course.modules)]
     return render_template("quizzes/result.html", attempt=attempt, course=course, answers=answers, marks=marks,
                            completion=completion_of(user, course.id), left=left, guidance_url=guidance_url,
-                           show_key=shows_key(current or course, attempt, left))
+                           show_key=shows_key(current or course, attempt, left), seen=seen, shuffled=shuffled,
+                           link_title=link_title)
 
 
 @bp.route("/bevis", methods=["GET"])

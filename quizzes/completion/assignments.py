@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from klarret import clock
 from klarret.audit import record
-from klarret.db import db
+from klarret.db import db, insert_missing
 from klarret.org.models import Employee
 from quizzes.completion.status import StatusRow, courses_by_title, rows
 from quizzes.courses.loader import Course
@@ -53,10 +53,10 @@ def record_assignments(today: dt.date | None = None) -> int:
     known = {(s, c) for s, c in db.session.execute(select(Assignment.staff_no, Assignment.course_id))}
     new = [{"staff_no": r.staff_no, "course_id": r.course_id, "assigned_on": today}
            for r, mandatory in rows(today=today, include_excluded=True) if (r.staff_no, r.course_id) not in known]
-    if new:
-        db.session.execute(Assignment.__table__.insert(), new)
+    # Another instance's `klarret remind` may record the same rows between the read above and this insert.
+    count = insert_missing(Assignment.__table__, new)
     db.session.commit()
-    return len(new)
+    return count
 
 
 def exempt(staff_no: str, course_id: str, reason: str, actor: str) -> Exemption:

@@ -18,6 +18,7 @@ from klarret import clock
 from klarret.db import db
 from klarret.org.models import Administration, Employee, Unit, UnitManager
 from klarret.org.scope import scope_roots, subtree_ids
+from quizzes.completion import classroom
 from quizzes.courses import catalogue
 from quizzes.courses.loader import Course
 from quizzes.courses.rules import Rule, add_months
@@ -33,6 +34,7 @@ class Status(StrEnum):
     EXPIRED = "udløbet"
     FAILED = "ikke bestået"  # every attempt used without passing
     OVERDUE = "forfalden"
+    MISSING_ATTENDANCE = "mangler fremmøde"  # blended: e-learning passed, classroom part missing
     IN_PROGRESS = "i gang"
     NOT_STARTED = "ikke startet"
 
@@ -59,6 +61,7 @@ class StatusRow:
     expires: dt.date | None
     score: int | None  # that completion's score, in percent
     start_date: dt.date | None
+    session: dt.datetime | None = None  # the next classroom session booked (or wait-listed), if any
 
 
 def courses_by_title() -> list[Course]:
@@ -181,6 +184,9 @@ def _rows(*, unit_ids: Collection[int] | None, administration: str | None, cours
         .group_by(AttemptGrant.staff_no, AttemptGrant.course_id), AttemptGrant.staff_no, **scope)))
     recorded = dict(((s, c), d) for s, c, d in db.session.execute(_scoped(
         select(Assignment.staff_no, Assignment.course_id, Assignment.assigned_on), Assignment.staff_no, **scope)))
+    scoped = lambda stmt, col: _scoped(stmt, col, **scope)  # noqa: E731
+    courses = [c for c, *_ in plan]
+    attended, booked = classroom.attendance(scoped, courses), classroom.upcoming(scoped, courses)
     people = _scoped(select(Employee.staff_no, Employee.name, Unit.administration_code, Employee.unit_id,
                             Unit.path, Employee.start_date).outerjoin(Unit, Unit.id == Employee.unit_id),
                      Employee.staff_no, joined=True, **scope)
@@ -212,6 +218,13 @@ def _rows(*, unit_ids: Collection[int] | None, administration: str | None, cours
             completed = expires = score = None
             if latest is not None:
                 score, completed = latest % _PACK, done.date()
+            missing = False
+            if course.classroom is not None:
+                elearning = completed
+                completed, missing = classroom.combine(course, elearning, attended.get(key), today)
+                if completed != elearning:  # completed by attendance: the e-learning score says nothing
+                    score = None
+            if completed is not None:
                 if renew:
                     expires = expiry.get((course.id, completed))
                     if expires is None:
@@ -222,6 +235,8 @@ def _rows(*, unit_ids: Collection[int] | None, administration: str | None, cours
             elif completed is not None:
                 status = (Status.PASSED if expires is None or today < expires - soon
                           else Status.EXPIRING if today < expires else Status.EXPIRED)
+            elif missing:
+                status = Status.MISSING_ATTENDANCE
             elif course.max_attempts and n >= course.max_attempts + grants.get(key, 0) and not n_open:
                 status = Status.FAILED
             elif due is not None and today > due:
@@ -229,7 +244,7 @@ def _rows(*, unit_ids: Collection[int] | None, administration: str | None, cours
             else:
                 status = Status.IN_PROGRESS if n else Status.NOT_STARTED
             yield StatusRow(staff_no, name, admin, unit_id, path, course.id, course.title, status, due,
-                            completed, expires, score, start), mandatory
+                            completed, expires, score, start, booked.get(key)), mandatory
 
 
 def status_rows(*, unit_ids: Collection[int] | None = None, administration: str | None = None,

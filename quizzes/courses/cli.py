@@ -66,12 +66,14 @@ def check_command(as_json: bool, org: bool) -> None:
         click.echo(f"FEJL {e}", err=True)
     if as_json:
         click.echo(json.dumps({"courses": [{"id": c.id, "title": c.title, "version": c.version,
-                                            "modules": len(c.modules), "questions": len(c.questions)}
+                                            "modules": len(c.modules), "questions": len(c.questions),
+                                            "gennemfoerelse": c.classroom.mode if c.classroom else "e-laering"}
                                            for c in courses]}, ensure_ascii=False))
     else:
         for c in courses:
             click.echo(f"{c.id}: {len(c.modules)} moduler, {len(c.questions)} spørgsmål, "
-                       f"{sum(q.case_based for q in c.questions)} sagsbaserede, version {c.version}")
+                       f"{sum(q.case_based for q in c.questions)} sagsbaserede, version {c.version}"
+                       + (f", holdundervisning: {c.classroom.mode}" if c.classroom else ""))
     if errors:
         raise SystemExit(1)
 

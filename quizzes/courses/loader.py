@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from klarret.export import RECORDS_FILE, anchors, export_dir, iter_records
+from quizzes.courses.classroom_part import ClassroomPart, parse_classroom
 from quizzes.courses.rules import Rule, parse_rules
 
 COURSES_DIR = Path(__file__).parent
@@ -74,6 +75,13 @@ class Course:
     rules: list[Rule] = field(default_factory=list)
     # When the result page shows the correct options (not content either).
     show_answers: str = SHOW_ANSWERS[0]
+    # The classroom part and what completion needs (`[holdundervisning]`; not content either).
+    classroom: ClassroomPart | None = None
+
+    @property
+    def has_elearning(self) -> bool:
+        """Whether the course has an e-learning part (a classroom-only course has no modules)."""
+        return self.classroom is None or self.classroom.mode != "fremmoede"
 
     @property
     def mandatory(self) -> bool:
@@ -103,6 +111,7 @@ class Course:
         data.pop("version")
         data.pop("rules")
         data.pop("show_answers")
+        data.pop("classroom")
         return data
 
     @classmethod
@@ -147,7 +156,9 @@ def parse_course(path: Path, errors: list[CourseError]) -> Course | None:
     for key in ("id", "title"):
         if not _text(data, key):
             err("", f"mangler '{key}'.")
-    pass_mark = data.get("pass_mark")
+    classroom = parse_classroom(data, err)
+    classroom_only = classroom is not None and classroom.mode == "fremmoede"
+    pass_mark = data.get("pass_mark", 100 if classroom_only else None)
     if not isinstance(pass_mark, int) or not 1 <= pass_mark <= 100:
         err("", f"pass_mark skal være et helt tal fra 1 til 100 (procent), ikke {pass_mark!r}.")
         pass_mark = 100
@@ -161,15 +172,20 @@ def parse_course(path: Path, errors: list[CourseError]) -> Course | None:
         if not m.get("questions"):
             err(f"modul {mid}", "modulet har ingen spørgsmål. Tilføj spørgsmål eller fjern modulet.")
         modules.append(Module(mid, _text(m, "title"), _text(m, "intro"), list(m.get("reading", [])), questions))
-    if not modules:
-        err("", "kurset har ingen moduler.")
+    if not modules and not classroom_only:
+        err("", "kurset har ingen moduler. Tilføj moduler, eller gør det til et rent fremmødekursus med "
+                "[holdundervisning] gennemfoerelse = \"fremmoede\".")
+    elif modules and classroom_only:
+        err("", "et kursus med gennemfoerelse = \"fremmoede\" har ingen e-læring; fjern modulerne eller vælg "
+                "\"begge\" eller \"enten\".")
     show_answers = data.get("vis_svar", SHOW_ANSWERS[0])
     if show_answers not in SHOW_ANSWERS:
         err("", f"vis_svar '{show_answers}' er ukendt; brug en af {', '.join(SHOW_ANSWERS)}.")
         show_answers = SHOW_ANSWERS[0]
     course = Course(_text(data, "id"), _text(data, "title"), _text(data, "description"), pass_mark,
                     int(data.get("minutes", 0) or 0), int(data.get("max_attempts", 0) or 0), audience,
-                    modules, source=name, rules=parse_rules(data, err), show_answers=show_answers)
+                    modules, source=name, rules=parse_rules(data, err), show_answers=show_answers,
+                    classroom=classroom)
     course.version = version_of(course.to_json())
     return course
 

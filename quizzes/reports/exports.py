@@ -21,7 +21,7 @@ from klarret.org.models import ADMINISTRATIONS, admin_code
 from quizzes.completion.status import StatusRow
 
 HEADERS = ("Medarbejdernummer", "Navn", "Forvaltning", "Enhed", "Kursus", "Status", "Frist", "Gennemført",
-           "Udløber", "Score")
+           "Udløber", "Score", "Tilmeldt hold")
 # A spreadsheet reads a cell starting with one of these as a formula (CSV/formula injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
@@ -39,12 +39,15 @@ def _cells(row: StatusRow) -> list:
     # The top unit has no path below the administration: show its name, the administration's.
     unit = row.unit_path or ADMINISTRATIONS.get(row.administration, "")
     return [neutralise(row.staff_no), neutralise(row.name), row.administration, neutralise(unit),
-            neutralise(row.course_title), row.status, row.due, row.completed, row.expires, row.score]
+            neutralise(row.course_title), row.status, row.due, row.completed, row.expires, row.score,
+            row.session.replace(second=0, microsecond=0) if row.session else None]
 
 
 def _iso(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, dt.datetime):  # a session's start: to the minute
+        return value.isoformat(timespec="minutes")
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
@@ -73,19 +76,24 @@ def json_chunks(rows: Iterable[StatusRow]) -> Iterator[str]:
     yield "\n]\n"
 
 
-def write_xlsx(rows: Iterable[StatusRow], target) -> int:
-    """Write the rows to ``target`` (a path or binary file) in openpyxl's write-only mode; return the count."""
-    from openpyxl import Workbook
+# Column widths in characters (staff number, name, administration, unit, course, status, three dates, score).
+XLSX_WIDTHS = (18, 28, 12, 40, 32, 14, 12, 12, 12, 8)
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Gennemførelse")
-    ws.append(HEADERS)
-    n = 0
-    for row in rows:
-        ws.append(_cells(row))
-        n += 1
-    wb.save(target)
-    return n
+
+def write_xlsx(rows: Iterable[StatusRow], target) -> int:
+    """Write the rows to ``target`` (a path or binary file), streamed (quizzes/reports/xlsx.py); return the count.
+
+    A frozen, filterable header, column widths and real date cells; text goes in as string cells, so a
+    value that looks like a formula stays text, without the CSV's apostrophe.
+    """
+    from quizzes.reports.xlsx import write_table
+
+    def cells(row: StatusRow) -> tuple:
+        unit = row.unit_path or ADMINISTRATIONS.get(row.administration, "")
+        return (row.staff_no, row.name, row.administration, unit, row.course_title, str(row.status), row.due,
+                row.completed, row.expires, row.score)
+
+    return write_table(target, "Gennemførelse", HEADERS, XLSX_WIDTHS, (cells(r) for r in rows))
 
 
 def xlsx_chunks(rows: Iterable[StatusRow], chunk: int = 64 * 1024) -> Iterator[bytes]:

@@ -23,7 +23,7 @@ from quizzes.models import Completion
 
 DONE = (Status.PASSED, Status.EXPIRING)
 LATE = (Status.OVERDUE, Status.EXPIRED, Status.FAILED)
-PENDING = (Status.IN_PROGRESS, Status.NOT_STARTED)
+PENDING = (Status.MISSING_ATTENDANCE, Status.IN_PROGRESS, Status.NOT_STARTED)
 ACTION_LIMIT = 50
 
 
@@ -92,6 +92,7 @@ class Dashboard:
     units: list[UnitLine]
     people: list[StatusRow]
     total: Tally
+    courses: list[tuple[str, Tally]] = field(default_factory=list)  # (course title, tally): the key figures
 
 
 def filtered_rows(unit_ids: Iterable[int] | None, *, course_id: str | None = None, status: Status | None = None,
@@ -113,11 +114,13 @@ def dashboard(scope: Iterable[int], shown: list[Unit], *, today: dt.date, course
     """
     scope = frozenset(scope)
     per_unit: dict[int | None, Tally] = defaultdict(Tally)
+    per_course: dict[str, Tally] = defaultdict(Tally)
     actions: dict[str, list[StatusRow]] = {"overdue": [], "due_soon": [], "new": []}
     people: list[StatusRow] = []
     new_since = today - dt.timedelta(days=NEW_EMPLOYEE_DAYS)
     for r in filtered_rows(None if everyone else scope, course_id=course_id, status=status, today=today):
         per_unit[r.unit_id].add(r.status)
+        per_course[r.course_title].add(r.status)
         if r.status in (Status.OVERDUE, Status.EXPIRED):
             actions["overdue"].append(r)
         elif r.status == Status.EXPIRING:
@@ -140,7 +143,8 @@ def dashboard(scope: Iterable[int], shown: list[Unit], *, today: dt.date, course
     people.sort(key=lambda r: (r.name, r.course_title))
     return Dashboard(overdue=actions["overdue"][:ACTION_LIMIT], due_soon=actions["due_soon"][:ACTION_LIMIT],
                      new_not_started=actions["new"][:ACTION_LIMIT],
-                     action_totals={k: len(v) for k, v in actions.items()}, units=lines, people=people, total=total)
+                     action_totals={k: len(v) for k, v in actions.items()}, units=lines, people=people, total=total,
+                     courses=sorted(per_course.items()))
 
 
 def roll_up(per_unit: dict[int | None, Tally], scope: frozenset[int]) -> dict[int, Tally]:

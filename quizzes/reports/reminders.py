@@ -16,7 +16,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from klarret import clock, mail, settings
+from klarret import clock, mail, metrics, settings
 from klarret.audit import record
 from klarret.dates import long_date
 from klarret.db import db
@@ -45,6 +45,8 @@ def kind_for(row: StatusRow, soon_days: int, today: dt.date) -> str | None:
         return "overdue"
     if row.status == Status.EXPIRING:
         return "due_soon"
+    if row.status == Status.MISSING_ATTENDANCE:  # book a seat (once per cycle), unless already booked
+        return "classroom" if row.session is None else None
     pending = row.status in (Status.NOT_STARTED, Status.IN_PROGRESS)
     if pending and row.due is not None and (row.due - today).days <= soon_days:
         return "due_soon"
@@ -56,10 +58,13 @@ def _date(d: dt.date | None) -> str:
     return long_date(d) if d else "–"
 
 
-def employee_message(row: StatusRow, kind: str, email: str, minutes: int, base_url: str) -> Message:
+def employee_message(row: StatusRow, kind: str, email: str, minutes: int, base_url: str,
+                     classroom_only: bool = False) -> Message:
     """The Danish plain-text e-mail for one employee and course."""
     url = f"{base_url}/kurser/{row.course_id}"
     title = f"»{row.course_title}«"
+    if kind == "classroom" or classroom_only:
+        return _classroom_message(row, kind, email, base_url)
     if kind == "overdue" and row.status == Status.EXPIRED:
         subject = f"Dit kursusbevis er udløbet: {row.course_title}"
         text = f"Dit kursusbevis for {title} udløb den {_date(row.expires)}. Tag kurset igen hurtigst muligt."
@@ -82,11 +87,29 @@ def employee_message(row: StatusRow, kind: str, email: str, minutes: int, base_u
     return Message(email, subject, body, (row.staff_no, row.course_id, kind, cycle_key(row)))
 
 
+def _classroom_message(row: StatusRow, kind: str, email: str, base_url: str) -> Message:
+    """Tell the person to book a seat on a session (missing classroom part, or a classroom-only course)."""
+    title = f"»{row.course_title}«"
+    if kind == "classroom":
+        subject = f"Tilmeld dig et hold: {row.course_title}"
+        text = (f"Du har bestået e-læringen i {title}, men kurset kræver også, at du deltager i "
+                "holdundervisningen. Tilmeld dig et hold.")
+    else:
+        subject = f"Tilmeld dig et hold: {row.course_title}" if kind != "overdue" else \
+            f"Fristen er overskredet: {row.course_title}"
+        due = f" senest den {_date(row.due)}" if row.due else ""
+        text = f"Kurset {title} er holdundervisning, og du skal deltage{due}. Tilmeld dig et hold."
+    if row.session is not None:
+        text += f" Du er tilmeldt holdet {_date(row.session.date())}."
+    body = f"Kære {row.name}\n\n{text}\nSe holdene her:\n{base_url}/kurser/{row.course_id}/hold{SIGNATURE}"
+    return Message(email, subject, body, (row.staff_no, row.course_id, kind, cycle_key(row)))
+
+
 def digest_message(manager: tuple[str, str, str], rows: list[StatusRow], week: str, base_url: str) -> Message:
     """A manager's weekly list of overdue people."""
     staff_no, name, email = manager
     lines = "\n".join(f"- {r.name} ({r.staff_no}), {r.unit_path or r.administration}: {r.course_title} – "
-                      f"{r.status}, frist {r.due.isoformat() if r.due else '–'}" for r in rows)
+                      f"{r.status}, frist {_date(r.due)}" for r in rows)
     people = len({r.staff_no for r in rows})
     body = (f"Kære {name}\n\n{people} {'medarbejder' if people == 1 else 'medarbejdere'} i dine enheder har "
             f"overskredet fristen for et obligatorisk kursus:\n\n{lines}\n\nSe oversigten og send en påmindelse "
@@ -111,7 +134,7 @@ def plan(today: dt.date | None = None, base_url: str | None = None) -> list[Mess
             overdue[row.unit_id].append(row)
         email = people.get(row.staff_no, ("", ""))[1]
         if kind and email:
-            msg = employee_message(row, kind, email, course.minutes, base_url)
+            msg = employee_message(row, kind, email, course.minutes, base_url, not course.has_elearning)
             if msg.key not in sent:
                 out.append(msg)
     year, week, _ = today.isocalendar()
@@ -154,20 +177,26 @@ def send(messages: list[Message]) -> int:
     if not messages:
         return 0
     n, refused = 0, []
-    with mail.connection() as conn:
-        for msg in messages:
-            if not _claim(msg.key):
-                continue
-            try:
-                conn.send(msg.to, msg.subject, msg.body)
-                n += 1
-            except mail.RecipientRefused:
-                _release(msg.key)
-                refused.append(msg.to)
-            except SendError as exc:
-                _release(msg.key)
-                raise SendError(f"{exc} {n} e-mails blev sendt; kør 'klarret remind' igen, når fejlen er "
-                                "rettet.") from exc
+    try:
+        with mail.connection() as conn:
+            for msg in messages:
+                if not _claim(msg.key):
+                    continue
+                try:
+                    conn.send(msg.to, msg.subject, msg.body)
+                    n += 1
+                    metrics.count("reminders_sent")
+                except mail.RecipientRefused:
+                    _release(msg.key)
+                    refused.append(msg.to)
+                    metrics.count("reminders_failed")
+                except SendError as exc:
+                    _release(msg.key)
+                    raise SendError(f"{exc} {n} e-mails blev sendt; kør 'klarret remind' igen, når fejlen er "
+                                    "rettet.") from exc
+    except SendError:
+        metrics.count("reminders_failed")  # the message the run stopped at (also when no server answered)
+        raise
     if refused:
         shown = ", ".join(sorted(set(refused))[:10])
         raise SendError(f"{n} e-mails blev sendt, men mailserveren afviste {len(refused)}: {shown}. Ret "
@@ -190,7 +219,7 @@ def send_reminder_now(staff_no: str, course_id: str, actor: str, today: dt.date 
         raise ValueError("Medarbejderen har ingen e-mailadresse i KlarRet. Ret den i HR-systemet.")
     course = {c.id: c for c in courses_by_title()}[course_id]
     kind = "overdue" if row.status in OVERDUE else "due_soon"
-    msg = employee_message(row, kind, email, course.minutes, settings.current().base_url)
+    msg = employee_message(row, kind, email, course.minutes, settings.current().base_url, not course.has_elearning)
     msg = Message(msg.to, msg.subject, msg.body, (staff_no, course_id, "manual", today.isoformat()))
     if send([msg]) == 0:
         raise ValueError("Der er allerede sendt en påmindelse om dette kursus i dag.")
@@ -221,3 +250,6 @@ def remind_command(dry_run: bool) -> None:
     record("cli", "reminders.send", count=n)
     db.session.commit()
     click.echo(f"Sendte {n} e-mails ({sum(m.key[2] == 'digest' for m in messages)} ugeoversigter til ledere).")
+    from quizzes.classroom.notices import send_reminders
+
+    click.echo(f"Sendte {send_reminders()} påmindelser om hold, der begynder om to arbejdsdage.")

@@ -6,11 +6,12 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from klarret import clock, settings
 from klarret.auth import current_user, login_required, role_required
+from klarret.dates import long_date
 from klarret.db import db
 from klarret.export import RECORDS_FILE, export_dir, iter_records
 from klarret.org import deputies as org_deputies
@@ -120,8 +121,13 @@ def remind():
 
     try:
         send_reminder_now(staff_no, course_id, current_user().staff_no, today=_today())
-    except (ValueError, SendError) as exc:
+    except ValueError as exc:  # a reason the manager can act on (already reminded today, no e-mail address)
         flash(f"Påmindelsen til {person.name} blev ikke sendt: {exc}")
+        return redirect(_back())
+    except SendError as exc:  # the mail system: the operator gets the details, the manager what to do
+        current_app.logger.error("Påmindelse fra /leder kunne ikke sendes: %s", exc)
+        flash(f"Påmindelsen til {person.name} kunne ikke sendes lige nu, fordi KlarRet ikke kunne komme i "
+              "kontakt med mailsystemet. IT har fået besked. Prøv igen senere.")
         return redirect(_back())
     flash(f"Påmindelsen om »{rows[0].course_title}« er sendt til {person.name}.")
     return redirect(_back())
@@ -175,8 +181,8 @@ def deputies():
         errors = nomination.errors
         if not errors:
             org_deputies.grant(user.staff_no, nomination)
-            flash(f"{nomination.deputy.name} er stedfortræder fra {nomination.valid_from.isoformat()} til "
-                  f"{nomination.valid_to.isoformat()}.")
+            flash(f"{nomination.deputy.name} er stedfortræder fra {long_date(nomination.valid_from)} til og med "
+                  f"{long_date(nomination.valid_to)}.")
             return redirect(url_for("reports.deputies"))
     return render_template("quizzes/reports/deputies.html", rows=org_deputies.named_by(user.staff_no, _today()),
                            errors=errors, form=form, today=_today()), (400 if errors else 200)

@@ -31,7 +31,8 @@ def test_missing_build_gives_503_with_instructions(tmp_path, database_url):
     app = make_app(tmp_path / "nothing", database_url, tmp_path)
     r = app.test_client().get("/")
     assert r.status_code == 503 and "klarret build" in r.get_data(as_text=True)
-    assert app.test_client().get("/healthz").status_code == 503
+    assert app.test_client().get("/readyz").status_code == 503
+    assert app.test_client().get("/healthz").status_code == 200, "liveness: the process itself is fine"
 
 
 def test_readyz_answers_200_when_the_database_and_index_are_reachable(client):

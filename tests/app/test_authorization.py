@@ -53,6 +53,11 @@ MATRIX = {
                                                                        "deputy": 302, "admin": 302}),
         ("/leder/paamind", {"medarbejder": "e6", "kursus": "kursus-a"}, {**FOREIGN, "admin": 302}),
     ],
+    ("POST", "/leder/paamind/flere"): [  # step 1, the confirmation page; another manager's people are left out
+        ("/leder/paamind/flere", {"valgt": "e2|kursus-a", "hvem": "valgte"}, MANAGERS_ONLY),
+        ("/leder/paamind/flere", {"valgt": "e6|kursus-a", "hvem": "valgte"}, {**MANAGERS_ONLY, "manager": 302,
+                                                                            "deputy": 302}),
+    ],
     ("GET", "/leder/stedfortraedere"): [
         ("/leder/stedfortraedere", None, {**ADMIN_ONLY, "manager": 200, "admin": 403}),  # only managers name deputies
     ],

@@ -21,7 +21,7 @@ ROLE_LINKS = {
     "m1": ["Mine medarbejdere"],
     "d1": ["Mine medarbejdere"],
     "ed": ["Videnshuller", "Søgestatistik"],
-    "adm": ["Medarbejdernes kurser", "Hele kommunen", "Administration"],
+    "adm": ["Medarbejdernes kurser", "Hele kommunen", "Hold", "Administration"],
 }
 
 

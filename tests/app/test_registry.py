@@ -19,7 +19,7 @@ MENUS = {  # who (staff number, None = anonymous) -> the menu links in order (Lo
     "deputy": ("d1", [*BASE, ("/leder", "Mine medarbejdere")]),
     "expired_deputy": ("d2", BASE),
     "editor": ("ed", [*BASE, ("/kommune/videnshuller", "Videnshuller"), ("/soeg/statistik", "Søgestatistik")]),
-    "admin": ("adm", [*BASE, ("/leder", "Medarbejdernes kurser"), ("/kommune", "Hele kommunen"),
+    "admin": ("adm", [*BASE, ("/leder", "Medarbejdernes kurser"), ("/kommune", "Hele kommunen"), ("/hold", "Hold"),
                       ("/admin/", "Administration")]),
 }
 
@@ -53,7 +53,7 @@ def test_an_administrator_who_is_also_editor_sees_both(report_org_app):
     client = report_org_app.test_client()
     login(client, "adm")
     assert [label for _, label in menu(client)][2:] == ["Medarbejdernes kurser", "Hele kommunen", "Videnshuller",
-                                                         "Søgestatistik", "Administration"]
+                                                         "Søgestatistik", "Hold", "Administration"]
 
 
 def test_login_goes_to_the_page_a_feature_registered(report_org_app):
@@ -82,11 +82,11 @@ def test_a_features_audit_label_appears_on_the_audit_log(report_org_app):
     assert '<option value="test.thing"' in html, "a registered action can be chosen in the filter"
 
 
-def test_a_registered_health_check_shows_in_healthz(report_org_app):
+def test_a_registered_health_check_shows_in_readyz(report_org_app):
     from klarret.registry import registry
 
     registry(report_org_app).add_health_check("kalender", lambda: {"ok": True, "bookings": 3})
-    body = report_org_app.test_client().get("/healthz").get_json()
+    body = report_org_app.test_client().get("/readyz").get_json()
     assert body["ok"] and body["checks"]["kalender"] == {"ok": True, "bookings": 3}
     assert set(body["checks"]) == {"database", "search", "kalender"}
 
@@ -94,7 +94,7 @@ def test_a_registered_health_check_shows_in_healthz(report_org_app):
         raise RuntimeError("kalenderen svarer ikke")
 
     registry(report_org_app).add_health_check("kalender", broken)
-    r = report_org_app.test_client().get("/healthz")
+    r = report_org_app.test_client().get("/readyz")
     assert r.status_code == 503 and r.get_json()["checks"]["kalender"] == {"ok": False,
                                                                           "error": "kalenderen svarer ikke"}
 

@@ -100,7 +100,7 @@ def test_changed_since_report_names_the_sections_and_the_questions_linking_to_th
     with app.app_context():
         out = app.test_cli_runner().invoke(args=["content", "report", "--changed-since", "2026-02-01"])
     assert out.exit_code == 0, out.output
-    assert "1 afsnit er ændret siden 2026-02-01" in out.output
+    assert "1 afsnit er ændret siden 1. februar 2026" in out.output
     assert "partshoering › partshoering-undtagelser" in out.output
     linking = linked_targets(load_courses()[0])["partshoering#partshoering-undtagelser"]
     assert f"{len(linking)} kursusspørgsmål linker til disse afsnit" in out.output

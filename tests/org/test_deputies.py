@@ -48,9 +48,25 @@ def test_who_may_be_named(org):
 
     ok = deputies.check("m1", " C1@KK.example ", "2026-12-01", "2026-12-31", TODAY)
     assert ok.errors == {} and ok.deputy.staff_no == "c1"
-    assert who_error("") == "Skriv kollegaens medarbejdernummer eller e-mailadresse."
+    assert who_error("") == "Skriv kollegaens navn, medarbejdernummer eller e-mailadresse."
     assert who_error("gone").startswith("Vi fandt ingen aktiv medarbejder med »gone«")
     assert who_error("m1") == "Du kan ikke være stedfortræder for dig selv. Vælg en kollega."
+
+
+def test_a_colleague_can_be_found_by_name(org):
+    from klarret.org import deputies
+
+    def nominate(key: str):
+        return deputies.check("m1", key, "2026-12-01", "2026-12-31", TODAY)
+
+    assert nominate("person C1").deputy.staff_no == "c1", "the whole name, any case"
+    assert nominate("son c").deputy.staff_no == "c1", "part of a name that fits one person"
+    ambiguous = nominate("Person").errors["kollega"]
+    assert ambiguous.startswith("Flere medarbejdere passer på »Person«: Person c1 (medarbejdernummer c1, Team 24/7); "
+                                "Person m1 (medarbejdernummer m1, Team 24/7).")
+    assert "Skriv hele navnet eller medarbejdernummeret" in ambiguous
+    assert nominate("Person gone").errors["kollega"].startswith("Vi fandt ingen aktiv medarbejder"), "leavers never"
+    assert nominate("100%_").errors["kollega"].startswith("Vi fandt ingen"), "% and _ are letters, not wildcards"
 
 
 def test_grant_and_revoke_are_audited_and_only_the_manager_revokes(org):

@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from pathlib import Path
 
 from sqlalchemy import func, select
 
-from tests.support.hr import HEADER, ROWS, login, token, upload
+from tests.support.hr import HEADER, ROWS, login, pending_uploads, token, upload
 
 
 def db_scalar(stmt):
@@ -46,8 +45,7 @@ def test_preview_writes_nothing_then_confirm_imports_the_same_file(people):
     html = r.get_data(as_text=True)
     assert r.status_code == 200 and "Forhåndsvisning af hr.csv" in html
     assert 'id="tabel-nye"' in html and "Anna Hansen" in html and "Importér hr.csv" in html
-    uploads = Path(people.instance_path) / "uploads"
-    assert len(list(uploads.glob("import-*.csv"))) == 1
+    assert pending_uploads(people) == 1
     with people.app_context():
         imports = select(func.count()).select_from(AuditEvent).where(AuditEvent.action.like("staff.%"))
         assert count(Employee) == 2 and db_scalar(imports) == 0  # the login itself is audited, nothing else
@@ -56,7 +54,7 @@ def test_preview_writes_nothing_then_confirm_imports_the_same_file(people):
                                                  "action": "importer"})
     assert r.status_code == 302
     assert "4 nye" in ada.get("/admin/import").get_data(as_text=True)
-    assert not list(uploads.glob("import-*")), "the uploaded file is removed after the import"
+    assert pending_uploads(people) == 0, "the uploaded file is removed after the import"
     with people.app_context():
         assert count(Employee) == 6
         from klarret.db import db
@@ -75,8 +73,12 @@ def test_confirm_revalidates_the_file(people):
     ada = login(people, "ada@kk.example")
     html = upload(ada, ("\n".join([HEADER, *ROWS]) + "\n").encode()).get_data(as_text=True)
     pending = re.search(r'name="token" value="([0-9a-f]{32})"', html).group(1)
-    (path,) = (Path(people.instance_path) / "uploads").glob("import-*.csv")
-    path.write_text(f"{HEADER}\n1;A;a@kk.example;SUFF;X;;;;\n", encoding="utf-8")  # changed after the preview
+    with people.app_context():  # the stored file changed after the preview
+        from klarret.db import db
+        from klarret.org.uploads import StaffUpload
+
+        db.session.get(StaffUpload, pending).content = f"{HEADER}\n1;A;a@kk.example;SUFF;X;;;;\n".encode()
+        db.session.commit()
     r = ada.post("/admin/import/bekraeft", data={"csrf_token": token(ada, "/admin/import"), "token": pending})
     assert r.status_code == 400 and "Række 2: ukendt forvaltning" in r.get_data(as_text=True)
     with people.app_context():
@@ -92,7 +94,7 @@ def test_errors_are_summarised_in_danish_and_nothing_is_kept(people):
     assert "Række 2: ukendt forvaltning &#39;SUFF&#39;" in html
     assert "Række 3, kolonne &#39;medarbejdernummer&#39;" in html and "datoen &#39;31-02-2025&#39; findes ikke" in html
     assert 'id="fejlopsummering" data-autofocus' in html  # klarret/static/app.js focuses it (no inline script)
-    assert not list((Path(people.instance_path) / "uploads").glob("import-*"))
+    assert pending_uploads(people) == 0
     r = upload(ada, b"x", name="hr.pdf")
     assert r.status_code == 400 and "hverken CSV eller XLSX" in r.get_data(as_text=True)
 
@@ -112,8 +114,7 @@ def test_an_oversized_upload_is_refused_before_it_is_read(people, monkeypatch):
     monkeypatch.setattr(views, "UPLOAD_LIMIT", 4000)  # the real limit is 51 MB; the rule is the same
     r = upload(ada, b"x" * 5000)
     assert r.status_code == 413 and "højst indlæses 50 MB" in r.get_data(as_text=True)
-    assert not (Path(people.instance_path) / "uploads").exists() or not list(
-        (Path(people.instance_path) / "uploads").glob("import-*"))
+    assert pending_uploads(people) == 0
     assert upload(ada, ("\n".join([HEADER, *ROWS]) + "\n").encode()).status_code == 200
 
 
@@ -155,7 +156,7 @@ def test_role_change_and_statistics_flag_are_audited(people):
     with people.app_context():
         assert db.session.get(Employee, "900002").roles == {Role.EMPLOYEE, Role.TRAINER}, "editor taken away"
     log = ada.get("/admin/revisionslog?handling=employee.role").get_data(as_text=True)
-    assert "Rolle ændret" in log and "old: employee; new: editor, employee, trainer" in log
+    assert "Rolle ændret" in log and "før: medarbejder; efter: redaktør, medarbejder, underviser" in log
     assert "Statistik til/fra</td>" not in log
     assert "900001 (Ada Admin)" in log and "900002 (Mo Medarbejder)" in log
 
@@ -241,7 +242,7 @@ def test_demo_data_is_idempotent_with_2000_employees_and_consistent_attempts(db_
     from quizzes.models import Answer, Attempt, Completion
 
     with db_app.app_context():
-        assert load_demo_data(population=False)["medarbejdere"] == 5  # the accounts alone, for row-counting tests
+        assert load_demo_data(population=False)["medarbejdere"] == 6  # the accounts alone (with the trainer)
         first = load_demo_data()
         assert first == load_demo_data()
         assert first["medarbejdere"] == 2000 and first["enheder"] > 200

@@ -247,14 +247,20 @@ def test_my_page_shows_status_dates_and_certificate(rules_app):
     c = rules_app.test_client()
     login(c, "p1@kk.dk", "hemmelig-kode")
     html = c.get("/min-side").get_data(as_text=True)
-    basis = html[html.index(">Basis<"):].split("</tr>")[0]
+    from klarret.dates import long_date
     from quizzes.courses.rules import add_months
 
+    due, passed = html.split('id="skal-goeres"')[1].split('id="bestaaet"')
+    passed, optional = passed.split('id="frivillige"')
+    basis = passed[passed.index(">Basis<"):].split("</tr>")[0]
     expires = add_months(dt.date.today() - dt.timedelta(days=3), 12)
-    assert "Obligatorisk" in basis and "bestået" in basis and expires.isoformat() in basis and "Se bevis" in basis
-    team = html[html.index(">Center A<"):].split("</tr>")[0]
-    assert "forfalden" in team
-    assert "Frivilligt" in html[html.index(">Valgfrit<"):].split("</tr>")[0]
+    assert "Bestået" in basis and long_date(expires) in basis and "Se bevis" in basis
+    assert long_date(dt.date.today() - dt.timedelta(days=3)) in basis, "dates as people read them"
+    team = due[due.index(">Center A<"):].split("</li>")[0]
+    assert "Forfalden" in team and "over fristen" in team and "Overskredet" in team, "words, not colour alone"
+    assert "status-overdue" in team and "1 modul," in team
+    assert ">Valgfrit<" in optional and ">Valgfrit<" not in due
+    assert "Start her" not in html, "400 days in: not new"
 
 
 def test_cli_exempt_revoke_grant_with_danish_errors(rules_app):
@@ -282,3 +288,38 @@ def test_cli_exempt_revoke_grant_with_danish_errors(rules_app):
         events = db.session.execute(select(AuditEvent.actor, AuditEvent.action).order_by(AuditEvent.id)).all()
         assert [tuple(e) for e in events] == [("000001", "exemption.grant"), ("cli", "attempts.grant"),
                                               ("cli", "exemption.revoke")]
+
+
+def test_two_reminder_runs_at_once_record_each_assignment_once(rules_app):
+    """Two `klarret remind` on two instances: the other run inserts the same assignment between this run's
+    read and its insert; this run must not crash on the duplicate key (it did, before insert_missing)."""
+    import sqlalchemy as sa
+
+    from klarret.db import db
+    from quizzes.completion.assignments import record_assignments
+    from quizzes.models import Assignment
+
+    with rules_app.app_context():
+        person("1", start=D(2026, 1, 1))
+        db.session.commit()
+        other = sa.create_engine(rules_app.config["SQLALCHEMY_DATABASE_URI"])
+        done = []
+
+        def the_other_run_first(conn, cursor, statement, parameters, context, executemany):
+            if statement.lstrip().upper().startswith("INSERT INTO ASSIGNMENT") and not done:
+                done.append(True)
+                with other.begin() as o:
+                    o.execute(Assignment.__table__.insert(), [{"staff_no": "1", "course_id": "basis",
+                                                               "assigned_on": D(2026, 1, 2)}])
+
+        sa.event.listen(db.engine, "before_cursor_execute", the_other_run_first)
+        try:
+            record_assignments(D(2026, 1, 5))
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", the_other_run_first)
+            other.dispose()
+        assert done
+        rows = db.session.execute(select(Assignment.course_id, Assignment.assigned_on)
+                                  .where(Assignment.staff_no == "1")).all()
+        assert sorted(c for c, _ in rows) == sorted({c for c, _ in rows}), "each course once"
+        assert ("basis", D(2026, 1, 2)) in rows, "the other run's row is kept, not overwritten"

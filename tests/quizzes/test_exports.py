@@ -25,11 +25,11 @@ def row(name="Anna Hansen", staff_no="000123", unit="Center A / Team 1", score=N
 def test_csv_is_what_danish_excel_opens():
     text = "".join(csv_chunks([row(), row(name="Hansen; Anna \"A\"", score=85, completed=D(2026, 2, 3))]))
     assert text.startswith("\ufeffMedarbejdernummer;Navn;Forvaltning;Enhed;Kursus;Status;Frist;Gennemført;"
-                           "Udløber;Score\r\n")
+                           "Udløber;Score;Tilmeldt hold\r\n")
     lines = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
     assert lines[0] == list(HEADERS)
     assert lines[1] == ["000123", "Anna Hansen", "SOF", "Center A / Team 1", "Basis", "forfalden", "2026-01-31",
-                        "", "", ""], "leading zeros kept, ISO dates, empty cells for nothing"
+                        "", "", "", ""], "leading zeros kept, ISO dates, empty cells for nothing"
     assert lines[2][1] == 'Hansen; Anna "A"' and lines[2][7] == "2026-02-03" and lines[2][9] == "85"
     top = list(csv.reader(io.StringIO("".join(csv_chunks([row(unit="")]))), delimiter=";"))[1]
     assert top[3] == "Socialforvaltningen", "the top unit is named after its administration"
@@ -48,7 +48,21 @@ def test_csv_and_xlsx_neutralise_formulas(tmp_path):
     assert write_xlsx(evil, path) == 6
     ws = load_workbook(path).active
     names = [c.value for c in ws["B"]][1:]
-    assert names[0].startswith("'=") and all(c.data_type != "f" for r in ws.iter_rows() for c in r)
+    assert names[:4] == ["=HYPERLINK(\"http://x\",\"klik\")", "+45 1234", "-1+1", "@SUM(A1)"], \
+        "stored as text cells, without the CSV's stray apostrophe"
+    assert ws["D6"].value == "=cmd|' /C calc'!A0"
+    assert all(c.data_type != "f" for r in ws.iter_rows() for c in r), "no formula cells"
+
+
+def test_xlsx_has_a_frozen_filterable_header_widths_and_date_cells(tmp_path):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "f.xlsx"
+    write_xlsx([row(completed=D(2026, 2, 3)) for _ in range(3)], path)
+    ws = load_workbook(path).active
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:J4"
+    assert ws.column_dimensions["B"].width > 20 and ws.column_dimensions["J"].width < 10
+    assert ws["G2"].is_date and ws["G2"].number_format == "dd-mm-yyyy" and ws["H2"].is_date
 
 
 def test_xlsx_reads_back_with_headers_dates_and_numbers(tmp_path):
@@ -118,7 +132,7 @@ def test_cli_report_completion(rules_app, tmp_path):
     assert r.exit_code == 0, r.output
     lines = r.stdout.lstrip("\ufeff").splitlines()
     assert lines[0].startswith("Medarbejdernummer;") and len(lines) == 2 and lines[1].startswith("1;Person 1;SOF;")
-    assert ";bestået;" in lines[1] and lines[1].endswith(";90")
+    assert ";bestået;" in lines[1] and lines[1].endswith(";90;")
     r = runner.invoke(args=["report", "completion", "--format", "json"])
     assert r.exit_code == 0 and {d["staff_no"] for d in json.loads(r.stdout)} == {"1", "2"}
     out = tmp_path / "rapport.xlsx"
@@ -133,3 +147,21 @@ def test_cli_report_completion(rules_app, tmp_path):
     assert r.exit_code == 0 and "Én række pr. medarbejder" in r.output
     with rules_app.app_context():
         assert db.session.scalar(select(AuditEvent.actor).where(AuditEvent.action == "export")) == "cli"
+
+
+def test_xlsx_writer_escapes_text_drops_illegal_characters_and_handles_no_rows(tmp_path):
+    from openpyxl import load_workbook
+
+    from quizzes.reports.xlsx import _column, write_table
+
+    assert [_column(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
+    path = tmp_path / "t.xlsx"
+    assert write_table(path, "Ark 'A'", ("Navn", "Dato"), (20, 12),
+                       [("<b>Bo & Co</b>\x07", D(2026, 12, 2)), (" Ida ", None)]) == 2
+    ws = load_workbook(path).active
+    assert ws.title == "Ark 'A'"
+    assert ws["A2"].value == "<b>Bo & Co</b>" and ws["B2"].value.date() == D(2026, 12, 2)
+    assert ws["A3"].value == " Ida " and ws["B3"].value is None, "spaces kept, empty cells empty"
+    empty = tmp_path / "e.xlsx"
+    assert write_table(empty, "Tom", ("A", "B"), (5, 5), []) == 0
+    assert [list(r) for r in load_workbook(empty).active.iter_rows(values_only=True)] == [["A", "B"]]

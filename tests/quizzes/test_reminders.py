@@ -3,46 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-import email
-import email.policy
 
 import pytest
 from sqlalchemy import func, select
 
+from tests.support.smtp import smtp_server
 from tests.support.status_org import attempt, person
 from tests.support.web import free_port
 
 D = dt.date
 
 
-class Sink:
-    """An SMTP handler that keeps every message it receives."""
-
-    def __init__(self):
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        return "250 OK"
-
-    def received(self) -> set[tuple[str, str]]:
-        return {(m["To"], m["Subject"]) for m in self.messages}
-
-
 @pytest.fixture
 def smtp(rules_app):
-    from aiosmtpd.controller import Controller
-
     from klarret import settings
 
-    sink, port = Sink(), free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.override(rules_app, {"KLARRET_SMTP_HOST": "127.0.0.1", "KLARRET_SMTP_PORT": str(port),
-                                "KLARRET_MAIL_FROM": "KlarRet <klarret@test.kk.dk>",
-                                "KLARRET_BASE_URL": "https://klarret.test"})
-    yield sink
-    controller.stop()
+    with smtp_server() as (sink, port):
+        settings.override(rules_app, {"KLARRET_SMTP_HOST": "127.0.0.1", "KLARRET_SMTP_PORT": str(port),
+                                    "KLARRET_MAIL_FROM": "KlarRet <klarret@test.kk.dk>",
+                                    "KLARRET_BASE_URL": "https://klarret.test"})
+        yield sink
 
 
 def organisation():
@@ -82,7 +62,7 @@ def test_each_reminder_once_and_the_managers_weekly_digest(rules_app, smtp):
         assert "https://klarret.test/kurser/basis" in body
         digest = next(m for m in smtp.messages if m["Subject"].startswith("Ugeoversigt"))
         digest = digest.get_content().replace("\r\n", "\n")
-        assert "Pia Et (1), Center A / Team 1: Basis – forfalden, frist 2026-01-31" in digest
+        assert "Pia Et (1), Center A / Team 1: Basis – forfalden, frist 31. januar 2026" in digest
         assert "Person 4 (4), Center A: Basis" in digest and "Leila" not in digest.split("\n", 1)[1]
         assert "https://klarret.test/leder" in digest
 

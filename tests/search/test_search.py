@@ -114,8 +114,8 @@ def test_reindex_switches_atomically(basic_build, tmp_path):
     assert engine.search("høring")["results"][0]["page"] == "hoering"
 
 
-def test_healthz_reports_index_and_database(client):
-    body = client.get("/healthz").get_json()
+def test_readyz_reports_index_and_database(client):
+    body = client.get("/readyz").get_json()
     assert body["ok"] and body["checks"]["database"]["ok"] and body["checks"]["search"]["records"] > 100
 
 

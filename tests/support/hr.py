@@ -61,3 +61,11 @@ def upload(client, content: bytes, name="hr.csv"):
     return client.post("/admin/import", data={"csrf_token": token(client, "/admin/import"),
                                               "fil": (io.BytesIO(content), name)},
                        content_type="multipart/form-data")
+
+
+def pending_uploads(app) -> int:
+    """How many uploaded HR files await confirmation (they are kept in the database, for every instance)."""
+    from klarret.org.uploads import StaffUpload
+
+    with app.app_context():
+        return count(StaffUpload)
