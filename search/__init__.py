@@ -97,7 +97,7 @@ def init_app(app: Flask) -> None:
     # The worker's pid lets bench/search.py count the workers that answer under load.
     reg.add_health_check("search", lambda: {"ok": True, "records": engine.doc_count(), "pid": os.getpid(),
                                             "cache": engine.cache_size})
-    # The header's search box is on every page: no "Søg" menu link.
+    # The header's search box is on every page; the editors' statistics get a menu link.
     reg.add_nav("Søgestatistik", "search_report.page", Role.EDITOR, order=44)
     reg.add_audit_labels({"search.also_called": "Ord tilføjet til søgningen"})
     reg.set_page(Page.SEARCH, "search.page")

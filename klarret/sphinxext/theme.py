@@ -95,7 +95,7 @@ def setup_theme(app: Sphinx) -> None:
     app.connect("html-page-context", add_context)
     app.connect("doctree-resolved", show_reviewed)
     app.connect("doctree-resolved", add_pdf_link)
-    app.add_html_theme("klarret", str(HERE / "theme" / "klarret"))
+    app.add_html_theme("klarret", str(HERE.joinpath("theme", "klarret")))
     app.add_css_file("klarret.css")
     app.add_js_file("klarret.js")
     app.add_js_file("suggest.js", loading_method="defer")

@@ -76,8 +76,9 @@ def json_chunks(rows: Iterable[StatusRow]) -> Iterator[str]:
     yield "\n]\n"
 
 
-# Column widths in characters (staff number, name, administration, unit, course, status, three dates, score).
-XLSX_WIDTHS = (18, 28, 12, 40, 32, 14, 12, 12, 12, 8)
+# Column widths in characters (staff number, name, administration, unit, course, status, three dates, score,
+# the booked session's day).
+XLSX_WIDTHS = (18, 28, 12, 40, 32, 14, 12, 12, 12, 8, 14)
 
 
 def write_xlsx(rows: Iterable[StatusRow], target) -> int:
@@ -91,7 +92,7 @@ def write_xlsx(rows: Iterable[StatusRow], target) -> int:
     def cells(row: StatusRow) -> tuple:
         unit = row.unit_path or ADMINISTRATIONS.get(row.administration, "")
         return (row.staff_no, row.name, row.administration, unit, row.course_title, str(row.status), row.due,
-                row.completed, row.expires, row.score)
+                row.completed, row.expires, row.score, row.session)
 
     return write_table(target, "Gennemførelse", HEADERS, XLSX_WIDTHS, (cells(r) for r in rows))
 

@@ -17,9 +17,9 @@ from tests.support.status_org import attempt, person
 D = dt.date
 
 
-def row(name="Anna Hansen", staff_no="000123", unit="Center A / Team 1", score=None, completed=None):
+def row(name="Anna Hansen", staff_no="000123", unit="Center A / Team 1", score=None, completed=None, session=None):
     return StatusRow(staff_no, name, "SOF", 1, unit, "basis", "Basis", "forfalden", D(2026, 1, 31), completed,
-                     None, score, D(2026, 1, 1))
+                     None, score, D(2026, 1, 1), session)
 
 
 def test_csv_is_what_danish_excel_opens():
@@ -58,9 +58,10 @@ def test_xlsx_has_a_frozen_filterable_header_widths_and_date_cells(tmp_path):
     from openpyxl import load_workbook
 
     path = tmp_path / "f.xlsx"
-    write_xlsx([row(completed=D(2026, 2, 3)) for _ in range(3)], path)
+    write_xlsx([row(completed=D(2026, 2, 3), session=dt.datetime(2026, 3, 2, 9)) for _ in range(3)], path)
     ws = load_workbook(path).active
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:J4"
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:K4"
+    assert ws["K1"].value == "Tilmeldt hold" and ws["K2"].is_date and ws["K2"].value.date() == D(2026, 3, 2)
     assert ws.column_dimensions["B"].width > 20 and ws.column_dimensions["J"].width < 10
     assert ws["G2"].is_date and ws["G2"].number_format == "dd-mm-yyyy" and ws["H2"].is_date
 
