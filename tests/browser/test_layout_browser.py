@@ -13,7 +13,7 @@ ROLES = {
     "anna": ([], [GUIDE_PAGE, "/min-side", "/kurser/grundkursus"]),
     "leila": (["Mine medarbejdere"], ["/leder", "/leder/stedfortraedere"]),
     "erik": (["Videnshuller", "Søgestatistik"], ["/soeg/statistik", "/kommune/videnshuller"]),
-    "admin": (["Medarbejdernes kurser", "Hele kommunen", "Administration"],
+    "admin": (["Medarbejdernes kurser", "Hele kommunen", "Hold", "Administration"],
               ["/admin/", "/admin/medarbejdere", "/admin/revisionslog", "/admin/import", "/admin/post", "/kommune"]),
 }
 ENGLISH = ["Skip to content", "On this page", "Next", "Previous", "Made with", "Furo", "Back to top",
