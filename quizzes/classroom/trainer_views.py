@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from klarret import clock
 from klarret.auth import current_user, role_required
+from klarret.dates import long_date
 from klarret.db import db
 from klarret.org.models import ADMINISTRATIONS, Employee
 from klarret.roles import Role
@@ -56,7 +57,7 @@ def new_session():
             except booking.BookingError as exc:
                 error = str(exc)
             else:
-                flash(f"Holdet er oprettet. Tilmeldingsfristen er {s.signup_deadline.strftime('%d-%m-%Y')}.", "info")
+                flash(f"Holdet er oprettet. Tilmeldingsfristen er {long_date(s.signup_deadline)}.", "info")
                 return redirect(url_for("classroom.roster", session_id=s.id))
     return render_template("quizzes/classroom/new_session.html", courses=courses, form=form, error=error,
                            administrations=ADMINISTRATIONS, session=None), 400 if error else 200

@@ -61,7 +61,7 @@ def test_trainer_creates_a_session_and_marks_attendance(class_app):
                                  "forvaltning": ["SOF"]})
     assert r.status_code == 302, r.get_data(as_text=True)[:500]
     roster = t.get(r.headers["Location"]).get_data(as_text=True)
-    assert "Tilmeldingsfristen er 09-12-2026" in roster and "kun for SOF" in roster
+    assert "Tilmeldingsfristen er 9. december 2026" in roster and "kun for SOF" in roster
     bad = t.post("/hold/ny", data={"csrf_token": token(t, "/hold/ny"), "kursus": "moede", "dato": "14-12-2026",
                                    "start": "09:00", "slut": "12:00", "pladser": "1"})
     assert bad.status_code == 400 and "Skriv dato som ÅÅÅÅ-MM-DD" in bad.get_data(as_text=True)
