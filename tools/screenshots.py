@@ -30,6 +30,8 @@ PAGES = [
     ("leder", "/leder", "leila", "Mine medarbejdere (leder)"),
     ("administration", "/admin/", "admin", "Administration"),
     ("soegestatistik", "/soeg/statistik", "erik", "Søgestatistik (redaktør)"),
+    ("hold", "/kurser/kend-borgerraadgiveren/hold", "anna", "Tilmelding til hold (medarbejder)"),
+    ("fremmoede", "/hold", "underviser", "Hold og fremmøde (underviser)"),
 ]
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", "--disable-quic"]
