@@ -10,11 +10,13 @@ GUIDE_PAGE = "/foer-afgoerelsen/partshoering.html"
 # who (demo account, None = not logged in) -> (the header's role links, the pages that person uses)
 ROLES = {
     None: ([], ["/", GUIDE_PAGE, "/ordliste.html", "/soeg?q=partshøring", "/soeg?q=fvl+19", "/login", "/privatliv"]),
-    "anna": ([], [GUIDE_PAGE, "/min-side", "/kurser/grundkursus"]),
+    "anna": ([], [GUIDE_PAGE, "/min-side", "/kurser/grundkursus", "/kurser/kend-borgerraadgiveren/hold"]),
     "leila": (["Mine medarbejdere"], ["/leder", "/leder/stedfortraedere"]),
     "erik": (["Videnshuller", "Søgestatistik"], ["/soeg/statistik", "/kommune/videnshuller"]),
     "admin": (["Medarbejdernes kurser", "Hele kommunen", "Hold", "Administration"],
-              ["/admin/", "/admin/medarbejdere", "/admin/revisionslog", "/admin/import", "/admin/post", "/kommune"]),
+              ["/admin/", "/admin/medarbejdere", "/admin/revisionslog", "/admin/import", "/admin/post", "/kommune",
+               "/hold/kapacitet"]),
+    "underviser": (["Hold"], ["/hold", "/hold/ny", "/hold/1"]),  # the demo's first session's roster
 }
 ENGLISH = ["Skip to content", "On this page", "Next", "Previous", "Made with", "Furo", "Back to top",
            "Search", "Navigation", "Contents", "Log in", "Log out"]
@@ -53,10 +55,12 @@ def test_every_page_in_every_role_fits_each_width_and_passes_axe(page, live_serv
         for path in paths:
             for width in WIDTHS:
                 page.set_viewport_size({"width": width, "height": 800})
-                page.goto(live_server + path)
+                answer = page.goto(live_server + path)
                 page.wait_for_load_state("networkidle")  # the guidance's header fills in from /api/mig
                 got = page.evaluate(LAYOUT)
                 where = f"{who or 'anonym'} {path} @ {width}px"
+                if answer.status != 200:
+                    problems.append(f"{where}: HTTP {answer.status}")
                 if got["overflow"] > 0:
                     problems.append(f"{where}: {got['overflow']} px sideways {got['wide']}")
                 if got["menu"] != ["Vejledning", "Mine kurser", *role_links]:
