@@ -21,7 +21,9 @@ from quizzes.classroom.booking import BookingError, _event
 from quizzes.classroom.models import MARKED, ClassroomBooking, ClassroomSession, State
 from quizzes.courses import catalogue
 
-MARKS = {"attended": State.ATTENDED, "partial": State.PARTIAL, "no_show": State.NO_SHOW}
+# The stored states, and the Danish words the error message offers (a caller may use either).
+MARKS = {"attended": State.ATTENDED, "partial": State.PARTIAL, "no_show": State.NO_SHOW,
+         "deltog": State.ATTENDED, "delvist": State.PARTIAL, "udeblev": State.NO_SHOW}
 MAX_CSV_ROWS = 5000
 _STAFF_NO = re.compile(r"^[0-9A-Za-z-]{1,32}$")
 

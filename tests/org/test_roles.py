@@ -71,10 +71,11 @@ def test_the_purge_takes_a_leavers_roles(db_app):
 
     with db_app.app_context():
         db.session.add(Employee(staff_no="8", name="Gået", active=False, end_date=dt.date(2015, 1, 31),
-                                roles={Role.EDITOR}))
+                                roles={Role.EDITOR}, emergency_access=True, password_hash="x"))
         db.session.add(Employee(staff_no="9", name="Bliver", roles={Role.EDITOR}))
         db.session.commit()
         assert purge("cli", years=5, today=dt.date(2026, 12, 1)) == 1
         anon = db.session.scalar(select(Employee).where(Employee.name == ANONYMOUS_NAME))
         assert anon.roles == {Role.EMPLOYEE} and db.session.get(Employee, "8") is None
+        assert not anon.emergency_access and anon.password_hash is None, "no way to log in as the anonymised row"
         assert db.session.scalar(select(func.count()).select_from(EmployeeRole)) == 1  # "9" keeps the role

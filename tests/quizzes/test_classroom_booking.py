@@ -145,3 +145,17 @@ def test_sessions_commands(class_app):
     assert actions == ["classroom.session.create", "classroom.book", "classroom.book", "classroom.cancel",
                        "classroom.promote"]
     assert TODAY.isoformat() == "2026-12-03"
+
+
+def test_attendance_takes_the_words_its_error_message_offers(class_app):
+    from quizzes.classroom.attendance import mark
+    from quizzes.classroom.booking import BookingError
+    from tests.support.classroom import past_session, seat
+
+    with class_app.app_context():
+        sid = past_session(days_ago=1).id
+        seat(sid, "1")
+        seat(sid, "2")
+        with pytest.raises(BookingError, match="brug deltog, delvist eller udeblev"):
+            mark(sid, {"1": "måske"}, "trainer")
+        assert mark(sid, {"1": "deltog", "2": "udeblev"}, "trainer") == 2
