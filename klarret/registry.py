@@ -161,7 +161,7 @@ def nav_links() -> list[tuple[str, str]]:
     """The menu links for the logged-in user (a template global)."""
     from klarret.auth import current_user
 
-    return registry().links_for(current_user(), current_app.config.get("KLARRET_TODAY"))
+    return registry().links_for(current_user())  # None: the one clock (klarret.clock) decides the day
 
 
 def init_app(app: Flask) -> None:
