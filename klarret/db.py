@@ -110,6 +110,15 @@ def chunks(values: Iterable[Any], size: int = MAX_IN_VALUES) -> Iterator[list[An
         yield batch
 
 
+def keyset_chunks(query: Select, key: Any, size: int = 500) -> Iterator[list[Any]]:
+    """The rows of ``query`` in ``key`` order, ``size`` at a time; ``key`` is a unique column of the query's
+    first entity. Each chunk is read whole before it is yielded, so the caller may commit between chunks."""
+    ordered, last = query.order_by(key).limit(size), None
+    while rows := db.session.execute(ordered if last is None else ordered.where(key > last)).all():
+        yield rows
+        last = getattr(rows[-1][0], key.key)
+
+
 def reset_postgres(url: str) -> None:
     """Drop every table of the PostgreSQL database at ``url`` (tests and benchmarks only: it empties it)."""
     engine = create_engine(url)

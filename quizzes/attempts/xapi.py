@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from flask import Flask
 from sqlalchemy import select
 
-from klarret.db import db
+from klarret.db import keyset_chunks
 from quizzes.courses.loader import Course
 from quizzes.models import Attempt, Completion
 from quizzes.records import backfill, outbox
@@ -48,13 +48,8 @@ def attempts_since(since: dt.date) -> Iterator[Statement]:
 
     start = dt.datetime.combine(since, dt.time())
     query = (select(Attempt, Completion).outerjoin(Completion, Completion.attempt_id == Attempt.id)
-             .where(Attempt.submitted_at >= start).order_by(Attempt.id).limit(CHUNK))
-    last = 0
-    while True:  # in chunks, each built before it is yielded: the backfill commits as it goes
-        rows = db.session.execute(query.where(Attempt.id > last)).all()
-        if not rows:
-            return
-        last = rows[-1][0].id
+             .where(Attempt.submitted_at >= start))
+    for rows in keyset_chunks(query, Attempt.id, CHUNK):  # each chunk built before it is yielded: the backfill commits
         yield from [s for attempt, completion in rows
                     for s in attempt_statements(attempt, pinned_course(attempt), completion)]
 

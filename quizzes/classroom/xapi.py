@@ -15,7 +15,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from klarret.dates import COPENHAGEN
-from klarret.db import db
+from klarret.db import db, keyset_chunks
 from quizzes.classroom.events import ClassroomEvent, add_listener
 from quizzes.classroom.models import MARKED, SEATED, ClassroomBooking, ClassroomSession, State
 from quizzes.records import backfill, outbox
@@ -59,14 +59,8 @@ def bookings_since(since: dt.date) -> Iterator[Statement]:
     start = dt.datetime.combine(since, dt.time())
     query = (select(ClassroomBooking, ClassroomSession)
              .join(ClassroomSession, ClassroomSession.id == ClassroomBooking.session_id)
-             .where(ClassroomBooking.booked_at >= start, ClassroomBooking.state.in_(SEATED))
-             .order_by(ClassroomBooking.id).limit(CHUNK))
-    last = 0
-    while True:  # in chunks, each built before it is yielded: the backfill commits as it goes
-        rows = db.session.execute(query.where(ClassroomBooking.id > last)).all()
-        if not rows:
-            return
-        last = rows[-1][0].id
+             .where(ClassroomBooking.booked_at >= start, ClassroomBooking.state.in_(SEATED)))
+    for rows in keyset_chunks(query, ClassroomBooking.id, CHUNK):  # each chunk built before it is yielded
         out: list[Statement] = []
         for booking, session in rows:
             out.append(registered(booking))
