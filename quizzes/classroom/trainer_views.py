@@ -42,23 +42,19 @@ def new_session():
     courses = sorted((c for c in catalogue().values() if c.classroom), key=lambda c: c.title)
     form, error = request.form, None
     if request.method == "POST":
+        trainers = [t.strip() for t in form.get("undervisere", "").replace(";", ",").split(",") if t.strip()]
+        admins = [a for a in form.getlist("forvaltning") if a in ADMINISTRATIONS]
         try:
             start, end, capacity = _times(form)
-        except ValueError:
-            error = BAD_TIMES
+            s = booking.create_session(form.get("kursus", ""), start, end, capacity, current_user().staff_no,
+                                       place=form.get("sted", ""), online_url=form.get("link", ""),
+                                       trainers=trainers or [current_user().staff_no], administrations=admins,
+                                       note=form.get("note", ""))
+        except booking.BookingError as exc:
+            error = str(exc)
         else:
-            trainers = [t.strip() for t in form.get("undervisere", "").replace(";", ",").split(",") if t.strip()]
-            admins = [a for a in form.getlist("forvaltning") if a in ADMINISTRATIONS]
-            try:
-                s = booking.create_session(form.get("kursus", ""), start, end, capacity, current_user().staff_no,
-                                           place=form.get("sted", ""), online_url=form.get("link", ""),
-                                           trainers=trainers or [current_user().staff_no], administrations=admins,
-                                           note=form.get("note", ""))
-            except booking.BookingError as exc:
-                error = str(exc)
-            else:
-                flash(f"Holdet er oprettet. Tilmeldingsfristen er {long_date(s.signup_deadline)}.", "info")
-                return redirect(url_for("classroom.roster", session_id=s.id))
+            flash(f"Holdet er oprettet. Tilmeldingsfristen er {long_date(s.signup_deadline)}.", "info")
+            return redirect(url_for("classroom.roster", session_id=s.id))
     return render_template("quizzes/classroom/new_session.html", courses=courses, form=form, error=error,
                            administrations=ADMINISTRATIONS, session=None), 400 if error else 200
 
@@ -67,12 +63,15 @@ BAD_TIMES = "Skriv dato som ÅÅÅÅ-MM-DD, tidspunkter som TT:MM og antal plads
 
 
 def _times(form) -> tuple[dt.datetime, dt.datetime, int]:
-    """Start, end and capacity from the session form (ValueError if unreadable)."""
-    day = dt.date.fromisoformat(form.get("dato", ""))
-    start = dt.datetime.combine(day, dt.time.fromisoformat(form.get("start", "")))
-    end = dt.datetime.combine(dt.date.fromisoformat(form.get("slutdato") or day.isoformat()),
-                              dt.time.fromisoformat(form.get("slut", "")))
-    return start, end, int(form.get("pladser", ""))
+    """Start, end and capacity from the session form (BookingError in Danish if unreadable)."""
+    try:
+        day = dt.date.fromisoformat(form.get("dato", ""))
+        start = dt.datetime.combine(day, dt.time.fromisoformat(form.get("start", "")))
+        end = dt.datetime.combine(dt.date.fromisoformat(form.get("slutdato") or day.isoformat()),
+                                  dt.time.fromisoformat(form.get("slut", "")))
+        return start, end, int(form.get("pladser", ""))
+    except ValueError:
+        raise booking.BookingError(BAD_TIMES) from None
 
 
 @bp.route("/hold/<int:session_id>/rediger", methods=["GET", "POST"])
@@ -84,19 +83,15 @@ def edit_session(session_id: int):
     if request.method == "POST":
         try:
             start, end, capacity = _times(form)
-        except ValueError:
-            error = BAD_TIMES
+            told, promoted = booking.update_session(
+                session_id, current_user().staff_no, starts_at=start, ends_at=end, capacity=capacity,
+                place=form.get("sted", ""), online_url=form.get("link", ""), note=form.get("note", ""))
+        except booking.BookingError as exc:
+            error = str(exc)
         else:
-            try:
-                told, promoted = booking.update_session(
-                    session_id, current_user().staff_no, starts_at=start, ends_at=end, capacity=capacity,
-                    place=form.get("sted", ""), online_url=form.get("link", ""), note=form.get("note", ""))
-            except booking.BookingError as exc:
-                error = str(exc)
-            else:
-                notices.notify([("updated", b) for b in told] + [("promoted", b) for b in promoted])
-                flash(f"Holdet er ændret, og {len(told) + len(promoted)} deltagere har fået besked.", "info")
-                return redirect(url_for("classroom.roster", session_id=session_id))
+            notices.notify([("updated", b) for b in told] + [("promoted", b) for b in promoted])
+            flash(f"Holdet er ændret, og {len(told) + len(promoted)} deltagere har fået besked.", "info")
+            return redirect(url_for("classroom.roster", session_id=session_id))
     else:
         form = {"dato": session.starts_at.date().isoformat(), "start": f"{session.starts_at:%H:%M}",
                 "slut": f"{session.ends_at:%H:%M}", "sted": session.place, "link": session.online_url,
