@@ -148,10 +148,13 @@ class Engine:
                 g = grouped[page] = {"scores": [], "records": [], "page_doc": None, "chapter": doc_chapter,
                                      "kinds": set(), "asked": ranking.asked(o, page, parsed)}
             g["scores"].append(score)
-            g["kinds"].add(doc_kind)
             if doc_kind == "page":
                 g["page_doc"] = docnum
+                # A page found through its own fields is shown by its "Kort fortalt", a section.
+                summary = o.summaries.get(page)
+                g["kinds"].add(docs[summary][1] if summary is not None else doc_kind)
             else:
+                g["kinds"].add(doc_kind)
                 g["records"].append((score * weights.get(stored[docnum].get("role", ""), 1.0)
                                      * heading_factor(o, docnum, g["asked"]), docnum))
         if kind:

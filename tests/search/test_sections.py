@@ -105,12 +105,17 @@ def test_honest_notices(engine):
 
 
 def test_facet_counts_are_pages_like_the_total(engine):
-    for q in ("partshøring", "klage", "fvl § 19"):
+    # "agterskrivelse" is found only through a page's own fields: its "Kort fortalt" is a section.
+    for q in ("partshøring", "klage", "fvl § 19", "agterskrivelse"):
         answer = engine.search(q, limit=50)
         assert sum(answer["facets"]["chapter"].values()) == answer["total"]
         for kind, n in answer["facets"]["kind"].items():
             assert n <= answer["total"]
             assert engine.search(q, limit=50, kind=kind)["total"] == n
+        for result in (r for r in answer["results"] if r["kind"] != "page"):  # "page": a chapter, no section
+            assert answer["facets"]["kind"].get(result["kind"], 0) > 0, (q, result["anchor"])
+            pages = [r["page"] for r in engine.search(q, limit=50, kind=result["kind"])["results"]]
+            assert result["page"] in pages, (q, result["kind"])
 
 
 def test_a_how_question_gets_the_how_to_section(engine):
