@@ -97,7 +97,11 @@ class CitationParser:
                      info.get("abbr", "").rstrip(".")}
             for alias in names:
                 if alias:
-                    alias_to_law[" ".join(alias.lower().split())] = key
+                    alias = " ".join(alias.lower().split())
+                    alias_to_law[alias] = key
+                    # Every name's genitive: "persondataforordningens artikel 15", "handicaplovens § 5".
+                    if alias[-1].isalpha() and not alias.endswith("s") and alias not in laws:
+                        alias_to_law.setdefault(alias + "s", key)
         self.laws = laws
         self.alias_to_law = alias_to_law
         names = "|".join(re.escape(a).replace(r"\ ", r"\s+")
@@ -174,4 +178,48 @@ def provision_words(texts: Iterable[str], parser: CitationParser, stem_of: Calla
         if scored:
             best = scored[0][0]
             out[token] = [(s, round(v / best, 3)) for v, s in scored]
+    return out
+
+
+def _specificity(stated: Citation, cited: Citation) -> int | None:
+    """How precisely ``stated`` covers ``cited`` (a range 0 … a nr. 3), or None if it does not."""
+    if stated.law != cited.law or not stated.covers(cited.par):
+        return None
+    if stated.stk is not None and stated.stk != cited.stk:
+        return None
+    if stated.nr is not None and str(stated.nr).lower() != str(cited.nr or "").lower():
+        return None
+    return (stated.par_to is None) + (stated.stk is not None) + (stated.nr is not None)
+
+
+def applied_rules(records: Iterable[Any], rule_role: str = "rule") -> dict[str, list[tuple[str, float]]]:
+    """Case id -> the rule sections of its page that state what it cites, with shares summing to 1.
+
+    A case applies rules: a situation told in the query's words ("min kollega er gift med
+    ansøgeren") matches the case's story, but the answer is the section stating the provision the
+    case cites (fvl § 3, stk. 1, nr. 1 -> *Hvornår er du inhabil?*, which states § 3, stk. 1). Each
+    citation goes to the most precise stating section(s).
+    """
+    rules: dict[str, list[Any]] = {}
+    cases = []
+    for r in records:
+        if r.kind == "section" and r.role == rule_role and r.states:
+            rules.setdefault(r.page, []).append(r)
+        elif r.kind == "case" and r.citations:
+            cases.append(r)
+    out: dict[str, list[tuple[str, float]]] = {}
+    for case in cases:
+        shares: dict[str, float] = {}
+        for cited in case.citations:
+            found = [(s, sec.anchor) for sec in rules.get(case.page, ()) for st in sec.states
+                     if (s := _specificity(st, cited)) is not None]
+            if not found:
+                continue
+            best = max(s for s, _ in found)
+            anchors = sorted({a for s, a in found if s == best})
+            for a in anchors:
+                shares[a] = shares.get(a, 0.0) + 1.0 / (len(case.citations) * len(anchors))
+        if shares:
+            total = sum(shares.values())
+            out[case.id] = [(a, round(v / total, 4)) for a, v in sorted(shares.items())]
     return out

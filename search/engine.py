@@ -134,8 +134,11 @@ class Engine:
         docs, stored, heading_factor = o.docs, o.stored, ranking.heading_factor  # hoisted: ~400 hits
         grouped: dict[str, dict] = {}
         weights = ranking.CITED_ROLE_WEIGHT if parsed.cited else ranking.ROLE_WEIGHT
+        # A case's matching story points to the rule it applies (``applies``), unless the query asks
+        # how to do something: then the how-to section answers it.
+        applies = o.applies if not kind else {}
         if ranking.HOW_WORDS.intersection(parsed.words):
-            weights = {**weights, "how-to": ranking.HOW_TO_WEIGHT}
+            weights, applies = {**weights, "how-to": ranking.HOW_TO_WEIGHT}, {}
         # Only docnums and scores here: stored fields are read for the results shown, not for every hit.
         for docnum, score in o.scorer.search(s, parsed.query, RECORD_LIMIT):
             page, doc_kind, doc_chapter = docs[docnum]
@@ -145,9 +148,10 @@ class Engine:
                 continue
             g = grouped.get(page)
             if g is None:
-                g = grouped[page] = {"scores": [], "records": [], "page_doc": None, "chapter": doc_chapter,
-                                     "kinds": set(), "asked": ranking.asked(o, page, parsed)}
-            g["scores"].append(score)
+                g = grouped[page] = {"scores": [], "records": {}, "page_doc": None, "chapter": doc_chapter,
+                                     "kinds": set(), "asked": ranking.asked(o, page, parsed), "applied": {}}
+            # A case's story shares words with many situations: it counts less toward its page's rank.
+            g["scores"].append(score * (ranking.CASE_PAGE_WEIGHT if doc_kind == "case" else 1.0))
             if doc_kind == "page":
                 g["page_doc"] = docnum
                 # A page found through its own fields is shown by its "Kort fortalt", a section.
@@ -155,8 +159,10 @@ class Engine:
                 g["kinds"].add(docs[summary][1] if summary is not None else doc_kind)
             else:
                 g["kinds"].add(doc_kind)
-                g["records"].append((score * weights.get(stored[docnum].get("role", ""), 1.0)
-                                     * heading_factor(o, docnum, g["asked"]), docnum))
+                g["records"][docnum] = (score * weights.get(stored[docnum].get("role", ""), 1.0)
+                                        * heading_factor(o, docnum, g["asked"]))
+                for target, share in applies.get(docnum, ()):
+                    g["applied"][target] = g["applied"].get(target, 0.0) + score * share
         if kind:
             grouped = {p: g for p, g in grouped.items() if kind in g["kinds"]}
         topic = ranking.topic_pages(o, parsed)
@@ -164,7 +170,11 @@ class Engine:
         for page, g in grouped.items():
             navigation = ranking.NAVIGATION_WEIGHT if page in o.navigation else 1.0
             g["score"] = ranking.page_score(g["scores"]) * navigation * shares.get(page, 1.0) ** ranking.COVERAGE_POWER
-            g["records"] = [n for _, n in sorted(g["records"], key=lambda r: (-r[0], r[1]))]
+            for target, applied in g["applied"].items():  # the rules its matching cases apply
+                via = ranking.APPLIED_WEIGHT * applied * \
+                    weights.get(stored[target].get("role", ""), 1.0) * heading_factor(o, target, g["asked"])
+                g["records"][target] = max(g["records"].get(target, 0.0), via)
+            g["records"] = sorted(g["records"], key=lambda n: (-g["records"][n], n))
             summary = o.summaries.get(page)
             # A bare topic name (unless it is a section's heading: "meroffentlighed"), or a page found
             # only through its own fields: "Kort fortalt" answers it.

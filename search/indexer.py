@@ -28,7 +28,7 @@ from search.analysis import (
     vocabulary,
     words,
 )
-from search.citations import CitationParser, index_tokens, law_tokens, provision_words
+from search.citations import CitationParser, applied_rules, index_tokens, law_tokens, provision_words
 
 GLOSSARY_PAGE = "ordliste"
 NAVIGATION_ROLE = "see-also"  # lists other pages' titles: it would rank this page for them
@@ -196,7 +196,7 @@ def build_index(html_dir: str | Path, index_dir: str | Path, echo=print,
         writer.commit()
         meta = {"laws": laws, "glossary": gloss, "synonyms": [r.to_json() for r in rules],
                 "vocabulary": page_vocabulary(records, compound_analyzer(wordset)),
-                "provision_words": topic_words(records, laws)}
+                "provision_words": topic_words(records, laws), "applies": applied_rules(records, RULE_ROLE)}
         (new / META_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)

@@ -29,7 +29,11 @@ OTHER_CHAPTER = "Øvrige sider"  # the facet for pages outside the chapters (fro
 SUMMARY_ROLE = "summary"
 # How much a record's role counts when choosing the section shown first for its page (not the
 # page's rank): a case only applies a rule, a list of mistakes rarely answers a question.
-ROLE_WEIGHT = {"case": 0.35, "mistakes": 0.8, "summary": 0.9}
+ROLE_WEIGHT = {"case": 0.25, "mistakes": 0.8, "summary": 0.9}
+# A case's score also counts, this much, for the rule sections stating what it cites (``applies``):
+# such a section scores at least that, so the rule a matching story applies is shown before the story.
+APPLIED_WEIGHT = 0.7
+CASE_PAGE_WEIGHT = 0.7  # a case's score toward its page's rank
 HEADING_WEIGHT = 1.0  # a section whose own heading the query covers is the one shown first
 COVERAGE_POWER = 1.0  # a page that has all the words asked about beats one that has one of them often
 HOW_WORDS = frozenset({"hvordan", "sådan"})  # "hvordan skriver jeg …" asks for the how-to section
@@ -56,13 +60,14 @@ class Opened:
     navigation: frozenset[str]  # pages that are only a title and links
     synonym_rules: list[Rule]
     summaries: dict[str, int]  # page -> docnum of its "Kort fortalt" (summary role) section
-    topics: dict[str, list[frozenset[str]]]  # page -> stems of its title and each "also called" word
+    topics: dict[str, list[frozenset[str]]]  # page -> stems of its title
     headings: list[frozenset[str]]  # docnum -> stems of a section's own heading (and its negation), minus
     # title_stems (cases: none)
     vocab: dict[str, frozenset[str]]  # page -> the stems of all its words (text, title, lay language)
     title_stems: dict[str, frozenset[str]]  # page -> its title's stems and compound parts
     also_words: dict[str, list[tuple[str, frozenset[str]]]]  # page -> its "also called" words and their stems
     pages_with: dict[str, frozenset[str]]  # stem -> the pages whose vocab has it (``vocab`` inverted)
+    applies: dict[int, tuple[tuple[int, float], ...]]  # case docnum -> (rule section docnum, share)
 
 
 def open_index(target: str) -> Opened:
@@ -85,7 +90,9 @@ def open_index(target: str) -> Opened:
                 titles.append((doc["label"], doc["label"].casefold(), "/" + doc["url"], "page"))
                 also = [(w, frozenset(content_stems(w))) for w in json.loads(doc.get("also_called_words") or "[]")]
                 also_words[doc["page"]] = also
-                topics[doc["page"]] += [frozenset(content_stems(doc["label"])), *(st for _, st in also)]
+                # Only the title: an "also called" word often names a thing of the topic ("høringsbrev"),
+                # which the sections using it answer better than "Kort fortalt".
+                topics[doc["page"]].append(frozenset(content_stems(doc["label"])))
             else:
                 with_sections.add(doc["page"])
                 if doc.get("role") == SUMMARY_ROLE and doc["page"] not in summaries:
@@ -110,10 +117,13 @@ def open_index(target: str) -> Opened:
     for page, stems in vocab.items():
         for st in stems:
             pages_with[st].add(page)
+    by_id = {d["id"]: n for n, d in enumerate(stored) if d}
+    applies = {by_id[case]: tuple((by_id[f"{case.split('#')[0]}#{a}"], share) for a, share in targets)
+               for case, targets in meta.get("applies", {}).items() if case in by_id}
     return Opened(target, ix, docs, stored, PostingScorer(lengths),
                   QueryBuilder(meta["laws"], SynonymTable(rules), meta.get("provision_words")),
                   Glossary(meta["glossary"]), titles, navigation, rules, summaries, dict(topics), headings,
-                  vocab, title_stems, also_words, {st: frozenset(p) for st, p in pages_with.items()})
+                  vocab, title_stems, also_words, {st: frozenset(p) for st, p in pages_with.items()}, applies)
 
 
 def coverage(o: Opened, groups: list[list[frozenset[str]]]) -> dict[str, float]:
@@ -122,8 +132,13 @@ def coverage(o: Opened, groups: list[list[frozenset[str]]]) -> dict[str, float]:
     if not groups:
         return {}
     everywhere = frozenset(o.vocab)
-    has = [set().union(*(everywhere.intersection(*(o.pages_with.get(st, ()) for st in way)) for way in ways))
-           for ways in groups]
+    # A compound part the guidance never uses ("begæring" in "aktindsigtsbegæring") is left out of
+    # its way; a word no page has in any way is left out altogether (it would zero every page alike).
+    has = [pages for ways in groups
+           if (pages := set().union(*(everywhere.intersection(*known) for way in ways
+                                      if (known := [o.pages_with[st] for st in way if st in o.pages_with]))))]
+    if not has:
+        return {}
     weights = [log(1 + len(o.vocab) / (1 + len(pages))) for pages in has]
     total = sum(weights) or 1.0
     return {p: sum(w for w, pages in zip(weights, has, strict=False) if p in pages) / total for p in o.vocab}
@@ -157,7 +172,7 @@ def heading_factor(o: Opened, docnum: int, asked: frozenset[str]) -> float:
 
 
 def topic_pages(o: Opened, parsed: Parsed) -> set[str]:
-    """The pages whose title or "also called" word the query names and nothing more ("partshøring")."""
+    """The pages whose title the query names and nothing more ("partshøring")."""
     if parsed.cited or not parsed.phrases or not parsed.phrases[0]:
         return set()
     typed = frozenset(parsed.phrases[0])

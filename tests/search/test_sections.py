@@ -141,3 +141,37 @@ def test_a_negation_in_the_question_picks_the_heading_that_has_it(engine):
 def test_an_also_called_phrase_among_other_words_finds_its_page(engine, q, page):
     # Normalised among the pages that have such words, not over every record (most have none).
     assert engine.search(q)["results"][0]["page"] == page
+
+
+def test_a_situation_like_a_case_gets_the_rule_the_case_applies(engine):
+    # The case about a spouse's building case tells this story; it cites fvl § 3, stk. 1, nr. 1-2,
+    # which *Hvornår er du inhabil?* states: that section answers, the case follows it.
+    got = ranked(engine, "min kollega er gift med ansøgeren")
+    assert got[0] == "inhabilitet-grunde"
+    assert "inhabilitet-sag-aegtefaelle-byggesag" in got[1:4]
+    # Filtered to cases, the case itself is the answer and no rule section is pulled in.
+    cases = engine.search("min kollega er gift med ansøgeren", kind="case")["results"]
+    assert cases[0]["anchor"] == "inhabilitet-sag-aegtefaelle-byggesag"
+    assert all(s["kind"] == "case" for r in cases for s in r["sections"])
+
+
+def test_an_also_called_thing_gets_the_section_that_uses_it(engine):
+    # "høringsbrev" names the letter, not the topic: the how-to section that says to send one.
+    assert ranked(engine, "høringsbrev")[0] == "partshoering-saadan"
+    # A word only the front matter has still gets "Kort fortalt", and says why it was found.
+    first = engine.search("agterskrivelse")["results"][0]
+    assert (first["anchor"], first["also_called"]) == ("partshoering-kort", ["agterskrivelse"])
+
+
+def test_a_law_name_in_the_genitive_is_a_citation(engine):
+    first = engine.search("persondataforordningens artikel 15")["results"][0]
+    assert first["page"] == "indsigtsret-gdpr" and first["role"] == "rule"
+
+
+def test_a_compound_with_a_part_the_guidance_never_uses_still_ranks_by_the_part_it_has(engine):
+    # "begæring" is not in the guidance; "aktindsigt" is: the access-to-files pages come first,
+    # ranked by score (every page used to get 0 for lacking the unknown part).
+    results = engine.search("aktindsigtsbegæring")["results"]
+    assert results[0]["score"] > 0
+    assert {r["page"] for r in results[:3]} <= {"aktindsigt-offl", "aktindsigt-frister", "partsaktindsigt",
+                                                 "indsigtsret-gdpr"}
