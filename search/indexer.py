@@ -28,7 +28,8 @@ from search.analysis import (
     vocabulary,
     words,
 )
-from search.citations import CitationParser, applied_rules, index_tokens, law_tokens, provision_words
+from search.applies import applied_rules
+from search.citations import CitationParser, index_tokens, law_tokens, provision_words
 
 GLOSSARY_PAGE = "ordliste"
 NAVIGATION_ROLE = "see-also"  # lists other pages' titles: it would rank this page for them

@@ -175,3 +175,20 @@ def test_a_compound_with_a_part_the_guidance_never_uses_still_ranks_by_the_part_
     assert results[0]["score"] > 0
     assert {r["page"] for r in results[:3]} <= {"aktindsigt-offl", "aktindsigt-frister", "partsaktindsigt",
                                                  "indsigtsret-gdpr"}
+
+
+def test_every_case_points_to_a_rule_section_of_its_own_page(guidance_build):
+    from klarret.export import iter_records
+    from search.applies import applied_rules
+
+    records = list(iter_records(guidance_build / "html" / "export" / "records.jsonl"))
+    rules = {(r.page, r.anchor) for r in records if r.kind == "section" and r.role == "rule"}
+    applies = applied_rules(records)
+    cases = [r for r in records if r.kind == "case"]
+    assert len(applies) >= 0.9 * len(cases)
+    for case in cases:
+        for anchor, share in applies.get(case.id, ()):
+            assert (case.page, anchor) in rules and 0 < share <= 1
+    # Citations decide where they can: fvl § 3, stk. 1, nr. 1-2 is stated by "Hvornår er du inhabil?".
+    spouse = dict(applies["inhabilitet#inhabilitet-sag-aegtefaelle-byggesag"])
+    assert max(spouse, key=spouse.get) == "inhabilitet-grunde"
