@@ -117,6 +117,11 @@ class Engine:
         if parsed.unknown_law:
             result["notice"] = (f"Vejledningen henviser ikke til »{parsed.unknown_law}«. Søg på emnet i stedet, "
                                 "eller slå paragraffen op på retsinformation.dk.")
+        elif parsed.uncited:
+            named = " og ".join(parsed.uncited)
+            result["notice"] = (f"Vejledningen henviser ikke til {named}. " + (
+                "Resultaterne er for resten af søgningen." if result["total"] else
+                "Søg på emnet i stedet, eller slå bestemmelsen op i selve loven."))
         elif parsed.query is None and not any(content_stems(w) for w in parsed.words):
             result["notice"] = ("Søgningen indeholder kun småord eller tegn, som søgningen springer over. "
                                 "Skriv et emne eller en paragraf, fx »partshøring« eller »fvl § 19«.")

@@ -52,6 +52,7 @@ class Parsed:
     unknown_law: str | None = None  # "udlændingelovens § 40": a law the guidance does not cite
     stems: frozenset[str] = frozenset()  # content stems, with compounds' and hyphenated words' parts
     groups: list[list[frozenset[str]]] = field(default_factory=list)  # see QueryBuilder._groups
+    uncited: tuple[str, ...] = ()  # "forvaltningslovens § 99": provisions of known laws the guidance never cites
 
     def suggestion(self) -> str | None:
         """The typed words with the misspelled ones replaced ("Mente du …?")."""
@@ -215,8 +216,10 @@ class QueryBuilder:
         content = frozenset(w for p in phrases for w in p) | \
             frozenset(t.text for t in s.schema["compound"].analyzer(" ".join(fixed))) | \
             frozenset(content_stems(" ".join(fixed).replace("-", " ")))
+        uncited = tuple(c.label(self.citations.laws) for c in cites if c.law and not any(
+            self._df(s, "citations", token) for token, _ in c.tokens() if token.count(":") == 1))
         return Parsed(query.Or(parts) if parts else None, typed, fixes, phrases, bool(cites), marks, unknown,
-                      content, self._groups(s, typed, fixed, spans))
+                      content, self._groups(s, typed, fixed, spans), uncited)
 
     @staticmethod
     def _groups(s: Searcher, typed: list[str], fixed: list[str],

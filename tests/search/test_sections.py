@@ -104,6 +104,16 @@ def test_honest_notices(engine):
     assert "småord" not in nonsense["notice"]
 
 
+def test_a_provision_the_guidance_never_cites_is_named_in_the_notice(engine):
+    alone = engine.search("fvl § 99")
+    assert alone["total"] == 0
+    assert alone["notice"].startswith("Vejledningen henviser ikke til forvaltningslovens § 99.")
+    assert "stavningen" not in alone["notice"]  # nothing was misspelled
+    mixed = engine.search("offl §§ 13 og 99")
+    assert mixed["total"] > 0 and "offentlighedslovens § 99" in mixed["notice"]
+    assert engine.search("fvl § 19")["notice"] is None
+
+
 def test_facet_counts_are_pages_like_the_total(engine):
     # "agterskrivelse" is found only through a page's own fields: its "Kort fortalt" is a section.
     for q in ("partshøring", "klage", "fvl § 19", "agterskrivelse"):
