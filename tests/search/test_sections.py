@@ -55,8 +55,25 @@ def test_judged_sections_come_first(engine):
 
 def test_judged_anchors_exist(guidance_build):
     anchors = {r.anchor for r in iter_records(export_dir(guidance_build / "html") / RECORDS_FILE)}
-    missing = {a.strip() for row in rows(SECTIONS) for a in row["anchors"].split(",")} - anchors
-    assert not missing, f"anchors not in the guidance: {sorted(missing)}"
+    for path in (SECTIONS, *BLIND.values()):
+        missing = {a.strip() for row in rows(path) for a in row["anchors"].split(",")} - anchors
+        assert not missing, f"{path.name}: anchors not in the guidance: {sorted(missing)}"
+
+
+# Two blind sets, written by colleagues who saw only the guidance's body text (not the front
+# matter, the code or any other judged set), like the held-out queries the issue is judged on.
+# The target is 0.90 there too; these floors are today's figures less a query or two, so a change that
+# loses ground on queries nobody tuned for fails here.
+BLIND = {0.70: DATA / "search-blind-a-sections.tsv", 0.60: DATA / "search-blind-b-sections.tsv"}
+
+
+@pytest.mark.parametrize("floor", sorted(BLIND))
+def test_blind_sets_do_not_fall_back(engine, floor):
+    judged = rows(BLIND[floor])
+    assert len(judged) >= 50
+    first = sum(bool(set(ranked(engine, row["query"])[:1]) & {a.strip() for a in row["anchors"].split(",")})
+                for row in judged) / len(judged)
+    assert first >= floor, round(first, 3)
 
 
 def _norm(text: str) -> str:
@@ -68,7 +85,7 @@ def test_no_judged_query_copies_a_pages_questions(guidance_build):
     questions = {_norm(q): r.page for r in iter_records(export_dir(guidance_build / "html") / RECORDS_FILE)
                  if r.kind == "page" for q in r.questions}
     assert len(questions) >= 5 * 34
-    judged = [DATA / "search-queries.tsv", SECTIONS, *(f for d in SHARED_EVAL for f in sorted(d.glob("*.tsv")))]
+    judged = [*sorted(DATA.glob("search-*.tsv")), *(f for d in SHARED_EVAL for f in sorted(d.glob("*.tsv")))]
     copies = [(path.name, row["query"], questions[_norm(row["query"])])
               for path in judged if path.exists() for row in rows(path) if _norm(row["query"]) in questions]
     assert not copies, f"judged queries copied into a page's spørgsmål: {copies}"
