@@ -15,6 +15,7 @@ from search import ranking
 from search.analysis import content_stems
 from search.query import Parsed, clean_query
 from search.ranking import OTHER_CHAPTER, Opened, open_index
+from search.snippets import Marks
 from search.synonyms import Rule
 from search.wordlists import warm_up
 
@@ -180,7 +181,8 @@ class Engine:
             chapter_counts[g["chapter"] or OTHER_CHAPTER] += 1
             for k in g["kinds"] - {"page"}:
                 kind_counts[k] += 1
-        results = [ranking.result(o, page, g, parsed.highlight) for page, g in ranked[:limit]]
+        marks = Marks(parsed.highlight)
+        results = [ranking.result(o, page, g, marks) for page, g in ranked[:limit]]
         return {**empty, "total": len(ranked),
                 "facets": {"chapter": dict(chapter_counts), "kind": dict(kind_counts)}, "results": results}
 
