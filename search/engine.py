@@ -132,12 +132,10 @@ class Engine:
                  "notice": None}
         if parsed.query is None:
             return empty
-        docs, stored, heading_factor = o.docs, o.stored, ranking.heading_factor  # hoisted: ~400 hits
+        docs, summaries = o.docs, o.summaries  # hoisted: ~400 hits
         grouped: dict[str, dict] = {}
-        weights = ranking.CITED_ROLE_WEIGHT if parsed.cited else ranking.ROLE_WEIGHT
-        if ranking.HOW_WORDS.intersection(parsed.words):
-            weights = {**weights, "how-to": ranking.HOW_TO_WEIGHT}
-        # Only docnums and scores here: stored fields are read for the results shown, not for every hit.
+        # Only docnums and scores here: stored fields are read, and a page's records ordered, for the
+        # results shown, not for every hit.
         for docnum, score in o.scorer.search(s, parsed.query, RECORD_LIMIT):
             page, doc_kind, doc_chapter = docs[docnum]
             if kind and doc_kind != kind and doc_kind != "page":
@@ -147,32 +145,22 @@ class Engine:
             g = grouped.get(page)
             if g is None:
                 g = grouped[page] = {"scores": [], "records": [], "page_doc": None, "chapter": doc_chapter,
-                                     "kinds": set(), "asked": ranking.asked(o, page, parsed)}
+                                     "kinds": set()}
             g["scores"].append(score)
             if doc_kind == "page":
                 g["page_doc"] = docnum
                 # A page found through its own fields is shown by its "Kort fortalt", a section.
-                summary = o.summaries.get(page)
+                summary = summaries.get(page)
                 g["kinds"].add(docs[summary][1] if summary is not None else doc_kind)
             else:
                 g["kinds"].add(doc_kind)
-                g["records"].append((score * weights.get(stored[docnum].get("role", ""), 1.0)
-                                     * heading_factor(o, docnum, g["asked"]), docnum))
+                g["records"].append((score, docnum))
         if kind:
             grouped = {p: g for p, g in grouped.items() if kind in g["kinds"]}
-        topic = ranking.topic_pages(o, parsed)
         shares = ranking.coverage(o, parsed.groups)
         for page, g in grouped.items():
             navigation = ranking.NAVIGATION_WEIGHT if page in o.navigation else 1.0
             g["score"] = ranking.page_score(g["scores"]) * navigation * shares.get(page, 1.0) ** ranking.COVERAGE_POWER
-            g["records"] = [n for _, n in sorted(g["records"], key=lambda r: (-r[0], r[1]))]
-            summary = o.summaries.get(page)
-            # A bare topic name (unless it is a section's heading: "meroffentlighed"), or a page found
-            # only through its own fields: "Kort fortalt" answers it.
-            named = page in topic and not any(
-                ranking.heading_factor(o, n, g["asked"]) >= 1.0 + ranking.HEADING_WEIGHT for n in g["records"])
-            if summary is not None and kind in (None, "section") and (named or not g["records"]):
-                g["records"] = [summary, *(n for n in g["records"] if n != summary)]
         ranked = sorted(grouped.items(), key=lambda item: -item[1]["score"])
         # Facets count pages, like the total: a filter's count is the number of pages it leaves.
         chapter_counts: dict[str, int] = defaultdict(int)
@@ -181,7 +169,9 @@ class Engine:
             chapter_counts[g["chapter"] or OTHER_CHAPTER] += 1
             for k in g["kinds"] - {"page"}:
                 kind_counts[k] += 1
-        marks = Marks(parsed.highlight)
+        marks, topic = Marks(parsed.highlight), ranking.topic_pages(o, parsed)
+        for page, g in ranked[:limit]:
+            g["records"] = ranking.order_records(o, parsed, page, g["records"], topic, kind)
         results = [ranking.result(o, page, g, marks) for page, g in ranked[:limit]]
         return {**empty, "total": len(ranked),
                 "facets": {"chapter": dict(chapter_counts), "kind": dict(kind_counts)}, "results": results}

@@ -158,6 +158,26 @@ def heading_factor(o: Opened, docnum: int, asked: frozenset[str]) -> float:
     return 1.0 + HEADING_WEIGHT * len(heading & asked) / (len(heading) * len(asked)) ** 0.5
 
 
+def order_records(o: Opened, parsed: Parsed, page: str, records: list[tuple[float, int]], topic: set[str],
+                  kind: str | None) -> list[int]:
+    """A shown page's records (score, docnum), the one to show first first: by score, role and how
+    much of its heading the query names; "Kort fortalt" for a bare topic name."""
+    weights = CITED_ROLE_WEIGHT if parsed.cited else ROLE_WEIGHT
+    if HOW_WORDS.intersection(parsed.words):
+        weights = {**weights, "how-to": HOW_TO_WEIGHT}
+    wanted = asked(o, page, parsed)
+    ordered = [n for _, n in sorted(((score * weights.get(o.stored[n].get("role", ""), 1.0)
+                                      * heading_factor(o, n, wanted), n) for score, n in records),
+                                    key=lambda r: (-r[0], r[1]))]
+    summary = o.summaries.get(page)
+    # A bare topic name (unless it is a section's heading: "meroffentlighed"), or a page found only
+    # through its own fields: "Kort fortalt" answers it.
+    named = page in topic and not any(heading_factor(o, n, wanted) >= 1.0 + HEADING_WEIGHT for n in ordered)
+    if summary is not None and kind in (None, "section") and (named or not ordered):
+        ordered = [summary, *(n for n in ordered if n != summary)]
+    return ordered
+
+
 def topic_pages(o: Opened, parsed: Parsed) -> set[str]:
     """The pages whose title or "also called" word the query names and nothing more ("partshøring")."""
     if parsed.cited or not parsed.phrases or not parsed.phrases[0]:
