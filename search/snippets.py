@@ -37,7 +37,7 @@ class Cut:
     """A record's text (its first MAX_TEXT characters) cut once per index into the places where
     _pattern could match: each word start's run of word characters and hyphens, and its word."""
 
-    __slots__ = ("text", "escaped", "starts", "runs", "words", "prior", "by_key")
+    __slots__ = ("text", "escaped", "sure", "unsure")
 
     def __init__(self, text: str):
         self.text = text = text[:MAX_TEXT]
@@ -46,12 +46,12 @@ class Cut:
         if len(low) != len(text):
             raise ValueError("lowercasing changes the text's length")
         self.escaped = escape(text, quote=False) == text  # nothing to escape: slices go out as they are
-        self.starts: list[int] = []
-        self.runs: list[str] = []  # from the word start to the end of its run, as _pattern's match
-        self.words: list[str] = []  # the first token of the run, as _matches confirms it
-        # Earlier word starts in the same hyphenated run: a match there would have covered this one.
-        self.prior: list[tuple[str, ...]] = []
-        self.by_key: dict[str, list[int]] = {}  # a word and its stem -> its word starts
+        # A word and its stem -> the spans of the word where _matches marks it whenever that key is
+        # marked: the key starts the run (so _pattern matches there) and no earlier word start in
+        # the same hyphenated run could have matched instead. The rest (``unsure``: a stem that is
+        # not its word's prefix, a later part of "ikke-part") are checked against all the marks.
+        self.sure: dict[str, list[tuple[int, int]]] = {}
+        self.unsure: dict[str, list[tuple[int, int, str, tuple[str, ...]]]] = {}
         run_end, in_run = -1, []
         for m in WORD_START.finditer(low):
             p = m.start()
@@ -60,27 +60,31 @@ class Cut:
             if end != run_end:
                 run_end, in_run = end, []
             word = TOKEN.match(run).group()
-            i = len(self.starts)
-            self.starts.append(p)
-            self.runs.append(run)
-            self.words.append(word)
-            self.prior.append(tuple(in_run))
-            in_run.append(run)
             for key in {word, stem(word)}:
-                self.by_key.setdefault(key, []).append(i)
+                if not in_run and run.startswith(key):
+                    self.sure.setdefault(key, []).append((p, p + len(word)))
+                else:
+                    self.unsure.setdefault(key, []).append((p, p + len(word), run, tuple(in_run)))
+            in_run.append(run)
 
     def spans(self, marks: Marks) -> list[tuple[int, int]]:
         """The same spans as ``_matches(self.text, marks.stems)``, found by lookups."""
-        found: set[int] = set()
+        out: list[tuple[int, int]] = []
+        keys = 0
+        sure, unsure, prefixes = self.sure, self.unsure, marks.prefixes
         for s in marks.stems:
-            found.update(self.by_key.get(s, ()))
-        out = []
-        prefixes = marks.prefixes
-        for i in sorted(found):
-            # _pattern matched here (a stem starts the run) and not earlier in the same run.
-            if self.runs[i].startswith(prefixes) and not any(r.startswith(prefixes) for r in self.prior[i]):
-                out.append((self.starts[i], self.starts[i] + len(self.words[i])))
-        return out
+            got = sure.get(s)
+            if got is not None:
+                out += got
+                keys += 1
+            maybe = unsure.get(s)
+            if maybe is not None:
+                keys += 2  # checked spans come in no order
+                # _pattern matched here (a mark starts the run) and not earlier in the same run.
+                out += [(a, b) for a, b, run, prior in maybe
+                        if run.startswith(prefixes) and not any(r.startswith(prefixes) for r in prior)]
+        # A word found by two keys (itself and its stem) is one span; one key's spans are in order.
+        return out if keys <= 1 else sorted(set(out))
 
 
 def cut(text: str) -> Cut | None:
