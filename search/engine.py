@@ -15,6 +15,7 @@ from search import ranking
 from search.analysis import content_stems
 from search.query import Parsed, clean_query
 from search.ranking import OTHER_CHAPTER, Opened, open_index
+from search.snippets import Marks
 from search.synonyms import Rule
 from search.wordlists import warm_up
 
@@ -136,15 +137,10 @@ class Engine:
                  "notice": None}
         if parsed.query is None:
             return empty
-        docs, stored, heading_factor = o.docs, o.stored, ranking.heading_factor  # hoisted: ~400 hits
+        docs, summaries = o.docs, o.summaries  # hoisted: ~400 hits
         grouped: dict[str, dict] = {}
-        weights = ranking.CITED_ROLE_WEIGHT if parsed.cited else ranking.ROLE_WEIGHT
-        # A case's matching story points to the rule it applies (``applies``), unless the query asks
-        # how to do something: then the how-to section answers it.
-        applies = o.applies if not kind else {}
-        if ranking.HOW_WORDS.intersection(parsed.words):
-            weights, applies = {**weights, "how-to": ranking.HOW_TO_WEIGHT}, {}
-        # Only docnums and scores here: stored fields are read for the results shown, not for every hit.
+        # Only docnums and scores here: stored fields are read, and a page's records ordered, for the
+        # results shown, not for every hit.
         for docnum, score in o.scorer.search(s, parsed.query, RECORD_LIMIT):
             page, doc_kind, doc_chapter = docs[docnum]
             if kind and doc_kind != kind and doc_kind != "page":
@@ -153,40 +149,24 @@ class Engine:
                 continue
             g = grouped.get(page)
             if g is None:
-                g = grouped[page] = {"scores": [], "records": {}, "page_doc": None, "chapter": doc_chapter,
-                                     "kinds": set(), "asked": ranking.asked(o, page, parsed), "applied": {}}
+                g = grouped[page] = {"scores": [], "records": [], "page_doc": None, "chapter": doc_chapter,
+                                     "kinds": set()}
             # A case's story shares words with many situations: it counts less toward its page's rank.
-            g["scores"].append(score * (ranking.CASE_PAGE_WEIGHT if doc_kind == "case" else 1.0))
+            g["scores"].append(score * ranking.CASE_PAGE_WEIGHT if doc_kind == "case" else score)
             if doc_kind == "page":
                 g["page_doc"] = docnum
                 # A page found through its own fields is shown by its "Kort fortalt", a section.
-                summary = o.summaries.get(page)
+                summary = summaries.get(page)
                 g["kinds"].add(docs[summary][1] if summary is not None else doc_kind)
             else:
                 g["kinds"].add(doc_kind)
-                g["records"][docnum] = (score * weights.get(stored[docnum].get("role", ""), 1.0)
-                                        * heading_factor(o, docnum, g["asked"]))
-                for target, share in applies.get(docnum, ()):
-                    g["applied"][target] = g["applied"].get(target, 0.0) + score * share
+                g["records"].append((score, docnum))
         if kind:
             grouped = {p: g for p, g in grouped.items() if kind in g["kinds"]}
-        topic = ranking.topic_pages(o, parsed)
         shares = ranking.coverage(o, parsed.groups)
         for page, g in grouped.items():
             navigation = ranking.NAVIGATION_WEIGHT if page in o.navigation else 1.0
             g["score"] = ranking.page_score(g["scores"]) * navigation * shares.get(page, 1.0) ** ranking.COVERAGE_POWER
-            for target, applied in g["applied"].items():  # the rules its matching cases apply
-                via = ranking.APPLIED_WEIGHT * applied * \
-                    weights.get(stored[target].get("role", ""), 1.0) * heading_factor(o, target, g["asked"])
-                g["records"][target] = max(g["records"].get(target, 0.0), via)
-            g["records"] = sorted(g["records"], key=lambda n: (-g["records"][n], n))
-            summary = o.summaries.get(page)
-            # A bare topic name (unless it is a section's heading: "meroffentlighed"), or a page found
-            # only through its own fields: "Kort fortalt" answers it.
-            named = page in topic and not any(
-                ranking.heading_factor(o, n, g["asked"]) >= 1.0 + ranking.HEADING_WEIGHT for n in g["records"])
-            if summary is not None and kind in (None, "section") and (named or not g["records"]):
-                g["records"] = [summary, *(n for n in g["records"] if n != summary)]
         ranked = sorted(grouped.items(), key=lambda item: -item[1]["score"])
         # Facets count pages, like the total: a filter's count is the number of pages it leaves.
         chapter_counts: dict[str, int] = defaultdict(int)
@@ -195,7 +175,10 @@ class Engine:
             chapter_counts[g["chapter"] or OTHER_CHAPTER] += 1
             for k in g["kinds"] - {"page"}:
                 kind_counts[k] += 1
-        results = [ranking.result(o, page, g, parsed.highlight) for page, g in ranked[:limit]]
+        marks, topic = Marks(parsed.highlight), ranking.topic_pages(o, parsed)
+        for page, g in ranked[:limit]:
+            g["records"] = ranking.order_records(o, parsed, page, g["records"], topic, kind)
+        results = [ranking.result(o, page, g, marks) for page, g in ranked[:limit]]
         return {**empty, "total": len(ranked),
                 "facets": {"chapter": dict(chapter_counts), "kind": dict(kind_counts)}, "results": results}
 

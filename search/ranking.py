@@ -20,7 +20,7 @@ from search.analysis import content_stems, words
 from search.indexer import META_FILE
 from search.query import Glossary, Parsed, QueryBuilder
 from search.scorer import PostingScorer
-from search.snippets import snippet
+from search.snippets import Cut, Marks, cut, snippet
 from search.synonyms import Rule, SynonymTable
 
 NAVIGATION_WEIGHT = 0.5  # a page that is only a title and links (a chapter's front page) ranks lower
@@ -68,6 +68,7 @@ class Opened:
     also_words: dict[str, list[tuple[str, frozenset[str]]]]  # page -> its "also called" words and their stems
     pages_with: dict[str, frozenset[str]]  # stem -> the pages whose vocab has it (``vocab`` inverted)
     applies: dict[int, tuple[tuple[int, float], ...]]  # case docnum -> (rule section docnum, share)
+    cuts: list[Cut | None]  # docnum -> its text cut for snippets: ~25 per answer, each a regex otherwise
 
 
 def open_index(target: str) -> Opened:
@@ -123,7 +124,8 @@ def open_index(target: str) -> Opened:
     return Opened(target, ix, docs, stored, PostingScorer(lengths),
                   QueryBuilder(meta["laws"], SynonymTable(rules), meta.get("provision_words")),
                   Glossary(meta["glossary"]), titles, navigation, rules, summaries, dict(topics), headings,
-                  vocab, title_stems, also_words, {st: frozenset(p) for st, p in pages_with.items()}, applies)
+                  vocab, title_stems, also_words, {st: frozenset(p) for st, p in pages_with.items()}, applies,
+                  [cut(d.get("text", "")) if d else None for d in stored])
 
 
 def coverage(o: Opened, groups: list[list[frozenset[str]]]) -> dict[str, float]:
@@ -171,6 +173,37 @@ def heading_factor(o: Opened, docnum: int, asked: frozenset[str]) -> float:
     return 1.0 + HEADING_WEIGHT * len(heading & asked) / (len(heading) * len(asked)) ** 0.5
 
 
+def order_records(o: Opened, parsed: Parsed, page: str, records: list[tuple[float, int]], topic: set[str],
+                  kind: str | None) -> list[int]:
+    """A shown page's records (score, docnum), the one to show first first: by score, role, how much
+    of its heading the query names and the cases that apply it; "Kort fortalt" for a bare topic name."""
+    weights = CITED_ROLE_WEIGHT if parsed.cited else ROLE_WEIGHT
+    # A case's matching story points to the rule it applies (``applies``), unless the query asks how
+    # to do something (the how-to section answers that) or only cases are asked for.
+    applies = o.applies if not kind else {}
+    if HOW_WORDS.intersection(parsed.words):
+        weights, applies = {**weights, "how-to": HOW_TO_WEIGHT}, {}
+    wanted = asked(o, page, parsed)
+    scores = {n: score * weights.get(o.stored[n].get("role", ""), 1.0) * heading_factor(o, n, wanted)
+              for score, n in records}
+    applied: dict[int, float] = {}
+    for score, n in records:
+        for target, share in applies.get(n, ()):
+            applied[target] = applied.get(target, 0.0) + score * share
+    for target, score in applied.items():
+        via = APPLIED_WEIGHT * score * weights.get(o.stored[target].get("role", ""), 1.0) \
+            * heading_factor(o, target, wanted)
+        scores[target] = max(scores.get(target, 0.0), via)
+    ordered = sorted(scores, key=lambda n: (-scores[n], n))
+    summary = o.summaries.get(page)
+    # A bare topic name (unless it is a section's heading: "meroffentlighed"), or a page found only
+    # through its own fields: "Kort fortalt" answers it.
+    named = page in topic and not any(heading_factor(o, n, wanted) >= 1.0 + HEADING_WEIGHT for n in ordered)
+    if summary is not None and kind in (None, "section") and (named or not ordered):
+        ordered = [summary, *(n for n in ordered if n != summary)]
+    return ordered
+
+
 def topic_pages(o: Opened, parsed: Parsed) -> set[str]:
     """The pages whose title the query names and nothing more ("partshøring")."""
     if parsed.cited or not parsed.phrases or not parsed.phrases[0]:
@@ -186,30 +219,33 @@ def also_called(o: Opened, page_doc: dict[str, Any] | None, stems: frozenset[str
     return [w for w, ws in o.also_words.get(page_doc["page"], ()) if ws and ws <= stems]
 
 
-def mentions(text: str, names: list[str]) -> bool:
+def mentions(text: str, names: list[str], pre: Cut | None = None) -> bool:
     """Whether ``text`` uses any of ``names``' words."""
-    return "<mark>" in snippet(text, frozenset(w for n in names for w in content_stems(n)))
+    return "<mark>" in snippet(text, frozenset(w for n in names for w in content_stems(n)), pre=pre)
 
 
-def result(o: Opened, page: str, g: dict, stems: frozenset[str]) -> dict[str, Any]:
-    records = [o.stored[n] for n in g["records"][:4]]
+def result(o: Opened, page: str, g: dict, marks: Marks) -> dict[str, Any]:
+    shown = g["records"][:4]
+    records = [o.stored[n] for n in shown]
     page_doc = o.stored[g["page_doc"]] if g["page_doc"] is not None else None
     best = records[0] if records else page_doc
+    best_cut = o.cuts[shown[0] if shown else g["page_doc"]]
     if best is None:  # a group is made by a matching record or page: this would be an indexing bug
         raise LookupError(f"search result for page {page!r} has neither a record nor a page document")
     breadcrumb = json.loads(best["breadcrumb"])
     fallback = (page_doc or {}).get("summary_text", "")
-    text = snippet(best["text"], stems, fallback)
-    also = also_called(o, page_doc, stems)
+    text = snippet(best["text"], marks, fallback, best_cut)
+    also = also_called(o, page_doc, marks.stems)
     return {
         "page": page, "anchor": best["anchor"], "url": "/" + best["url"],
         "title": page_doc["label"] if page_doc else breadcrumb[0],
         "breadcrumb": breadcrumb, "snippet": text,
         "kind": best["kind"], "role": best.get("role", ""), "score": round(g["score"], 3),
         # Found through an everyday word the text does not use: say so ("Også kaldet: agterskrivelse").
-        "also_called": also if also and not mentions(best["text"], also) else [],
-        "sections": [{"anchor": r["anchor"], "title": r["label"], "snippet": snippet(r["text"], stems),
-                      "kind": r["kind"], "role": r.get("role", "")} for r in records[1:4]],
+        "also_called": also if also and not mentions(best["text"], also, best_cut) else [],
+        "sections": [{"anchor": r["anchor"], "title": r["label"],
+                      "snippet": snippet(r["text"], marks, pre=o.cuts[n]), "kind": r["kind"],
+                      "role": r.get("role", "")} for n, r in zip(shown[1:], records[1:], strict=True)],
     }
 
 
