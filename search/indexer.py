@@ -107,7 +107,7 @@ def documents(records: list[Record]) -> Iterator[dict[str, Any]]:
             text = text.replace(nav, " ")
         own_terms = " ".join(terms.get(r.page, [])) if page else ""
         also = r.also_called if page else []
-        questions = "\n".join(r.questions) if page else ""
+        questions = "\n".join(r.questions)  # a section: the lines its page files under it
         yield {
             "id": r.id, "kind": r.kind, "page": r.page, "chapter": r.chapter, "anchor": r.anchor,
             "url": r.url, "breadcrumb": json.dumps(r.breadcrumb, ensure_ascii=False),

@@ -19,7 +19,15 @@ from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import docname_join, logging
 
 from klarret.export import LAWS_FILE, RECORDS_FILE, Citation, Record, export_dir, write_records
-from klarret.sphinxext.schema import ALSO_CALLED_KEY, QUESTIONS_KEY, inherited_role, stating, text_list
+from klarret.sphinxext.schema import (
+    ALSO_CALLED_KEY,
+    PAGE_QUESTIONS,
+    QUESTIONS_KEY,
+    inherited_role,
+    questions_by_section,
+    stating,
+    text_list,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -153,12 +161,14 @@ class ExportCollector(EnvironmentCollector):
         url = app.builder.get_target_uri(docname) if hasattr(app.builder, "get_target_uri") else docname + ".html"
         meta = env.metadata.get(docname, {})
         title = env.titles[docname].astext() if docname in env.titles else page
+        asked = questions_by_section(meta.get(QUESTIONS_KEY), page)
         records = [Record(
             id=page, kind="page", page=page, anchor="", url=url, title=title, breadcrumb=[title],
             chapter="", text=plain_text(doctree, cases=True), citations=_citations(doctree),
             summary=str(meta.get("summary", "")), reviewed=str(meta.get("reviewed", "")),
             administrations=_metadata_list(meta.get("administrations")), docname=docname,
-            questions=text_list(meta.get(QUESTIONS_KEY)), also_called=text_list(meta.get(ALSO_CALLED_KEY)),
+            questions=[line for lines in asked.values() for line in lines],
+            also_called=text_list(meta.get(ALSO_CALLED_KEY)),
         )]
         for section in doctree.findall(nodes.section):
             crumbs = [s[0].astext() for s in _ancestors(section)]
@@ -171,6 +181,7 @@ class ExportCollector(EnvironmentCollector):
                 text=plain_text(section, stop=(nodes.section,)),
                 citations=_citations(section, stop=(nodes.section,)), docname=docname,
                 role=_role(page, section), states=_stated(section, (nodes.section,)),
+                questions=asked.pop(anchor, []),
             ))
         for case in doctree.findall(_is_case):
             info = case["klarret_case"]
@@ -182,6 +193,10 @@ class ExportCollector(EnvironmentCollector):
                 chapter="", text=plain_text(case), citations=_citations(case), docname=docname,
                 role="case",
             ))
+        for anchor in set(asked) - {""}:  # a line filed under a section the page does not have
+            logger.warning("spørgsmål står under »%s«, men siden har intet afsnit med mærket (%s)=. Skriv et af "
+                           "sidens afsnitsmærker uden »%s-« foran, fx »reglen«, eller »%s« for spørgsmål til hele "
+                           "siden.", anchor[len(page) + 1:], anchor, page, PAGE_QUESTIONS, location=docname)
         records.extend(_terms(doctree, page, url, title, docname))
         _store(env)[docname] = records
 

@@ -20,6 +20,7 @@ LABEL_ROLES = {"kort": "summary", "reglen": "rule", "saadan": "how-to", "fejl": 
 HEADING_ROLES = {"kort fortalt": "summary", "reglen": "rule", "sådan gør du": "how-to",
                  "typiske fejl": "mistakes", "sagseksempler": "case", "se også": "see-also"}
 QUESTIONS_KEY = "spørgsmål"  # front matter: questions and situations in a case worker's own words
+PAGE_QUESTIONS = "siden"  # under `spørgsmål:` as a mapping: the lines about the page as a whole
 ALSO_CALLED_KEY = "ogsaa_kaldet"  # front matter: everyday words for the page's topic
 if not set(LABEL_ROLES.values()) <= set(ROLES):  # the schema and the export must agree on the roles
     raise ImportError(f"unknown section roles: {set(LABEL_ROLES.values()) - set(ROLES)}")
@@ -65,3 +66,22 @@ def text_list(value: Any) -> list[str]:
     if not isinstance(value, list):
         return []
     return [" ".join(str(v).split()) for v in value if str(v).strip()]
+
+
+def questions_by_section(value: Any, page: str) -> dict[str, list[str]]:
+    """`spørgsmål:` as {anchor: lines}, "" for the page's own: a plain list is the page's; a mapping
+    files each line under the section that answers it (``undtagelser:`` or ``<page id>-undtagelser:``)
+    or ``siden:``."""
+    if isinstance(value, str) and value.strip().startswith("{"):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return {"": text_list(value)}
+    if not isinstance(value, dict):
+        return {"": text_list(value)}
+    out: dict[str, list[str]] = {}
+    for key, lines in value.items():
+        key = str(key).strip()
+        anchor = "" if key == PAGE_QUESTIONS else key if key.startswith(page + "-") else f"{page}-{key}"
+        out.setdefault(anchor, []).extend(text_list(lines))
+    return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import time
 from pathlib import Path
 
@@ -99,6 +100,19 @@ def test_sections_carry_their_role_and_pages_their_lay_language(basic_build):
                               "Borgeren kender ikke lægens udtalelse"]
     assert page.also_called == ["agterskrivelse", "høringsbrev"]
     assert recs["andet"].questions == [] and recs["andet"].also_called == []
+    # `spørgsmål:` as a mapping files a line under the section that answers it (and the page keeps all).
+    assert recs["hoering#hoering-undtagelser"].questions == ["Borgeren kender ikke lægens udtalelse"]
+    assert recs["hoering#hoering-reglen"].questions == []
+
+
+def test_a_question_filed_under_a_section_the_page_lacks_fails_the_build(tmp_path):
+    from tests.conftest import ROOTS, build_guidance
+
+    root = tmp_path / "root"
+    shutil.copytree(ROOTS / "basic", root)
+    page = root / "kap" / "hoering.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("  undtagelser:", "  undtagelse:"), encoding="utf-8")
+    assert build_guidance(root, tmp_path / "out") != 0
 
 
 def test_sections_record_the_provisions_their_text_states(basic_build):
