@@ -64,6 +64,8 @@ class Opened:
     also_words: dict[str, list[tuple[str, frozenset[str]]]]  # page -> its "also called" words and their stems
     pages_with: dict[str, frozenset[str]]  # stem -> the pages whose vocab has it (``vocab`` inverted)
     cuts: list[Cut | None]  # docnum -> its text cut for snippets: ~25 per answer, each a regex otherwise
+    roles: list[str]  # docnum -> its role ("" for pages)
+    crumbs: list[tuple[str, ...]]  # docnum -> its breadcrumb, parsed once rather than per result
 
 
 def open_index(target: str) -> Opened:
@@ -115,7 +117,9 @@ def open_index(target: str) -> Opened:
                   QueryBuilder(meta["laws"], SynonymTable(rules), meta.get("provision_words")),
                   Glossary(meta["glossary"]), titles, navigation, rules, summaries, dict(topics), headings,
                   vocab, title_stems, also_words, {st: frozenset(p) for st, p in pages_with.items()},
-                  [cut(d.get("text", "")) if d else None for d in stored])
+                  [cut(d.get("text", "")) if d else None for d in stored],
+                  [d.get("role", "") if d else "" for d in stored],
+                  [tuple(json.loads(d["breadcrumb"])) if d else () for d in stored])
 
 
 def coverage(o: Opened, groups: list[list[frozenset[str]]]) -> dict[str, float]:
@@ -166,13 +170,14 @@ def order_records(o: Opened, parsed: Parsed, page: str, records: list[tuple[floa
     if HOW_WORDS.intersection(parsed.words):
         weights = {**weights, "how-to": HOW_TO_WEIGHT}
     wanted = asked(o, page, parsed)
-    ordered = [n for _, n in sorted(((score * weights.get(o.stored[n].get("role", ""), 1.0)
-                                      * heading_factor(o, n, wanted), n) for score, n in records),
-                                    key=lambda r: (-r[0], r[1]))]
+    roles, factors = o.roles, [heading_factor(o, n, wanted) for _, n in records]
+    # Sorting (-weighted score, docnum) tuples: best first, ties by docnum, with no key function.
+    ordered = [n for _, n in sorted([(-(score * weights.get(roles[n], 1.0) * f), n)
+                                     for (score, n), f in zip(records, factors, strict=True)])]
     summary = o.summaries.get(page)
     # A bare topic name (unless it is a section's heading: "meroffentlighed"), or a page found only
     # through its own fields: "Kort fortalt" answers it.
-    named = page in topic and not any(heading_factor(o, n, wanted) >= 1.0 + HEADING_WEIGHT for n in ordered)
+    named = page in topic and not any(f >= 1.0 + HEADING_WEIGHT for f in factors)
     if summary is not None and kind in (None, "section") and (named or not ordered):
         ordered = [summary, *(n for n in ordered if n != summary)]
     return ordered
@@ -206,7 +211,7 @@ def result(o: Opened, page: str, g: dict, marks: Marks) -> dict[str, Any]:
     best_cut = o.cuts[shown[0] if shown else g["page_doc"]]
     if best is None:  # a group is made by a matching record or page: this would be an indexing bug
         raise LookupError(f"search result for page {page!r} has neither a record nor a page document")
-    breadcrumb = json.loads(best["breadcrumb"])
+    breadcrumb = list(o.crumbs[shown[0] if shown else g["page_doc"]])
     fallback = (page_doc or {}).get("summary_text", "")
     text = snippet(best["text"], marks, fallback, best_cut)
     also = also_called(o, page_doc, marks.stems)
