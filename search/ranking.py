@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from math import log
 from pathlib import Path
@@ -47,7 +48,7 @@ class Opened:
 
     target: str
     ix: Any
-    docs: list[tuple[str, str, str]]  # docnum -> (page, kind, chapter)
+    docs: list[tuple[str, str, str, str]]  # docnum -> (page, kind, chapter, the kind it counts as in the facet)
     stored: list[dict[str, Any]]  # docnum -> stored fields, read once: per hit they cost a third of a query
     scorer: PostingScorer
     builder: QueryBuilder
@@ -82,7 +83,7 @@ def open_index(target: str) -> Opened:
         for docnum, doc in reader.iter_docs():
             docs += [None] * (docnum + 1 - len(docs))
             stored += [None] * (docnum + 1 - len(stored))
-            docs[docnum] = (doc["page"], doc["kind"], doc["chapter"])
+            docs[docnum] = (doc["page"], doc["kind"], doc["chapter"], doc["kind"])
             stored[docnum] = doc
             if doc["kind"] == "page":
                 titles.append((doc["label"], doc["label"].casefold(), "/" + doc["url"], "page"))
@@ -95,6 +96,9 @@ def open_index(target: str) -> Opened:
                     summaries[doc["page"]] = docnum
         lengths = {name: [reader.doc_field_length(n, name, 1) for n in range(len(docs))]
                    for name, f in ix.schema.items() if f.scorable}
+    # A page found through its own fields is shown by its "Kort fortalt", a section: it counts as that.
+    docs = [(*d[:3], docs[summaries[d[0]]][1]) if d and d[1] == "page" and d[0] in summaries else d
+            for d in docs]
     for e in meta["glossary"]:
         for name in (e["term"], *e["variants"]):
             titles.append((name, name.casefold(), "/" + e["url"], "term"))
@@ -122,9 +126,10 @@ def open_index(target: str) -> Opened:
                   [tuple(json.loads(d["breadcrumb"])) if d else () for d in stored])
 
 
-def coverage(o: Opened, groups: list[list[frozenset[str]]]) -> dict[str, float]:
+def coverage(o: Opened, groups: list[list[frozenset[str]]], only: Iterable[str] | None = None) -> dict[str, float]:
     """Page -> the share of the content words asked about that it has (in some form), each word
-    weighted by how few pages have it: "søgt" is on most pages, "søster" on few."""
+    weighted by how few pages have it: "søgt" is on most pages, "søster" on few. ``only``: just
+    these pages (the ones found), not all."""
     if not groups:
         return {}
     everywhere = frozenset(o.vocab)
@@ -132,7 +137,8 @@ def coverage(o: Opened, groups: list[list[frozenset[str]]]) -> dict[str, float]:
            for ways in groups]
     weights = [log(1 + len(o.vocab) / (1 + len(pages))) for pages in has]
     total = sum(weights) or 1.0
-    return {p: sum(w for w, pages in zip(weights, has, strict=False) if p in pages) / total for p in o.vocab}
+    wanted = o.vocab if only is None else (p for p in only if p in o.vocab)
+    return {p: sum(w for w, pages in zip(weights, has, strict=False) if p in pages) / total for p in wanted}
 
 
 def no_results(q: str, closest: list[str]) -> str:
