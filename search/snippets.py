@@ -163,7 +163,10 @@ def snippet(text: str, stems: frozenset[str] | Marks, fallback: str = "", pre: C
             continue
         if e > end:
             break  # spans do not overlap, so the later ones end later still
-        out += [esc(text[pos:s]), "<mark>", esc(text[s:e]), "</mark>"]
+        if esc is _same:  # most texts have nothing to escape: no call per piece
+            out += [text[pos:s], "<mark>", text[s:e], "</mark>"]
+        else:
+            out += [esc(text[pos:s]), "<mark>", esc(text[s:e]), "</mark>"]
         pos = e
     out.append(esc(text[pos:end]))
     html = "".join(out).replace("\n", " ")
