@@ -17,9 +17,9 @@ from typing import Any
 
 from whoosh import index
 
-from search.analysis import content_stems, words
+from search.analysis import analyzer_kinds, content_stems, words
 from search.indexer import META_FILE
-from search.query import Glossary, Parsed, QueryBuilder
+from search.query import TEXT_FIELDS, Glossary, Parsed, QueryBuilder
 from search.scorer import PostingScorer
 from search.snippets import Cut, Marks, cut, snippet
 from search.synonyms import Rule, SynonymTable
@@ -118,7 +118,8 @@ def open_index(target: str) -> Opened:
         for st in stems:
             pages_with[st].add(page)
     return Opened(target, ix, docs, stored, PostingScorer(lengths),
-                  QueryBuilder(meta["laws"], SynonymTable(rules), meta.get("provision_words")),
+                  QueryBuilder(meta["laws"], SynonymTable(rules), meta.get("provision_words"),
+                               analyzer_kinds(ix.schema, TEXT_FIELDS)),
                   Glossary(meta["glossary"]), titles, navigation, rules, summaries, dict(topics), headings,
                   vocab, title_stems, also_words, {st: frozenset(p) for st, p in pages_with.items()},
                   [cut(d.get("text", "")) if d else None for d in stored],
