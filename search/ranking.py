@@ -161,10 +161,12 @@ def heading_factor(o: Opened, docnum: int, asked: frozenset[str]) -> float:
     """More for a section whose own heading's words the query names ("Hvad kan du indberette?");
     the page's title words name the page, not one of its sections (see ``_asked``)."""
     heading = o.headings[docnum]
-    if heading & NEGATIONS and not asked & NEGATIONS:
-        heading = heading - NEGATIONS
-    if not heading or not asked:
+    if not heading or not asked:  # most records (all cases) have no heading of their own
         return 1.0
+    if not heading.isdisjoint(NEGATIONS) and asked.isdisjoint(NEGATIONS):
+        heading = heading - NEGATIONS
+        if not heading:
+            return 1.0
     # Cosine-like: a long heading that holds two of the words beats a short one that holds one.
     return 1.0 + HEADING_WEIGHT * len(heading & asked) / (len(heading) * len(asked)) ** 0.5
 
