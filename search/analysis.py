@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter
 from whoosh.analysis.analyzers import Analyzer
@@ -162,6 +163,20 @@ class DanishCompoundFilter(Filter):
                 yield t
 
 
+def analysed(text: str, splitter: DanishCompoundFilter | None = None,
+             memo: dict[str, list[str] | None] | None = None) -> list[str]:
+    """The terms ``danish_analyzer()`` (or, with ``splitter``, ``compound_analyzer``) makes of
+    ``text``: the same tokens and filters in the same order, without Whoosh's token stream, which
+    costs several times the work for a query's few words. ``memo`` shares splits within a query."""
+    out = []
+    for w in words(text):
+        parts = splitter.split(w, {} if memo is None else memo) if splitter and len(w) >= 2 * MIN_PART else None
+        for part in parts or (w,):
+            if len(part) >= 2 and part not in STOP_WORDS:  # StopFilter(minsize=2), then the stem
+                out.append(stem(part))
+    return out
+
+
 def compound_analyzer(wordset: Iterable[str]) -> Analyzer:
     """Words split into their parts, then stop words and stemming, for the secondary field."""
     return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | DanishCompoundFilter(wordset) | \
@@ -174,3 +189,14 @@ def vocabulary(texts: Iterable[str], min_count: int = 1) -> set[str]:
     for text in texts:
         counts.update(w.lower() for w in WORD.findall(text) if len(w) >= MIN_PART and "-" not in w)
     return {w for w, n in counts.items() if n >= min_count}
+
+
+def analyzer_kinds(schema: Any, names: Iterable[str]) -> dict[str, str]:
+    """Field -> "da" or "compound" if its analyzer is ``danish_analyzer()`` or ``compound_analyzer``
+    (checked once per index), so ``analysed`` may stand in for it."""
+    splitter = next((i for i in getattr(schema["compound"].analyzer, "items", ())
+                     if isinstance(i, DanishCompoundFilter)), None)
+    refs = {"da": danish_analyzer()}
+    if splitter is not None:
+        refs["compound"] = compound_analyzer(splitter.wordset)
+    return {name: kind for name in names for kind, ref in refs.items() if schema[name].analyzer == ref}

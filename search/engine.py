@@ -137,12 +137,12 @@ class Engine:
                  "notice": None}
         if parsed.query is None:
             return empty
-        docs, summaries = o.docs, o.summaries  # hoisted: ~400 hits
+        docs = o.docs  # hoisted: ~400 hits
         grouped: dict[str, dict] = {}
         # Only docnums and scores here: stored fields are read, and a page's records ordered, for the
         # results shown, not for every hit.
         for docnum, score in o.scorer.search(s, parsed.query, RECORD_LIMIT):
-            page, doc_kind, doc_chapter = docs[docnum]
+            page, doc_kind, doc_chapter, facet_kind = docs[docnum]
             if kind and doc_kind != kind and doc_kind != "page":
                 continue
             if chapter and (doc_chapter or OTHER_CHAPTER) != chapter:
@@ -153,17 +153,14 @@ class Engine:
                                      "kinds": set()}
             # A case's story shares words with many situations: it counts less toward its page's rank.
             g["scores"].append(score * ranking.CASE_PAGE_WEIGHT if doc_kind == "case" else score)
+            g["kinds"].add(facet_kind)
             if doc_kind == "page":
                 g["page_doc"] = docnum
-                # A page found through its own fields is shown by its "Kort fortalt", a section.
-                summary = summaries.get(page)
-                g["kinds"].add(docs[summary][1] if summary is not None else doc_kind)
             else:
-                g["kinds"].add(doc_kind)
                 g["records"].append((score, docnum))
         if kind:
             grouped = {p: g for p, g in grouped.items() if kind in g["kinds"]}
-        shares = ranking.coverage(o, parsed.groups)
+        shares = ranking.coverage(o, parsed.groups, grouped)
         for page, g in grouped.items():
             navigation = ranking.NAVIGATION_WEIGHT if page in o.navigation else 1.0
             g["score"] = ranking.page_score(g["scores"]) * navigation * shares.get(page, 1.0) ** ranking.COVERAGE_POWER

@@ -13,7 +13,7 @@ from typing import Any
 from whoosh import query
 from whoosh.searching import Searcher
 
-from search.analysis import STOP_WORDS, DanishCompoundFilter, content_stems, phrase_key, stem, words
+from search.analysis import STOP_WORDS, DanishCompoundFilter, analysed, content_stems, phrase_key, stem, words
 from search.citations import CitationParser
 from search.synonyms import SynonymTable
 
@@ -65,8 +65,9 @@ class QueryBuilder:
     """Builds queries for one index (its schema, law table and synonym table)."""
 
     def __init__(self, laws: dict[str, dict[str, Any]], table: SynonymTable,
-                 provision_words: dict[str, list] | None = None):
+                 provision_words: dict[str, list] | None = None, kinds: dict[str, str] | None = None):
         self.citations = CitationParser(laws)
+        self.kinds = kinds or {}  # field -> "da" or "compound": analysed without Whoosh (analyzer_kinds)
         self.synonyms = table
         self.provision_words = provision_words or {}
         self._fixes: dict[str, str | None] = {}  # word -> its correction: suggest() takes ~40 ms
@@ -82,21 +83,32 @@ class QueryBuilder:
             n = self._freq[key] = s.doc_frequency(name, term)
         return n
 
+    def _analyse(self, s: Searcher, name: str, text: str, memo: dict[str, list[str] | None]) -> list[str]:
+        """The terms field ``name``'s analyzer makes of ``text`` (``memo``: one query's compound splits)."""
+        kind = self.kinds.get(name)
+        if kind == "da":
+            return analysed(text)
+        if kind == "compound":
+            return analysed(text, _compound_filter(s), memo)
+        return [t.text for t in s.schema[name].analyzer(text)]
+
     def _terms(self, s: Searcher, text: str, boost: float, all_of: bool = False,
-               whole: frozenset[str] = frozenset()) -> list[query.Query]:
+               whole: frozenset[str] = frozenset(), memo: dict | None = None) -> list[query.Query]:
         """Terms of ``text`` in every text field; the words in ``whole`` are not split into parts."""
         out: list[query.Query] = []
         plain: set[str] = set()
-        analysed: dict[int, list[str]] = {}  # fields sharing an analyzer object analyse once
+        done: dict[Any, list[str]] = {}  # fields sharing an analyzer analyse once
         splitter = _compound_filter(s)
+        memo = {} if memo is None else memo
         for name in TEXT_FIELDS:
             analyzer = s.schema[name].analyzer
-            if id(analyzer) not in analysed:
+            key = self.kinds.get(name) or id(analyzer)
+            if key not in done:
                 own = text
                 if whole and splitter is not None and splitter in getattr(analyzer, "items", ()):
                     own = " ".join(w for w in words(text) if w not in whole)
-                analysed[id(analyzer)] = list(dict.fromkeys(t.text for t in analyzer(own)))
-            terms = analysed[id(analyzer)]
+                done[key] = list(dict.fromkeys(self._analyse(s, name, own, memo)))
+            terms = done[key]
             if name in COMPOUND_FIELDS:
                 # Only the parts of split compounds: whole words already count in the other fields.
                 terms = [t for t in terms if t not in plain]
@@ -192,10 +204,11 @@ class QueryBuilder:
         # An everyday word the guidance's "also called" lists names ("agterskrivelse") is not split
         # into parts: "agter" + "skrivelse" would find every page that writes.
         whole = frozenset(w for w in typed if self._df(s, "also", phrase_key(w)))
-        parts += self._terms(s, " ".join(typed), 1.0, whole=whole)
+        memo: dict[str, list[str] | None] = {}  # compound splits, shared by this query's analyses
+        parts += self._terms(s, " ".join(typed), 1.0, whole=whole, memo=memo)
         fixes = self.corrections(s, typed) if correct else {}
         for right in fixes.values():
-            parts += self._terms(s, right, CORRECTION_WEIGHT)
+            parts += self._terms(s, right, CORRECTION_WEIGHT, memo=memo)
         fixed = [fixes.get(w, w) for w in typed]
         phrases = [[stem(w) for w in fixed if w not in STOP_WORDS]]
         spans = self.synonyms.expand(fixed)
@@ -208,31 +221,29 @@ class QueryBuilder:
                     seen.add(further)
                     expansions.append((further, weight * SYNONYM_WEIGHT))
         for target, weight in expansions:
-            parts += self._terms(s, target, weight, all_of=True)
+            parts += self._terms(s, target, weight, all_of=True, memo=memo)
             phrases.append([stem(w) for w in words(target) if w not in STOP_WORDS])
         parts += self._also(s, phrases)
         marks = frozenset(w for p in phrases for w in p) | frozenset(fixed)
         # The stems a section's heading is compared with: content words, compound and hyphen parts.
         content = frozenset(w for p in phrases for w in p) | \
-            frozenset(t.text for t in s.schema["compound"].analyzer(" ".join(fixed))) | \
+            frozenset(self._analyse(s, "compound", " ".join(fixed), memo)) | \
             frozenset(content_stems(" ".join(fixed).replace("-", " ")))
         uncited = tuple(c.label(self.citations.laws) for c in cites if c.law and not any(
             self._df(s, "citations", token) for token, _ in c.tokens() if token.count(":") == 1))
         return Parsed(query.Or(parts) if parts else None, typed, fixes, phrases, bool(cites), marks, unknown,
-                      content, self._groups(s, typed, fixed, spans), uncited)
+                      content, self._groups(s, typed, fixed, spans, memo), uncited)
 
-    @staticmethod
-    def _groups(s: Searcher, typed: list[str], fixed: list[str],
-                spans: list[tuple[int, int, str]]) -> list[list[frozenset[str]]]:
+    def _groups(self, s: Searcher, typed: list[str], fixed: list[str], spans: list[tuple[int, int, str]],
+                memo: dict[str, list[str] | None]) -> list[list[frozenset[str]]]:
         """Per content word typed, the ways a page can contain it: its stem (as typed or corrected),
         all parts of the compound, or all words of a synonym of a phrase it belongs to."""
-        analyzer = s.schema["compound"].analyzer
         out = []
         for i, (w, f) in enumerate(zip(typed, fixed, strict=False)):
             if w in STOP_WORDS or not content_stems(f):
                 continue
             ways = {frozenset([stem(w)]), frozenset([stem(f)])}
-            parts = frozenset(t.text for t in analyzer(f))
+            parts = frozenset(self._analyse(s, "compound", f, memo))
             if parts:
                 ways.add(parts)
             ways |= {frozenset(content_stems(target)) for a, b, target in spans if a <= i < b and content_stems(target)}

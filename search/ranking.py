@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from math import log
 from pathlib import Path
@@ -16,9 +17,9 @@ from typing import Any
 
 from whoosh import index
 
-from search.analysis import content_stems, words
+from search.analysis import analyzer_kinds, content_stems, words
 from search.indexer import META_FILE
-from search.query import Glossary, Parsed, QueryBuilder
+from search.query import TEXT_FIELDS, Glossary, Parsed, QueryBuilder
 from search.scorer import PostingScorer
 from search.snippets import Cut, Marks, cut, snippet
 from search.synonyms import Rule, SynonymTable
@@ -51,7 +52,7 @@ class Opened:
 
     target: str
     ix: Any
-    docs: list[tuple[str, str, str]]  # docnum -> (page, kind, chapter)
+    docs: list[tuple[str, str, str, str]]  # docnum -> (page, kind, chapter, the kind it counts as in the facet)
     stored: list[dict[str, Any]]  # docnum -> stored fields, read once: per hit they cost a third of a query
     scorer: PostingScorer
     builder: QueryBuilder
@@ -69,6 +70,8 @@ class Opened:
     pages_with: dict[str, frozenset[str]]  # stem -> the pages whose vocab has it (``vocab`` inverted)
     applies: dict[int, tuple[tuple[int, float], ...]]  # case docnum -> (rule section docnum, share)
     cuts: list[Cut | None]  # docnum -> its text cut for snippets: ~25 per answer, each a regex otherwise
+    roles: list[str]  # docnum -> its role ("" for pages)
+    crumbs: list[tuple[str, ...]]  # docnum -> its breadcrumb, parsed once rather than per result
 
 
 def open_index(target: str) -> Opened:
@@ -85,7 +88,7 @@ def open_index(target: str) -> Opened:
         for docnum, doc in reader.iter_docs():
             docs += [None] * (docnum + 1 - len(docs))
             stored += [None] * (docnum + 1 - len(stored))
-            docs[docnum] = (doc["page"], doc["kind"], doc["chapter"])
+            docs[docnum] = (doc["page"], doc["kind"], doc["chapter"], doc["kind"])
             stored[docnum] = doc
             if doc["kind"] == "page":
                 titles.append((doc["label"], doc["label"].casefold(), "/" + doc["url"], "page"))
@@ -100,6 +103,9 @@ def open_index(target: str) -> Opened:
                     summaries[doc["page"]] = docnum
         lengths = {name: [reader.doc_field_length(n, name, 1) for n in range(len(docs))]
                    for name, f in ix.schema.items() if f.scorable}
+    # A page found through its own fields is shown by its "Kort fortalt", a section: it counts as that.
+    docs = [(*d[:3], docs[summaries[d[0]]][1]) if d and d[1] == "page" and d[0] in summaries else d
+            for d in docs]
     for e in meta["glossary"]:
         for name in (e["term"], *e["variants"]):
             titles.append((name, name.casefold(), "/" + e["url"], "term"))
@@ -122,15 +128,19 @@ def open_index(target: str) -> Opened:
     applies = {by_id[case]: tuple((by_id[f"{case.split('#')[0]}#{a}"], share) for a, share in targets)
                for case, targets in meta.get("applies", {}).items() if case in by_id}
     return Opened(target, ix, docs, stored, PostingScorer(lengths),
-                  QueryBuilder(meta["laws"], SynonymTable(rules), meta.get("provision_words")),
+                  QueryBuilder(meta["laws"], SynonymTable(rules), meta.get("provision_words"),
+                               analyzer_kinds(ix.schema, TEXT_FIELDS)),
                   Glossary(meta["glossary"]), titles, navigation, rules, summaries, dict(topics), headings,
                   vocab, title_stems, also_words, {st: frozenset(p) for st, p in pages_with.items()}, applies,
-                  [cut(d.get("text", "")) if d else None for d in stored])
+                  [cut(d.get("text", "")) if d else None for d in stored],
+                  [d.get("role", "") if d else "" for d in stored],
+                  [tuple(json.loads(d["breadcrumb"])) if d else () for d in stored])
 
 
-def coverage(o: Opened, groups: list[list[frozenset[str]]]) -> dict[str, float]:
+def coverage(o: Opened, groups: list[list[frozenset[str]]], only: Iterable[str] | None = None) -> dict[str, float]:
     """Page -> the share of the content words asked about that it has (in some form), each word
-    weighted by how few pages have it: "søgt" is on most pages, "søster" on few."""
+    weighted by how few pages have it: "søgt" is on most pages, "søster" on few. ``only``: just
+    these pages (the ones found), not all."""
     if not groups:
         return {}
     everywhere = frozenset(o.vocab)
@@ -143,7 +153,8 @@ def coverage(o: Opened, groups: list[list[frozenset[str]]]) -> dict[str, float]:
         return {}
     weights = [log(1 + len(o.vocab) / (1 + len(pages))) for pages in has]
     total = sum(weights) or 1.0
-    return {p: sum(w for w, pages in zip(weights, has, strict=False) if p in pages) / total for p in o.vocab}
+    wanted = o.vocab if only is None else (p for p in only if p in o.vocab)
+    return {p: sum(w for w, pages in zip(weights, has, strict=False) if p in pages) / total for p in wanted}
 
 
 def no_results(q: str, closest: list[str]) -> str:
@@ -165,10 +176,12 @@ def heading_factor(o: Opened, docnum: int, asked: frozenset[str]) -> float:
     """More for a section whose own heading's words the query names ("Hvad kan du indberette?");
     the page's title words name the page, not one of its sections (see ``_asked``)."""
     heading = o.headings[docnum]
-    if heading & NEGATIONS and not asked & NEGATIONS:
-        heading = heading - NEGATIONS
-    if not heading or not asked:
+    if not heading or not asked:  # most records (all cases) have no heading of their own
         return 1.0
+    if not heading.isdisjoint(NEGATIONS) and asked.isdisjoint(NEGATIONS):
+        heading = heading - NEGATIONS
+        if not heading:
+            return 1.0
     # Cosine-like: a long heading that holds two of the words beats a short one that holds one.
     return 1.0 + HEADING_WEIGHT * len(heading & asked) / (len(heading) * len(asked)) ** 0.5
 
@@ -184,21 +197,23 @@ def order_records(o: Opened, parsed: Parsed, page: str, records: list[tuple[floa
     if HOW_WORDS.intersection(parsed.words):
         weights, applies = {**weights, "how-to": HOW_TO_WEIGHT}, {}
     wanted = asked(o, page, parsed)
-    scores = {n: score * weights.get(o.stored[n].get("role", ""), 1.0) * heading_factor(o, n, wanted)
-              for score, n in records}
+    roles = o.roles
+    factors = {n: heading_factor(o, n, wanted) for _, n in records}
+    scores = {n: score * weights.get(roles[n], 1.0) * factors[n] for score, n in records}
     applied: dict[int, float] = {}
     for score, n in records:
         for target, share in applies.get(n, ()):
             applied[target] = applied.get(target, 0.0) + score * share
     for target, score in applied.items():
-        via = APPLIED_WEIGHT * score * weights.get(o.stored[target].get("role", ""), 1.0) \
-            * heading_factor(o, target, wanted)
-        scores[target] = max(scores.get(target, 0.0), via)
-    ordered = sorted(scores, key=lambda n: (-scores[n], n))
+        factors.setdefault(target, heading_factor(o, target, wanted))
+        scores[target] = max(scores.get(target, 0.0),
+                             APPLIED_WEIGHT * score * weights.get(roles[target], 1.0) * factors[target])
+    # Sorting (-weighted score, docnum) tuples: best first, ties by docnum, with no key function.
+    ordered = [n for _, n in sorted([(-score, n) for n, score in scores.items()])]
     summary = o.summaries.get(page)
     # A bare topic name (unless it is a section's heading: "meroffentlighed"), or a page found only
     # through its own fields: "Kort fortalt" answers it.
-    named = page in topic and not any(heading_factor(o, n, wanted) >= 1.0 + HEADING_WEIGHT for n in ordered)
+    named = page in topic and not any(f >= 1.0 + HEADING_WEIGHT for f in factors.values())
     if summary is not None and kind in (None, "section") and (named or not ordered):
         ordered = [summary, *(n for n in ordered if n != summary)]
     return ordered
@@ -232,7 +247,7 @@ def result(o: Opened, page: str, g: dict, marks: Marks) -> dict[str, Any]:
     best_cut = o.cuts[shown[0] if shown else g["page_doc"]]
     if best is None:  # a group is made by a matching record or page: this would be an indexing bug
         raise LookupError(f"search result for page {page!r} has neither a record nor a page document")
-    breadcrumb = json.loads(best["breadcrumb"])
+    breadcrumb = list(o.crumbs[shown[0] if shown else g["page_doc"]])
     fallback = (page_doc or {}).get("summary_text", "")
     text = snippet(best["text"], marks, fallback, best_cut)
     also = also_called(o, page_doc, marks.stems)

@@ -8,7 +8,6 @@ and scoring posting by posting through several layers. The queries the engine bu
 
 from __future__ import annotations
 
-import heapq
 import threading
 from collections import OrderedDict
 from math import log
@@ -65,9 +64,9 @@ class PostingScorer:
         acc: dict[int, float] = {}
         for sub in (q.subqueries if isinstance(q, query.Or) else [q]):
             if isinstance(sub, query.Term):
-                boost = sub.boost
+                boost, get = sub.boost, acc.get
                 for d, sc in self.postings(s, sub.fieldname, sub.text):
-                    acc[d] = acc.get(d, 0.0) + boost * sc
+                    acc[d] = get(d, 0.0) + boost * sc
             elif isinstance(sub, query.And):
                 parts = [{d: sc * t.boost for d, sc in self.postings(s, t.fieldname, t.text)}
                          for t in sub.subqueries]
@@ -76,4 +75,6 @@ class PostingScorer:
                     acc[d] = acc.get(d, 0.0) + sum(p[d] for p in parts)
             else:
                 raise TypeError(f"unsupported query part {sub!r}")
-        return heapq.nlargest(limit, acc.items(), key=lambda item: (item[1], -item[0]))
+        # Best first, ties by docnum: (-score, docnum) tuples sort in C, with no key function per hit.
+        best = sorted([(-sc, d) for d, sc in acc.items()])[:limit]
+        return [(d, -neg) for neg, d in best]

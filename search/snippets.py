@@ -140,9 +140,12 @@ def snippet(text: str, stems: frozenset[str] | Marks, fallback: str = "", pre: C
             return escape(fallback, quote=False)
         return escape(_cut(text, 0, WIDTH), quote=False) if text else ""
     # The window (starting at a match) that holds the most matches.
-    best, best_n, j = 0, 0, 0
-    for i, (start, _) in enumerate(spans):
-        while j < len(spans) and spans[j][1] <= start + WIDTH - BEFORE:
+    best, best_n, j, n = 0, 0, 0, len(spans)
+    for i in range(n):
+        if best_n >= n - i:
+            break  # no later window can hold more: the rest of a short text's matches are in this one
+        limit = spans[i][0] + WIDTH - BEFORE
+        while j < n and spans[j][1] <= limit:
             j += 1
         if j - i > best_n:
             best, best_n = i, j - i
@@ -156,9 +159,14 @@ def snippet(text: str, stems: frozenset[str] | Marks, fallback: str = "", pre: C
         end = space if space > spans[best][1] else end
     out, pos = [], start
     for s, e in spans:
-        if s < start or e > end:
+        if s < start:
             continue
-        out += [esc(text[pos:s]), "<mark>", esc(text[s:e]), "</mark>"]
+        if e > end:
+            break  # spans do not overlap, so the later ones end later still
+        if esc is _same:  # most texts have nothing to escape: no call per piece
+            out += [text[pos:s], "<mark>", text[s:e], "</mark>"]
+        else:
+            out += [esc(text[pos:s]), "<mark>", esc(text[s:e]), "</mark>"]
         pos = e
     out.append(esc(text[pos:end]))
     html = "".join(out).replace("\n", " ")

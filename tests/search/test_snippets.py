@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from search.analysis import content_stems, words
+from search.analysis import analysed, content_stems, words
 from search.snippets import Marks, _matches, cut, snippet
 
 TEXTS = [
@@ -28,3 +28,20 @@ def test_cut_marks_what_the_pattern_marks(q):
 def test_text_whose_lowercase_changes_length_is_not_cut():
     assert cut("İstanbul sag") is None
     assert "<mark>sag</mark>" in snippet("İstanbul sag", frozenset({"sag"}), pre=None)
+
+
+def test_analysed_is_what_the_index_analyzers_make(guidance_build):
+    """``analysed`` stands in for the schema's analyzers: the same terms for queries and the guidance's words."""
+    from search.engine import Engine
+    from search.query import _compound_filter
+
+    engine = Engine(guidance_build / "index", cache_size=0)
+    opened, s = engine.current()
+    assert opened.builder.kinds["text"] == "da" and opened.builder.kinds["compound"] == "compound"
+    splitter = _compound_filter(s)
+    texts = ["skal borgeren høres før jeg giver afslag", "sagsbehandlingstiden i e-mail-sager", "fvl § 19, stk. 1",
+             "Partshøring og AGTERSKRIVELSE", "i a å", *(d["text"][:300] for d in opened.stored[:80] if d)]
+    memo: dict = {}
+    for text in texts:
+        assert analysed(text) == [t.text for t in s.schema["text"].analyzer(text)]
+        assert analysed(text, splitter, memo) == [t.text for t in s.schema["compound"].analyzer(text)]
