@@ -224,7 +224,8 @@ class QueryBuilder:
             parts += self._terms(s, target, weight, all_of=True, memo=memo)
             phrases.append([stem(w) for w in words(target) if w not in STOP_WORDS])
         parts += self._also(s, phrases)
-        marks = frozenset(w for p in phrases for w in p) | frozenset(fixed)
+        # Stop words ("jeg", "kan", "at") are not marked: every snippet has them, and they say nothing.
+        marks = frozenset(w for p in phrases for w in p) | frozenset(w for w in fixed if w not in STOP_WORDS)
         # The stems a section's heading is compared with: content words, compound and hyphen parts.
         content = frozenset(w for p in phrases for w in p) | \
             frozenset(self._analyse(s, "compound", " ".join(fixed), memo)) | \

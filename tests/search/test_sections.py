@@ -219,3 +219,10 @@ def test_every_case_points_to_a_rule_section_of_its_own_page(guidance_build):
     # Citations decide where they can: fvl § 3, stk. 1, nr. 1-2 is stated by "Hvornår er du inhabil?".
     spouse = dict(applies["inhabilitet#inhabilitet-sag-aegtefaelle-byggesag"])
     assert max(spouse, key=spouse.get) == "inhabilitet-grunde"
+
+
+def test_snippets_mark_the_words_that_matter_not_stop_words(engine):
+    snippet = engine.search("kan jeg sige min mening om spareplanen i avisen")["results"][0]["snippet"]
+    assert "<mark>mening</mark>" in snippet
+    for stop in ("jeg", "kan", "min", "om", "i"):
+        assert f"<mark>{stop}</mark>" not in snippet.lower(), stop
