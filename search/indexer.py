@@ -64,7 +64,7 @@ def schema(wordset: set[str]) -> fields.Schema:
         # A page's lay language (front matter): its "also called" words count like its title,
         # the questions case workers bring to it like its text, but as a field of their own.
         also=fields.KEYWORD(analyzer=keyword, scorable=True, field_boost=4.0),  # whole phrases, see phrase_key
-        questions=fields.TEXT(analyzer=da, field_boost=2.5, stored=True),
+        questions=fields.TEXT(analyzer=da, field_boost=4.0, stored=True),
         qcompound=fields.TEXT(analyzer=compound, field_boost=0.5),
         text=fields.TEXT(analyzer=da, stored=True, chars=True),
         # Compounds split into the guidance's own words: "klagefrist" meets "frist for klage".

@@ -64,7 +64,7 @@ def test_judged_anchors_exist(guidance_build):
 # matter, the code or any other judged set), like the held-out queries the issue is judged on.
 # The target is 0.90 there too; these floors are today's figures less a query or two, so a change that
 # loses ground on queries nobody tuned for fails here.
-BLIND = {0.66: DATA / "search-blind-a-sections.tsv", 0.58: DATA / "search-blind-b-sections.tsv"}
+BLIND = {0.73: DATA / "search-blind-a-sections.tsv", 0.70: DATA / "search-blind-b-sections.tsv"}
 
 
 @pytest.mark.parametrize("floor", sorted(BLIND))
@@ -173,9 +173,10 @@ def test_an_also_called_phrase_among_other_words_finds_its_page(engine, q, page)
 def test_a_situation_like_a_case_gets_the_rule_the_case_applies(engine):
     # The case about a spouse's building case tells this story; it cites fvl § 3, stk. 1, nr. 1-2,
     # which *Hvornår er du inhabil?* states: that section answers, the case follows it.
+    first = engine.search("min kollega er gift med ansøgeren")["results"][0]
+    assert (first["page"], first["role"]) == ("inhabilitet", "rule")
     got = ranked(engine, "min kollega er gift med ansøgeren")
-    assert got[0] == "inhabilitet-grunde"
-    assert "inhabilitet-sag-aegtefaelle-byggesag" in got[1:4]
+    assert got.index("inhabilitet-grunde") < got.index("inhabilitet-sag-aegtefaelle-byggesag")
     # Filtered to cases, the case itself is the answer and no rule section is pulled in.
     cases = engine.search("min kollega er gift med ansøgeren", kind="case")["results"]
     assert cases[0]["anchor"] == "inhabilitet-sag-aegtefaelle-byggesag"
