@@ -36,6 +36,7 @@ ROLE_WEIGHT = {"case": 0.25, "mistakes": 0.8, "summary": 0.9}
 APPLIED_WEIGHT = 0.7
 CASE_PAGE_WEIGHT = 0.7  # a case's score toward its page's rank
 HEADING_WEIGHT = 1.0  # a section whose own heading the query covers is the one shown first
+HEADED_ROLES = frozenset({"rule", "how-to"})  # sections that can answer a word their heading names
 COVERAGE_POWER = 1.0  # a page that has all the words asked about beats one that has one of them often
 HOW_WORDS = frozenset({"hvordan", "sådan"})  # "hvordan skriver jeg …" asks for the how-to section
 HOW_TO_WEIGHT = 1.5
@@ -214,6 +215,13 @@ def order_records(o: Opened, parsed: Parsed, page: str, records: list[tuple[floa
     # A bare topic name (unless it is a section's heading: "meroffentlighed"), or a page found only
     # through its own fields: "Kort fortalt" answers it.
     named = page in topic and not any(f >= 1.0 + HEADING_WEIGHT for f in factors.values())
+    if not ordered and kind in (None, "section"):
+        # Found only through the page's own fields ("fuldmagtserklæring", an "also called" word, is
+        # not split in the search): a section whose heading names a part of it answers, else the summary.
+        heading = max(((heading_factor(o, n, wanted), -n) for n, d in enumerate(o.docs)
+                       if d and d[0] == page and roles[n] in HEADED_ROLES), default=(1.0, 0))
+        if heading[0] >= 1.0 + HEADING_WEIGHT / 2:  # most of the heading, not a "sag" in a long one
+            ordered = [-heading[1], *([summary] if summary is not None else [])]
     if summary is not None and kind in (None, "section") and (named or not ordered):
         ordered = [summary, *(n for n in ordered if n != summary)]
     return ordered

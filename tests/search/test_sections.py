@@ -227,3 +227,12 @@ def test_snippets_mark_the_words_that_matter_not_stop_words(engine):
     assert "<mark>mening</mark>" in snippet
     for stop in ("jeg", "kan", "min", "om", "i"):
         assert f"<mark>{stop}</mark>" not in snippet.lower(), stop
+
+
+def test_an_also_called_compound_gets_the_section_its_heading_names(engine):
+    # "fuldmagtserklæring" is matched whole, as an "also called" word of the page; its part
+    # "fuldmagt" is the heading of a section, which answers it better than "Kort fortalt".
+    first = engine.search("fuldmagtserklæring")["results"][0]
+    assert (first["anchor"], first["also_called"]) == ("partsrepraesentation-fuldmagt", ["fuldmagtserklæring"])
+    # A generic part in a long heading ("sag" in "Sagen venter …") is not enough.
+    assert engine.search("sagsakter")["results"][0]["anchor"] == "partsaktindsigt-kort"
