@@ -63,16 +63,17 @@ class Record:
     role: str = ""  # one of ROLES for sections and cases
     states: list[Citation] = field(default_factory=list)  # section: provisions its own text states
     questions: list[str] = field(default_factory=list)  # page (all) and section (its own): `spørgsmål:`
-    also_called: list[str] = field(default_factory=list)  # page: front matter `ogsaa_kaldet:`
+    also_called: list[str] = field(default_factory=list)  # page (all) and section (its own): `ogsaa_kaldet:`
 
     def to_json(self) -> dict[str, Any]:
         """The record as a JSON-ready dict (page-only fields left out of other kinds)."""
         data = asdict(self)
         if self.kind != "page":
-            for key in ("summary", "reviewed", "administrations", "also_called"):
+            for key in ("summary", "reviewed", "administrations"):
                 data.pop(key)
-            if not self.questions:  # a section's own `spørgsmål:` lines, if the page files any there
-                data.pop("questions")
+            for key in ("questions", "also_called"):  # a section's own lines, if the page files any there
+                if not data[key]:
+                    data.pop(key)
         if self.kind != "term":
             data.pop("variants")
         if self.kind in ("page", "term"):

@@ -106,7 +106,7 @@ def documents(records: list[Record]) -> Iterator[dict[str, Any]]:
         for nav in navigation.get(r.page, []) if page else []:
             text = text.replace(nav, " ")
         own_terms = " ".join(terms.get(r.page, [])) if page else ""
-        also = r.also_called if page else []
+        also = r.also_called  # a section: the words its page files under it
         questions = "\n".join(r.questions)  # a section: the lines its page files under it
         yield {
             "id": r.id, "kind": r.kind, "page": r.page, "chapter": r.chapter, "anchor": r.anchor,

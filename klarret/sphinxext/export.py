@@ -26,7 +26,6 @@ from klarret.sphinxext.schema import (
     inherited_role,
     questions_by_section,
     stating,
-    text_list,
 )
 
 logger = logging.getLogger(__name__)
@@ -162,13 +161,14 @@ class ExportCollector(EnvironmentCollector):
         meta = env.metadata.get(docname, {})
         title = env.titles[docname].astext() if docname in env.titles else page
         asked = questions_by_section(meta.get(QUESTIONS_KEY), page)
+        called = questions_by_section(meta.get(ALSO_CALLED_KEY), page)  # the same shape: per section or not
         records = [Record(
             id=page, kind="page", page=page, anchor="", url=url, title=title, breadcrumb=[title],
             chapter="", text=plain_text(doctree, cases=True), citations=_citations(doctree),
             summary=str(meta.get("summary", "")), reviewed=str(meta.get("reviewed", "")),
             administrations=_metadata_list(meta.get("administrations")), docname=docname,
             questions=[line for lines in asked.values() for line in lines],
-            also_called=text_list(meta.get(ALSO_CALLED_KEY)),
+            also_called=[word for words in called.values() for word in words],
         )]
         for section in doctree.findall(nodes.section):
             crumbs = [s[0].astext() for s in _ancestors(section)]
@@ -181,7 +181,7 @@ class ExportCollector(EnvironmentCollector):
                 text=plain_text(section, stop=(nodes.section,)),
                 citations=_citations(section, stop=(nodes.section,)), docname=docname,
                 role=_role(page, section), states=_stated(section, (nodes.section,)),
-                questions=asked.pop(anchor, []),
+                questions=asked.pop(anchor, []), also_called=called.pop(anchor, []),
             ))
         for case in doctree.findall(_is_case):
             info = case["klarret_case"]
@@ -193,10 +193,11 @@ class ExportCollector(EnvironmentCollector):
                 chapter="", text=plain_text(case), citations=_citations(case), docname=docname,
                 role="case",
             ))
-        for anchor in set(asked) - {""}:  # a line filed under a section the page does not have
-            logger.warning("spørgsmål står under »%s«, men siden har intet afsnit med mærket (%s)=. Skriv et af "
-                           "sidens afsnitsmærker uden »%s-« foran, fx »reglen«, eller »%s« for spørgsmål til hele "
-                           "siden.", anchor[len(page) + 1:], anchor, page, PAGE_QUESTIONS, location=docname)
+        for key, left in ((QUESTIONS_KEY, asked), (ALSO_CALLED_KEY, called)):
+            for anchor in set(left) - {""}:  # filed under a section the page does not have
+                logger.warning("%s: »%s« er ikke et afsnit på siden (intet mærke (%s)=). Skriv et af sidens "
+                               "afsnitsmærker uden »%s-« foran, fx »reglen«, eller »%s« for hele siden.", key,
+                               anchor[len(page) + 1:], anchor, page, PAGE_QUESTIONS, location=docname)
         records.extend(_terms(doctree, page, url, title, docname))
         _store(env)[docname] = records
 

@@ -103,6 +103,7 @@ def test_sections_carry_their_role_and_pages_their_lay_language(basic_build):
     # `spørgsmål:` as a mapping files a line under the section that answers it (and the page keeps all).
     assert recs["hoering#hoering-undtagelser"].questions == ["Borgeren kender ikke lægens udtalelse"]
     assert recs["hoering#hoering-reglen"].questions == []
+    assert recs["hoering#hoering-undtagelser"].also_called == ["høringsbrev"]  # `ogsaa_kaldet:` alike
 
 
 def test_a_question_filed_under_a_section_the_page_lacks_fails_the_build(tmp_path):
