@@ -21,10 +21,10 @@ from sphinx.util import docname_join, logging
 from klarret.export import LAWS_FILE, RECORDS_FILE, Citation, Record, export_dir, write_records
 from klarret.sphinxext.schema import (
     ALSO_CALLED_KEY,
-    PAGE_QUESTIONS,
+    PAGE_KEY,
     QUESTIONS_KEY,
+    by_section,
     inherited_role,
-    questions_by_section,
     stating,
 )
 
@@ -160,8 +160,8 @@ class ExportCollector(EnvironmentCollector):
         url = app.builder.get_target_uri(docname) if hasattr(app.builder, "get_target_uri") else docname + ".html"
         meta = env.metadata.get(docname, {})
         title = env.titles[docname].astext() if docname in env.titles else page
-        asked = questions_by_section(meta.get(QUESTIONS_KEY), page)
-        called = questions_by_section(meta.get(ALSO_CALLED_KEY), page)  # the same shape: per section or not
+        asked = by_section(meta.get(QUESTIONS_KEY), page)
+        called = by_section(meta.get(ALSO_CALLED_KEY), page)  # the same shape: per section or not
         records = [Record(
             id=page, kind="page", page=page, anchor="", url=url, title=title, breadcrumb=[title],
             chapter="", text=plain_text(doctree, cases=True), citations=_citations(doctree),
@@ -197,7 +197,7 @@ class ExportCollector(EnvironmentCollector):
             for anchor in set(left) - {""}:  # filed under a section the page does not have
                 logger.warning("%s: »%s« er ikke et afsnit på siden (intet mærke (%s)=). Skriv et af sidens "
                                "afsnitsmærker uden »%s-« foran, fx »reglen«, eller »%s« for hele siden.", key,
-                               anchor[len(page) + 1:], anchor, page, PAGE_QUESTIONS, location=docname)
+                               anchor[len(page) + 1:], anchor, page, PAGE_KEY, location=docname)
         records.extend(_terms(doctree, page, url, title, docname))
         _store(env)[docname] = records
 

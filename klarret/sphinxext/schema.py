@@ -20,7 +20,7 @@ LABEL_ROLES = {"kort": "summary", "reglen": "rule", "saadan": "how-to", "fejl": 
 HEADING_ROLES = {"kort fortalt": "summary", "reglen": "rule", "sådan gør du": "how-to",
                  "typiske fejl": "mistakes", "sagseksempler": "case", "se også": "see-also"}
 QUESTIONS_KEY = "spørgsmål"  # front matter: questions and situations in a case worker's own words
-PAGE_QUESTIONS = "siden"  # under `spørgsmål:` as a mapping: the lines about the page as a whole
+PAGE_KEY = "siden"  # under `spørgsmål:` or `ogsaa_kaldet:` as a mapping: what is about the whole page
 ALSO_CALLED_KEY = "ogsaa_kaldet"  # front matter: everyday words for the page's topic
 if not set(LABEL_ROLES.values()) <= set(ROLES):  # the schema and the export must agree on the roles
     raise ImportError(f"unknown section roles: {set(LABEL_ROLES.values()) - set(ROLES)}")
@@ -68,9 +68,9 @@ def text_list(value: Any) -> list[str]:
     return [" ".join(str(v).split()) for v in value if str(v).strip()]
 
 
-def questions_by_section(value: Any, page: str) -> dict[str, list[str]]:
-    """`spørgsmål:` as {anchor: lines}, "" for the page's own: a plain list is the page's; a mapping
-    files each line under the section that answers it (``undtagelser:`` or ``<page id>-undtagelser:``)
+def by_section(value: Any, page: str) -> dict[str, list[str]]:
+    """`spørgsmål:` or `ogsaa_kaldet:` as {anchor: lines}, "" for the page's own: a plain list is the
+    page's; a mapping files each line under the section that answers it (``undtagelser:`` or ``<page id>-undtagelser:``)
     or ``siden:``."""
     if isinstance(value, str) and value.strip().startswith("{"):
         try:
@@ -82,6 +82,6 @@ def questions_by_section(value: Any, page: str) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for key, lines in value.items():
         key = str(key).strip()
-        anchor = "" if key == PAGE_QUESTIONS else key if key.startswith(page + "-") else f"{page}-{key}"
+        anchor = "" if key == PAGE_KEY else key if key.startswith(page + "-") else f"{page}-{key}"
         out.setdefault(anchor, []).extend(text_list(lines))
     return out
