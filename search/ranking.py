@@ -73,6 +73,7 @@ class Opened:
     cuts: list[Cut | None]  # docnum -> its text cut for snippets: ~25 per answer, each a regex otherwise
     roles: list[str]  # docnum -> its role ("" for pages)
     crumbs: list[tuple[str, ...]]  # docnum -> its breadcrumb, parsed once rather than per result
+    headed: dict[str, tuple[int, ...]]  # page -> its rule and how-to sections (HEADED_ROLES)
 
 
 def open_index(target: str) -> Opened:
@@ -135,7 +136,16 @@ def open_index(target: str) -> Opened:
                   vocab, title_stems, also_words, {st: frozenset(p) for st, p in pages_with.items()}, applies,
                   [cut(d.get("text", "")) if d else None for d in stored],
                   [d.get("role", "") if d else "" for d in stored],
-                  [tuple(json.loads(d["breadcrumb"])) if d else () for d in stored])
+                  [tuple(json.loads(d["breadcrumb"])) if d else () for d in stored], headed_sections(stored))
+
+
+def headed_sections(stored: list[dict[str, Any] | None]) -> dict[str, tuple[int, ...]]:
+    """Page -> the docnums of its sections that can answer a word their heading names."""
+    out: dict[str, list[int]] = defaultdict(list)
+    for n, d in enumerate(stored):
+        if d and d.get("role", "") in HEADED_ROLES:
+            out[d["page"]].append(n)
+    return {page: tuple(ns) for page, ns in out.items()}
 
 
 def coverage(o: Opened, groups: list[list[frozenset[str]]], only: Iterable[str] | None = None) -> dict[str, float]:
@@ -218,8 +228,7 @@ def order_records(o: Opened, parsed: Parsed, page: str, records: list[tuple[floa
     if not ordered and kind in (None, "section"):
         # Found only through the page's own fields ("fuldmagtserklæring", an "also called" word, is
         # not split in the search): a section whose heading names a part of it answers, else the summary.
-        heading = max(((heading_factor(o, n, wanted), -n) for n, d in enumerate(o.docs)
-                       if d and d[0] == page and roles[n] in HEADED_ROLES), default=(1.0, 0))
+        heading = max(((heading_factor(o, n, wanted), -n) for n in o.headed.get(page, ())), default=(1.0, 0))
         if heading[0] >= 1.0 + HEADING_WEIGHT / 2:  # most of the heading, not a "sag" in a long one
             ordered = [-heading[1], *([summary] if summary is not None else [])]
     if summary is not None and kind in (None, "section") and (named or not ordered):
