@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import Engine, Select, create_engine, event, func, select, text
@@ -96,6 +96,27 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).setdefault("pool_pre_ping", True)
     db.init_app(app)
     migrate.init_app(app, db)
+    app.teardown_appcontext(_end_session)  # registered last, so it runs before Flask-SQLAlchemy's own
+
+
+def _end_session(exc: BaseException | None) -> None:
+    """End the request's session; a connection the database cut meanwhile is dropped, not raised.
+
+    The answer is made by then (and what it saved committed): an error here would turn it into a bare 500
+    from the server after the fact, as when the database restarts between the view and this rollback."""
+    from klarret.errors import is_database_away
+
+    try:
+        db.session.remove()
+    except Exception as error:
+        if not is_database_away(error):
+            raise
+        current_app.logger.warning("Database connection lost after the answer was made: %s",
+                                   error.__class__.__name__)
+        try:
+            db.session.registry().invalidate()  # no rollback on a dead connection: the pool just forgets it
+        finally:
+            db.session.registry.clear()
 
 
 def chunks(values: Iterable[Any], size: int = MAX_IN_VALUES) -> Iterator[list[Any]]:

@@ -50,3 +50,28 @@ def test_the_engine_pings_pooled_connections(away_app):
 
     with away_app.app_context():
         assert db.engine.pool._pre_ping, "dead connections after a restart are replaced, not used once"
+
+
+def test_a_connection_cut_after_the_answer_is_made_is_not_a_500(db_app):
+    """The page is made; then the database cuts the connection before the request's transaction is rolled back
+    at teardown (a restart mid-request). The answer stands: it was made, and what it saved was committed."""
+    from sqlalchemy import create_engine, select, text
+
+    from klarret.db import db
+
+    if db_app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("SQLite has no connection to cut")
+
+    def cut_after_reading():
+        pid = db.session.scalar(select(text("pg_backend_pid()")))  # the request's transaction is open
+        other = create_engine(db_app.config["SQLALCHEMY_DATABASE_URI"])
+        with other.begin() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        other.dispose()
+        return "made"
+
+    db_app.add_url_rule("/test-cut", "test_cut", cut_after_reading)
+    client = db_app.test_client()
+    r = client.get("/test-cut")
+    assert r.status_code == 200 and r.get_data(as_text=True) == "made"
+    assert client.get("/test-cut").status_code == 200, "the next request gets a fresh connection"

@@ -111,7 +111,10 @@ def test_postgresql_restarted_under_load(cluster, guidance_build, tmp_path):
         for th in threads:
             th.join()
 
-        assert set(statuses) <= {200, 503}, f"only saved or 'try again' answers, never a 500: {set(statuses)}"
+        logs = "".join(i.log_text() for i in running)
+        first = logs.find("Unhandled error")
+        assert set(statuses) <= {200, 503}, (f"only saved or 'try again' answers, never a 500: {set(statuses)}\n"
+                                             + (logs[first:first + 4000] if first >= 0 else logs[-3000:]))
         assert outages, "the outage was seen"
         pages = [r for r in outages if r.headers["Content-Type"].startswith("text/html")]
         api = [r for r in outages if r.headers["Content-Type"].startswith("application/json")]
