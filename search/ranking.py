@@ -36,6 +36,7 @@ ROLE_WEIGHT = {"case": 0.25, "mistakes": 0.8, "summary": 0.9}
 APPLIED_WEIGHT = 0.7
 CASE_PAGE_WEIGHT = 0.7  # a case's score toward its page's rank
 HEADING_WEIGHT = 1.0  # a section whose own heading the query covers is the one shown first
+QUESTION_WEIGHT = 1.5  # a section one of whose questions the query all but repeats is the one shown first
 HEADED_ROLES = frozenset({"rule", "how-to"})  # sections that can answer a word their heading names
 COVERAGE_POWER = 1.0  # a page that has all the words asked about beats one that has one of them often
 HOW_WORDS = frozenset({"hvordan", "sådan"})  # "hvordan skriver jeg …" asks for the how-to section
@@ -62,7 +63,7 @@ class Opened:
     navigation: frozenset[str]  # pages that are only a title and links
     synonym_rules: list[Rule]
     summaries: dict[str, int]  # page -> docnum of its "Kort fortalt" (summary role) section
-    topics: dict[str, list[frozenset[str]]]  # page -> stems of its title
+    topics: dict[str, list[frozenset[str]]]  # page -> stems of its title and of the words filed for the page
     headings: list[frozenset[str]]  # docnum -> stems of a section's own heading (and its negation), minus
     # title_stems (cases: none)
     vocab: dict[str, frozenset[str]]  # page -> the stems of all its words (text, title, lay language)
@@ -74,6 +75,8 @@ class Opened:
     roles: list[str]  # docnum -> its role ("" for pages)
     crumbs: list[tuple[str, ...]]  # docnum -> its breadcrumb, parsed once rather than per result
     headed: dict[str, tuple[int, ...]]  # page -> its rule and how-to sections (HEADED_ROLES)
+    lines: list[tuple[frozenset[str], ...]]  # docnum -> the stems of each question filed under it, title's less
+    filed: dict[str, dict[frozenset[str], int]]  # page -> stems of an "also called" word filed under a section -> it
 
 
 def open_index(target: str) -> Opened:
@@ -86,6 +89,7 @@ def open_index(target: str) -> Opened:
     summaries: dict[str, int] = {}
     topics: dict[str, list[frozenset[str]]] = defaultdict(list)
     also_words: dict[str, list[tuple[str, frozenset[str]]]] = {}
+    filed: dict[str, dict[frozenset[str], int]] = defaultdict(dict)  # page -> a section's word's stems -> it
     with ix.reader() as reader:
         for docnum, doc in reader.iter_docs():
             docs += [None] * (docnum + 1 - len(docs))
@@ -96,15 +100,19 @@ def open_index(target: str) -> Opened:
                 titles.append((doc["label"], doc["label"].casefold(), "/" + doc["url"], "page"))
                 also = [(w, frozenset(content_stems(w))) for w in json.loads(doc.get("also_called_words") or "[]")]
                 also_words[doc["page"]] = also
-                # Only the title: an "also called" word often names a thing of the topic ("høringsbrev"),
-                # which the sections using it answer better than "Kort fortalt".
                 topics[doc["page"]].append(frozenset(content_stems(doc["label"])))
             else:
                 with_sections.add(doc["page"])
+                for w in json.loads(doc.get("also_called_words") or "[]"):
+                    filed[doc["page"]][frozenset(content_stems(w))] = docnum
                 if doc.get("role") == SUMMARY_ROLE and doc["page"] not in summaries:
                     summaries[doc["page"]] = docnum
         lengths = {name: [reader.doc_field_length(n, name, 1) for n in range(len(docs))]
                    for name, f in ix.schema.items() if f.scorable}
+    # The words an editor filed for the whole page (not under one of its sections) name its topic, like
+    # its title: asked for alone, "Kort fortalt" answers them ("habilitet").
+    for page, also in also_words.items():
+        topics[page] += [ws for _, ws in also if ws and ws not in filed.get(page, {})]
     # A page found through its own fields is shown by its "Kort fortalt", a section: it counts as that.
     docs = [(*d[:3], docs[summaries[d[0]]][1]) if d and d[1] == "page" and d[0] in summaries else d
             for d in docs]
@@ -136,7 +144,16 @@ def open_index(target: str) -> Opened:
                   vocab, title_stems, also_words, {st: frozenset(p) for st, p in pages_with.items()}, applies,
                   [cut(d.get("text", "")) if d else None for d in stored],
                   [d.get("role", "") if d else "" for d in stored],
-                  [tuple(json.loads(d["breadcrumb"])) if d else () for d in stored], headed_sections(stored))
+                  [tuple(json.loads(d["breadcrumb"])) if d else () for d in stored], headed_sections(stored),
+                  [question_lines(d, title_stems) for d in stored], dict(filed))
+
+
+def question_lines(doc: dict[str, Any] | None, title_stems: dict[str, frozenset[str]]) -> tuple[frozenset[str], ...]:
+    """The stems of each question line filed under a section, without its page's title words."""
+    if not doc or doc["kind"] != "section" or not doc.get("questions"):
+        return ()
+    title = title_stems.get(doc["page"], frozenset())
+    return tuple(ws for line in doc["questions"].split("\n") if (ws := frozenset(content_stems(line)) - title))
 
 
 def headed_sections(stored: list[dict[str, Any] | None]) -> dict[str, tuple[int, ...]]:
@@ -197,6 +214,19 @@ def heading_factor(o: Opened, docnum: int, asked: frozenset[str]) -> float:
     return 1.0 + HEADING_WEIGHT * len(heading & asked) / (len(heading) * len(asked)) ** 0.5
 
 
+def question_factor(o: Opened, docnum: int, asked: frozenset[str]) -> float:
+    """More for a section with a question line close to the query: one line, not words from many lines."""
+    lines = o.lines[docnum]
+    if not lines or not asked:
+        return 1.0
+    # Cosine of the stems, counted only when the line shares two of the query's words (or its only one):
+    # one word in common ("skrive") is chance, not the same question.
+    need = min(2, len(asked))
+    best = max((n / (len(line) * len(asked)) ** 0.5 for line in lines if (n := len(line & asked)) >= need),
+               default=0.0)
+    return 1.0 + QUESTION_WEIGHT * best
+
+
 def order_records(o: Opened, parsed: Parsed, page: str, records: list[tuple[float, int]], topic: set[str],
                   kind: str | None) -> list[int]:
     """A shown page's records (score, docnum), the one to show first first: by score, role, how much
@@ -209,7 +239,7 @@ def order_records(o: Opened, parsed: Parsed, page: str, records: list[tuple[floa
         weights, applies = {**weights, "how-to": HOW_TO_WEIGHT}, {}
     wanted = asked(o, page, parsed)
     roles = o.roles
-    factors = {n: heading_factor(o, n, wanted) for _, n in records}
+    factors = {n: heading_factor(o, n, wanted) * question_factor(o, n, wanted) for _, n in records}
     scores = {n: score * weights.get(roles[n], 1.0) * factors[n] for score, n in records}
     applied: dict[int, float] = {}
     for score, n in records:
@@ -222,6 +252,10 @@ def order_records(o: Opened, parsed: Parsed, page: str, records: list[tuple[floa
     # Sorting (-weighted score, docnum) tuples: best first, ties by docnum, with no key function.
     ordered = [n for _, n in sorted([(-score, n) for n, score in scores.items()])]
     summary = o.summaries.get(page)
+    typed = typed_phrase(parsed)
+    if typed in o.filed.get(page, {}):  # a word an editor filed under one section, asked for alone: that one
+        ordered = [o.filed[page][typed], *(n for n in ordered if n != o.filed[page][typed])]
+        return ordered
     # A bare topic name (unless it is a section's heading: "meroffentlighed"), or a page found only
     # through its own fields: "Kort fortalt" answers it.
     named = page in topic and not any(f >= 1.0 + HEADING_WEIGHT for f in factors.values())
@@ -236,12 +270,17 @@ def order_records(o: Opened, parsed: Parsed, page: str, records: list[tuple[floa
     return ordered
 
 
-def topic_pages(o: Opened, parsed: Parsed) -> set[str]:
-    """The pages whose title the query names and nothing more ("partshøring")."""
+def typed_phrase(parsed: Parsed) -> frozenset[str] | None:
+    """The stems of the words typed (corrected), unless the query cites a provision."""
     if parsed.cited or not parsed.phrases or not parsed.phrases[0]:
-        return set()
-    typed = frozenset(parsed.phrases[0])
-    return {page for page, names in o.topics.items() if typed in names}
+        return None
+    return frozenset(parsed.phrases[0])
+
+
+def topic_pages(o: Opened, parsed: Parsed) -> set[str]:
+    """The pages whose title (or a word filed for the whole page) the query names and nothing more."""
+    typed = typed_phrase(parsed)
+    return {page for page, names in o.topics.items() if typed in names} if typed else set()
 
 
 def also_called(o: Opened, page_doc: dict[str, Any] | None, stems: frozenset[str]) -> list[str]:

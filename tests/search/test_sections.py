@@ -64,7 +64,8 @@ def test_judged_anchors_exist(guidance_build):
 # matter, the code or any other judged set), like the held-out queries the issue is judged on.
 # The target is 0.90 there too; these floors are today's figures less a query or two, so a change that
 # loses ground on queries nobody tuned for fails here.
-BLIND = {0.73: DATA / "search-blind-a-sections.tsv", 0.70: DATA / "search-blind-b-sections.tsv"}
+BLIND = {0.82: DATA / "search-blind-a-sections.tsv", 0.77: DATA / "search-blind-b-sections.tsv",
+         0.85: DATA / "search-blind-c-sections.tsv"}
 
 
 @pytest.mark.parametrize("floor", sorted(BLIND))
@@ -101,10 +102,30 @@ def test_every_topic_page_has_lay_language(guidance_build):
 
 
 def test_also_called_word_finds_the_page_and_says_so(engine):
-    first = engine.search("agterskrivelse")["results"][0]
-    assert first["page"] == "partshoering" and first["also_called"] == ["agterskrivelse"]
+    # "kontradiktion" is filed for the whole page and only the front matter has it.
+    first = engine.search("kontradiktion")["results"][0]
+    assert first["page"] == "partshoering" and first["also_called"] == ["kontradiktion"]
     assert first["role"] == "summary", "a page found only through its lay words shows 'Kort fortalt'"
     assert engine.search("partshøring")["results"][0]["also_called"] == []
+
+
+def test_a_word_filed_for_the_page_is_its_topic(engine):
+    # Asked alone, a word an editor filed for the whole page names the topic, like the title: "Kort fortalt".
+    assert ranked(engine, "habilitet")[0] == "inhabilitet-kort"
+    assert ranked(engine, "persondata")[0] == "databeskyttelse-kort"
+    # One filed under a section, asked alone, gets that section, even where another uses the word more.
+    assert ranked(engine, "telefonnotat")[0] == "notatpligt-journalisering-oplysninger"
+    # In a longer query it is one word among others, not a topic.
+    assert ranked(engine, "habilitet når min svoger søger")[0] != "inhabilitet-kort"
+
+
+def test_a_query_close_to_one_question_line_gets_its_section(engine, monkeypatch):
+    from search import ranking
+
+    query = "borgeren kan ikke få mitid og læser ikke sin digitale post"  # close to one of fritagelse's lines
+    assert ranked(engine, query)[0] == "digital-kommunikation-fritagelse"
+    monkeypatch.setattr(ranking, "QUESTION_WEIGHT", 0.0)
+    assert ranked(engine, query)[0] != "digital-kommunikation-fritagelse", "the line, not the words, decides"
 
 
 def test_citation_query_prefers_the_section_that_states_the_rule(engine):
@@ -186,9 +207,10 @@ def test_a_situation_like_a_case_gets_the_rule_the_case_applies(engine):
 def test_an_also_called_thing_gets_the_section_that_uses_it(engine):
     # "høringsbrev" names the letter, not the topic: the how-to section that says to send one.
     assert ranked(engine, "høringsbrev")[0] == "partshoering-saadan"
-    # A word only the front matter has still gets "Kort fortalt", and says why it was found.
+    # So does "agterskrivelse", the everyday name of that letter, which only the front matter has; the
+    # result says why it was found.
     first = engine.search("agterskrivelse")["results"][0]
-    assert (first["anchor"], first["also_called"]) == ("partshoering-kort", ["agterskrivelse"])
+    assert (first["anchor"], first["also_called"]) == ("partshoering-saadan", ["agterskrivelse"])
 
 
 def test_a_law_name_in_the_genitive_is_a_citation(engine):
