@@ -252,10 +252,9 @@ def order_records(o: Opened, parsed: Parsed, page: str, records: list[tuple[floa
     # Sorting (-weighted score, docnum) tuples: best first, ties by docnum, with no key function.
     ordered = [n for _, n in sorted([(-score, n) for n, score in scores.items()])]
     summary = o.summaries.get(page)
-    typed = typed_phrase(parsed)
-    if typed in o.filed.get(page, {}):  # a word an editor filed under one section, asked for alone: that one
-        ordered = [o.filed[page][typed], *(n for n in ordered if n != o.filed[page][typed])]
-        return ordered
+    filed = o.filed.get(page, {}).get(typed_phrase(parsed)) if kind in (None, "section") else None
+    if filed is not None:  # a word an editor filed under one section, asked for alone: that section
+        return [filed, *(n for n in ordered if n != filed)]
     # A bare topic name (unless it is a section's heading: "meroffentlighed"), or a page found only
     # through its own fields: "Kort fortalt" answers it.
     named = page in topic and not any(f >= 1.0 + HEADING_WEIGHT for f in factors.values())

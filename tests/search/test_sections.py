@@ -115,6 +115,7 @@ def test_a_word_filed_for_the_page_is_its_topic(engine):
     assert ranked(engine, "persondata")[0] == "databeskyttelse-kort"
     # One filed under a section, asked alone, gets that section, even where another uses the word more.
     assert ranked(engine, "telefonnotat")[0] == "notatpligt-journalisering-oplysninger"
+    assert engine.search("telefonnotat", kind="case")["results"][0]["kind"] == "case", "a filter still filters"
     # In a longer query it is one word among others, not a topic.
     assert ranked(engine, "habilitet når min svoger søger")[0] != "inhabilitet-kort"
 
