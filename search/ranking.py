@@ -35,6 +35,7 @@ ROLE_WEIGHT = {"case": 0.25, "mistakes": 0.8, "summary": 0.9}
 # such a section scores at least that, so the rule a matching story applies is shown before the story.
 APPLIED_WEIGHT = 0.7
 CASE_PAGE_WEIGHT = 0.7  # a case's score toward its page's rank
+PAGE_SPREAD = 0.25  # how much a page's further matching records add to its best one
 HEADING_WEIGHT = 1.0  # a section whose own heading the query covers is the one shown first
 QUESTION_WEIGHT = 1.5  # a section one of whose questions the query all but repeats is the one shown first
 HEADED_ROLES = frozenset({"rule", "how-to"})  # sections that can answer a word their heading names
@@ -322,4 +323,4 @@ def result(o: Opened, page: str, g: dict, marks: Marks) -> dict[str, Any]:
 def page_score(scores: list[float]) -> float:
     """A page's score: its best record, plus a little for every further record that matches."""
     top = sorted(scores, reverse=True)
-    return top[0] + 0.25 * sum(top[1:6])
+    return top[0] + PAGE_SPREAD * sum(top[1:6])
