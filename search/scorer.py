@@ -20,6 +20,9 @@ CACHE_TERMS = 20_000  # scored posting lists kept per index
 # them: over all records (mostly sections, with none) a page's "also called" words would look
 # several times too long and count for little, against the design (they count like the title).
 OWN_AVERAGE = frozenset({"also"})
+# Fields of compounds' parts: a part is rare among titles' parts but may be one of the commonest words
+# of the text, and would otherwise count as a rare word wherever it ends up as a part.
+PART_FIELDS = frozenset({"compound", "tcompound", "qcompound"})
 
 
 class PostingScorer:
@@ -54,7 +57,10 @@ class PostingScorer:
         lengths = self.lengths.get(field)
         if lengths is None or not s.schema[field].scorable:
             return [(d, w) for d, w in items]
-        idf = log(s.doc_count_all() / (s.doc_frequency(field, text) + 1)) + 1
+        df = s.doc_frequency(field, text)
+        if field in PART_FIELDS:  # a part is as common as the word is in the text ("borger" of "Borgerrådgiveren")
+            df = max(df, s.doc_frequency("text", text))
+        idf = log(s.doc_count_all() / (df + 1)) + 1
         avg = self.own_avg.get(field) or s.avg_field_length(field) or 1
         B, K1 = self.B, self.K1
         return [(d, idf * (w * (K1 + 1)) / (w + K1 * ((1 - B) + B * lengths[d] / avg))) for d, w in items]

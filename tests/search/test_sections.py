@@ -259,3 +259,17 @@ def test_an_also_called_compound_gets_the_section_its_heading_names(engine):
     assert (first["anchor"], first["also_called"]) == ("partsrepraesentation-fuldmagt", ["fuldmagtserklæring"])
     # A generic part in a long heading ("sag" in "Sagen venter …") is not enough.
     assert engine.search("sagsakter")["results"][0]["anchor"] == "partsaktindsigt-kort"
+
+
+def test_a_compound_part_counts_as_common_as_the_word_is_in_the_text(guidance_build):
+    # "Borgerrådgiveren" splits into borger + rådgiver: among titles' parts both are rare, but "borger" is one
+    # of the commonest words of the text, so it must not pull that page for every query about a citizen.
+    from search import ranking
+
+    o = ranking.open_index(str(guidance_build / "index"))
+    page = next(n for n, d in enumerate(o.stored) if d and d["kind"] == "page" and d["page"] == "borgerraadgiveren")
+    with o.ix.searcher() as s:
+        assert s.doc_frequency("text", "borg") > 10 * s.doc_frequency("text", "rådgiv")
+        common = dict(o.scorer.postings(s, "tcompound", "borg"))[page]
+        rare = dict(o.scorer.postings(s, "tcompound", "rådgiv"))[page]
+    assert common < 0.5 * rare, (common, rare)
