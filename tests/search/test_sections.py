@@ -65,7 +65,8 @@ def test_judged_anchors_exist(guidance_build):
 # The target is 0.90 there too; these floors are today's figures less a query or two, so a change that
 # loses ground on queries nobody tuned for fails here.
 BLIND = {0.82: DATA / "search-blind-a-sections.tsv", 0.77: DATA / "search-blind-b-sections.tsv",
-         0.85: DATA / "search-blind-c-sections.tsv", 0.71: DATA / "search-blind-d-sections.tsv"}
+         0.85: DATA / "search-blind-c-sections.tsv", 0.71: DATA / "search-blind-d-sections.tsv",
+         0.68: DATA / "search-blind-e-sections.tsv"}
 
 
 @pytest.mark.parametrize("floor", sorted(BLIND))
