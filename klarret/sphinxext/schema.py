@@ -56,13 +56,21 @@ def stating(before: str) -> bool:
     return bool(STATING.search(before[-80:]) or SENTENCE_START.search(before))
 
 
-def text_list(value: Any) -> list[str]:
-    """A front-matter list of sentences (MyST hands non-string values over as JSON)."""
-    if isinstance(value, str):
+def _decoded(value: Any) -> Any:
+    """A front-matter value as written: MyST hands non-string values over as JSON."""
+    if isinstance(value, str) and value.strip()[:1] in ("[", "{"):
         try:
-            value = json.loads(value) if value.strip().startswith("[") else [value]
+            return json.loads(value)
         except ValueError:
-            value = [value]
+            pass
+    return value
+
+
+def text_list(value: Any) -> list[str]:
+    """A front-matter list of sentences (one string is a list of one)."""
+    value = _decoded(value)
+    if isinstance(value, str):
+        value = [value]
     if not isinstance(value, list):
         return []
     return [" ".join(str(v).split()) for v in value if str(v).strip()]
@@ -72,11 +80,7 @@ def by_section(value: Any, page: str) -> dict[str, list[str]]:
     """`spørgsmål:` or `ogsaa_kaldet:` as {anchor: lines}, "" for the page's own: a plain list is the
     page's; a mapping files each line under the section that answers it (``undtagelser:`` or ``<page id>-undtagelser:``)
     or ``siden:``."""
-    if isinstance(value, str) and value.strip().startswith("{"):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return {"": text_list(value)}
+    value = _decoded(value)
     if not isinstance(value, dict):
         return {"": text_list(value)}
     out: dict[str, list[str]] = {}
