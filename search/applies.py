@@ -42,6 +42,14 @@ def applied_rules(records: Iterable[Any], rule_role: str = "rule") -> dict[str, 
         elif r.kind == "case":
             cases.append(r)
     out: dict[str, list[tuple[str, float]]] = {}
+    shapes: dict[str, list[tuple[str, tuple[Counter[str], float]]]] = {}
+
+    def vectors(page: str) -> list[tuple[str, tuple[Counter[str], float]]]:
+        """A page's rule sections' word vectors, made once for all its cases."""
+        if page not in shapes:
+            shapes[page] = [(sec.anchor, _vector(sec.text)) for sec in rules.get(page, ())]
+        return shapes[page]
+
     for case in cases:
         shares: dict[str, float] = {}
         for cited in case.citations:
@@ -58,7 +66,7 @@ def applied_rules(records: Iterable[Any], rule_role: str = "rule") -> dict[str, 
         if shares:
             total = sum(shares.values())
             out[case.id] = [(a, round(v / total, 4)) for a, v in sorted(shares.items())]
-        elif (like := most_like(case, rules.get(case.page, ()))) is not None:
+        elif (like := most_like(case, vectors(case.page))) is not None:
             out[case.id] = [(like, 1.0)]
     return out
 
@@ -68,13 +76,13 @@ def _vector(text: str) -> tuple[Counter[str], float]:
     return counts, sqrt(sum(n * n for n in counts.values())) or 1.0
 
 
-def most_like(case: Any, sections: Iterable[Any]) -> str | None:
-    """The anchor of the section whose words are most like the case's (cosine), if alike enough."""
+def most_like(case: Any, sections: Iterable[tuple[str, tuple[Counter[str], float]]]) -> str | None:
+    """The anchor of the section (anchor, word vector) whose words are most like the case's (cosine),
+    if alike enough."""
     words, norm = _vector(case.text)
     best, best_anchor = MIN_LIKENESS, None
-    for sec in sections:
-        other, other_norm = _vector(sec.text)
+    for anchor, (other, other_norm) in sections:
         like = sum(n * other[w] for w, n in words.items()) / (norm * other_norm)
         if like > best:
-            best, best_anchor = like, sec.anchor
+            best, best_anchor = like, anchor
     return best_anchor
