@@ -228,6 +228,11 @@ def question_factor(o: Opened, docnum: int, asked: frozenset[str]) -> float:
     return 1.0 + QUESTION_WEIGHT * best
 
 
+def section_factor(o: Opened, docnum: int, asked: frozenset[str]) -> float:
+    """How much of a section the query names: its heading and its closest question line."""
+    return heading_factor(o, docnum, asked) * question_factor(o, docnum, asked)
+
+
 def order_records(o: Opened, parsed: Parsed, page: str, records: list[tuple[float, int]], topic: set[str],
                   kind: str | None) -> list[int]:
     """A shown page's records (score, docnum), the one to show first first: by score, role, how much
@@ -240,14 +245,14 @@ def order_records(o: Opened, parsed: Parsed, page: str, records: list[tuple[floa
         weights, applies = {**weights, "how-to": HOW_TO_WEIGHT}, {}
     wanted = asked(o, page, parsed)
     roles = o.roles
-    factors = {n: heading_factor(o, n, wanted) * question_factor(o, n, wanted) for _, n in records}
+    factors = {n: section_factor(o, n, wanted) for _, n in records}
     scores = {n: score * weights.get(roles[n], 1.0) * factors[n] for score, n in records}
     applied: dict[int, float] = {}
     for score, n in records:
         for target, share in applies.get(n, ()):
             applied[target] = applied.get(target, 0.0) + score * share
     for target, score in applied.items():
-        factors.setdefault(target, heading_factor(o, target, wanted))
+        factors.setdefault(target, section_factor(o, target, wanted))
         scores[target] = max(scores.get(target, 0.0),
                              APPLIED_WEIGHT * score * weights.get(roles[target], 1.0) * factors[target])
     # Sorting (-weighted score, docnum) tuples: best first, ties by docnum, with no key function.
