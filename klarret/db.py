@@ -12,6 +12,8 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import Engine, Select, create_engine, event, func, select, text
 from sqlalchemy.orm import DeclarativeBase
 
+from klarret.errors import is_database_away
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Values per "IN (...)": below the 999 bound parameters older SQLite versions allow in one statement.
 MAX_IN_VALUES = 900
@@ -104,8 +106,6 @@ def _end_session(exc: BaseException | None) -> None:
 
     The answer is made by then (and what it saved committed): an error here would turn it into a bare 500
     from the server after the fact, as when the database restarts between the view and this rollback."""
-    from klarret.errors import is_database_away
-
     try:
         db.session.remove()
     except Exception as error:

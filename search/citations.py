@@ -179,4 +179,3 @@ def provision_words(texts: Iterable[str], parser: CitationParser, stem_of: Calla
             best = scored[0][0]
             out[token] = [(s, round(v / best, 3)) for v, s in scored]
     return out
-
