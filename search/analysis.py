@@ -120,6 +120,14 @@ class DanishCompoundFilter(Filter):
 
         return base(head) or (len(head) > MIN_PART and head[-1] in "se" and base(head[:-1]))
 
+    @staticmethod
+    def _bases(word: str) -> list[str]:
+        """The dictionary words that ``word`` is a form of: its lemma, or the word less an ending."""
+        known = dictionary_words()
+        found = [w for w in (lemmas().get(word, ""),) if w in known and w != word]
+        return found + [b for end in ENDINGS if word.endswith(end)
+                        and len(b := word[:-len(end)]) >= DICTIONARY_PART and b in known]
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, DanishCompoundFilter) and other.wordset == self.wordset
 
@@ -132,6 +140,8 @@ class DanishCompoundFilter(Filter):
         memo[word] = None
         # A word of the dictionary itself splits in two at most ("partshøring"), never into shreds.
         most = 2 if top and self.known(word) else None
+        if most and (bases := self._bases(word)) and not any(self.split(b, memo) for b in bases):
+            return None  # a form of a word that does not split: "borgeren" is not "bor" + "geren"
         for i in range(len(word) - MIN_PART, MIN_PART - 1, -1):
             head = word[:i]
             if head in STOP_WORDS or not self.known(head):

@@ -34,7 +34,7 @@ ROLE_WEIGHT = {"case": 0.25, "mistakes": 0.8, "summary": 0.9}
 # A case's score also counts, this much, for the rule sections stating what it cites (``applies``):
 # such a section scores at least that, so the rule a matching story applies is shown before the story.
 APPLIED_WEIGHT = 0.7
-CASE_PAGE_WEIGHT = 0.7  # a case's score toward its page's rank
+CASE_PAGE_WEIGHT = 0.5  # a case's score toward its page's rank
 PAGE_SPREAD = 0.25  # how much a page's further matching records add to its best one
 HEADING_WEIGHT = 1.0  # a section whose own heading the query covers is the one shown first
 QUESTION_WEIGHT = 1.5  # a section one of whose questions the query all but repeats is the one shown first

@@ -291,3 +291,16 @@ def test_compounds_split_into_words_not_shreds():
     assert f.split("oplysninger", {}) is None, "'oplysn' is a cut form, not a word ('Inger' is a name)"
     assert f.split("fortrolige", {}) is None, "a known word does not split at a word the guidance never uses ('fort')"
     assert f.split("handicapparkeringskort", {}) == ["handicap", "parkerings", "kort"], "unknown: dictionary words"
+
+
+def test_a_form_of_a_word_that_does_not_split_does_not_split_either():
+    from search.analysis import DanishCompoundFilter
+
+    guidance = {"bor", "høring", "hør", "vurder", "parts", "borgeren", "høringen", "partshøringen"}
+    f = DanishCompoundFilter(guidance)
+    assert f.split("borger", {}) is None
+    assert f.split("borgeren", {}) is None, "'borgeren' is 'borger' + -en, not 'bor' + 'geren'"
+    assert f.split("borgerne", {}) is None, "not 'bor' + 'gerne'"
+    assert f.split("høringen", {}) is None, "not 'hør' + 'ingen'"
+    assert f.split("vurderingen", {}) is None
+    assert f.split("partshøringen", {}) == ["parts", "høringen"], "a form of a compound still splits"
