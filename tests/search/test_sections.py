@@ -60,13 +60,13 @@ def test_judged_anchors_exist(guidance_build):
         assert not missing, f"{path.name}: anchors not in the guidance: {sorted(missing)}"
 
 
-# Two blind sets, written by colleagues who saw only the guidance's body text (not the front
+# Blind sets, written by colleagues who saw only the guidance's body text (not the front
 # matter, the code or any other judged set), like the held-out queries the issue is judged on.
 # The target is 0.90 there too; these floors are today's figures less a query or two, so a change that
 # loses ground on queries nobody tuned for fails here.
 BLIND = {0.82: DATA / "search-blind-a-sections.tsv", 0.77: DATA / "search-blind-b-sections.tsv",
          0.85: DATA / "search-blind-c-sections.tsv", 0.71: DATA / "search-blind-d-sections.tsv",
-         0.68: DATA / "search-blind-e-sections.tsv"}
+         0.68: DATA / "search-blind-e-sections.tsv", 0.8: DATA / "search-blind-f-sections.tsv"}
 
 
 @pytest.mark.parametrize("floor", sorted(BLIND))
