@@ -304,3 +304,14 @@ def test_a_form_of_a_word_that_does_not_split_does_not_split_either():
     assert f.split("høringen", {}) is None, "not 'hør' + 'ingen'"
     assert f.split("vurderingen", {}) is None
     assert f.split("partshøringen", {}) == ["parts", "høringen"], "a form of a compound still splits"
+
+
+def test_a_word_with_a_number_splits_at_its_hyphens(engine):
+    from search.analysis import DanishCompoundFilter
+
+    f = DanishCompoundFilter({"dages", "reglen", "frist", "klage"})
+    assert f.split("7-dagesreglen", {}) == ["7", "dages", "reglen"]
+    assert f.split("it-system", {}) is None, "a hyphenated word of letters is written so in the guidance too"
+    # Before, the whole token was one unknown word: "Ingen resultater". The pages with the 4-week deadline:
+    body = engine.search("4-ugersfristen")
+    assert body["total"] and body["results"][0]["page"] in {"klagevejledning", "genvurdering"}, body.get("notice")
