@@ -69,9 +69,28 @@ def phrase_key(phrase: str) -> str:
     return "_".join(sorted(content_stems(phrase)))
 
 
+def kept(word: str) -> bool:
+    """Whether a lowercase word is searched: not a stop word, and two letters or more, or a number
+    ("7" of "7-dagesreglen" and "7 arbejdsdage")."""
+    return (len(word) >= 2 or word.isdigit()) and word not in STOP_WORDS
+
+
+class StopWordFilter(StopFilter):
+    """Whoosh's stop filter with ``kept``'s rule: a one-digit number is a word."""
+
+    def __init__(self) -> None:
+        super().__init__(stoplist=STOP_WORDS, minsize=1)
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.stopped = not kept(t.text)
+            if not t.stopped or not t.removestops:
+                yield t
+
+
 def danish_analyzer() -> Analyzer:
     """Lowercase, Danish stop words and the Danish snowball stemmer (Sphinx's stems, too)."""
-    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | StopFilter(stoplist=STOP_WORDS, minsize=2) | \
+    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | StopWordFilter() | \
         DanishStemFilter()
 
 
@@ -189,7 +208,7 @@ def analysed(text: str, splitter: DanishCompoundFilter | None = None,
     for w in words(text):
         parts = splitter.split(w, {} if memo is None else memo) if splitter and len(w) >= 2 * MIN_PART else None
         for part in parts or (w,):
-            if len(part) >= 2 and part not in STOP_WORDS:  # StopFilter(minsize=2), then the stem
+            if kept(part):  # StopWordFilter, then the stem
                 out.append(stem(part))
     return out
 
@@ -197,7 +216,7 @@ def analysed(text: str, splitter: DanishCompoundFilter | None = None,
 def compound_analyzer(wordset: Iterable[str]) -> Analyzer:
     """Words split into their parts, then stop words and stemming, for the secondary field."""
     return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | DanishCompoundFilter(wordset) | \
-        StopFilter(stoplist=STOP_WORDS, minsize=2) | DanishStemFilter()
+        StopWordFilter() | DanishStemFilter()
 
 
 def vocabulary(texts: Iterable[str], min_count: int = 1) -> set[str]:

@@ -315,3 +315,10 @@ def test_a_word_with_a_number_splits_at_its_hyphens(engine):
     # Before, the whole token was one unknown word: "Ingen resultater". The pages with the 4-week deadline:
     body = engine.search("4-ugersfristen")
     assert body["total"] and body["results"][0]["page"] in {"klagevejledning", "genvurdering"}, body.get("notice")
+
+
+def test_a_one_digit_number_is_a_word(engine):
+    # "7" of "7 arbejdsdage" was dropped like a stray letter, so "7-dagesreglen" found the pages with "reglen".
+    body = engine.search("7-dagesreglen")
+    assert body["results"][0]["page"] == "aktindsigt-frister", [r["page"] for r in body["results"][:3]]
+    assert engine.search("e")["total"] == 0, "a single letter is still not a word"
