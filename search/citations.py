@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from klarret.export import Citation
@@ -40,6 +40,7 @@ class QueryCitation:
     par_to: str | None = None
     stk: int | None = None
     nr: str | None = None
+    guessed: bool = False  # the law of a bare "art. 6": one of the EU's laws, each tried
 
     def tokens(self) -> list[tuple[str, float]]:
         """Citation-field tokens with their weights: the paragraph counts most, stk./nr. refine."""
@@ -104,6 +105,7 @@ class CitationParser:
                         alias_to_law.setdefault(alias + "s", key)
         self.laws = laws
         self.alias_to_law = alias_to_law
+        self.eu_laws = [key for key, info in laws.items() if info.get("eu")]
         names = "|".join(re.escape(a).replace(r"\ ", r"\s+")
                          for a in sorted(alias_to_law, key=len, reverse=True))
         law = rf"(?P<law>{names})\.?"
@@ -132,8 +134,14 @@ class CitationParser:
         cites: list[QueryCitation] = []
 
         def take(m: re.Match) -> str:
-            law = self.alias_to_law[" ".join(m["law"].lower().split())] if "law" in m.re.groupindex else None
-            cites.extend(self._provisions(law, m["provs"]))
+            if "law" in m.re.groupindex:
+                laws = [self.alias_to_law[" ".join(m["law"].lower().split())]]
+            elif m[0].lstrip().lower().startswith("art"):
+                laws = self.eu_laws or [None]  # "art. 6": only the EU's laws have articles
+            else:
+                laws = [None]  # "§ 19": any law's
+            for law in laws:
+                cites.extend(replace(c, guessed=len(laws) > 1) for c in self._provisions(law, m["provs"]))
             return " "
 
         for pattern in (self.backward, self.forward, self.bare):

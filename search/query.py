@@ -14,7 +14,7 @@ from whoosh import query
 from whoosh.searching import Searcher
 
 from search.analysis import STOP_WORDS, DanishCompoundFilter, analysed, content_stems, phrase_key, stem, words
-from search.citations import CitationParser
+from search.citations import CitationParser, QueryCitation
 from search.synonyms import SynonymTable
 
 TEXT_FIELDS = ("title", "headings", "summary", "terms", "questions", "text", "compound", "tcompound",
@@ -230,8 +230,13 @@ class QueryBuilder:
         content = frozenset(w for p in phrases for w in p) | \
             frozenset(self._analyse(s, "compound", " ".join(fixed), memo)) | \
             frozenset(content_stems(" ".join(fixed).replace("-", " ")))
-        uncited = tuple(c.label(self.citations.laws) for c in cites if c.law and not any(
-            self._df(s, "citations", token) for token, _ in c.tokens() if token.count(":") == 1))
+        def cited(c: QueryCitation) -> bool:
+            return any(self._df(s, "citations", token) for token, _ in c.tokens() if token.count(":") == 1)
+
+        # A bare article tried in each EU law is uncited only if it is uncited in all of them.
+        guessed = any(cited(c) for c in cites if c.guessed)
+        uncited = tuple(c.label(self.citations.laws) for c in cites
+                        if c.law and not cited(c) and not (c.guessed and guessed))
         return Parsed(query.Or(parts) if parts else None, typed, fixes, phrases, bool(cites), marks, unknown,
                       content, self._groups(s, typed, fixed, spans, memo), uncited)
 

@@ -72,6 +72,10 @@ def test_judged_queries_meet_the_targets(engine):
     ("fvl §§ 19-21", [("fvl", "19", "21", None)]),
     ("offl §§ 13 og 15", [("offl", "13", None, None), ("offl", "15", None, None)]),
     ("fvl § 9 b", [("fvl", "9b", None, None)]),
+    ("§ 19", [(None, "19", None, None)]),
+    # Only the EU's laws have articles: a bare article is one of theirs, not every law's § 6.
+    ("art. 6, stk. 1", [("gdpr", "6", None, 1), ("aif", "6", None, 1)]),
+    ("artikel 22", [("gdpr", "22", None, None), ("aif", "22", None, None)]),
 ])
 def test_citations_are_parsed(laws, q, expected):
     cites, _, rest = CitationParser(laws).parse(q)
@@ -322,3 +326,12 @@ def test_a_one_digit_number_is_a_word(engine):
     body = engine.search("7-dagesreglen")
     assert body["results"][0]["page"] == "aktindsigt-frister", [r["page"] for r in body["results"][:3]]
     assert engine.search("e")["total"] == 0, "a single letter is still not a word"
+
+
+def test_a_bare_article_is_an_eu_laws_article(engine):
+    # Before, "art. 15" searched every law's § 15 and "art. 6" landed on fvl § 6 (inhabilitet).
+    bare, named = engine.search("art. 15"), engine.search("gdpr artikel 15")
+    assert bare["results"][0]["anchor"] == named["results"][0]["anchor"] == "indsigtsret-gdpr-hvad"
+    assert bare["notice"] is None, "cited in one EU law: no notice about the other"
+    assert engine.search("art. 6")["results"][0]["page"] != "inhabilitet"
+    assert "artikel 10" in engine.search("artikel 10")["notice"], "uncited in every EU law: said so"
