@@ -16,10 +16,10 @@ from whoosh import query
 from whoosh.searching import Searcher
 
 CACHE_TERMS = 20_000  # scored posting lists kept per index
-# Fields only pages have, whose length is normalised by the average over the documents that have
-# them: over all records (mostly sections, with none) a page's "also called" words would look
-# several times too long and count for little, against the design (they count like the title).
-OWN_AVERAGE = frozenset({"also"})
+# Fields that list names (a page's "also called" words, which count like its title): their length is
+# not normalised, as one more name does not make the others count less ("partshøringsbrev" beside
+# "høringsbrev").
+NAME_FIELDS = frozenset({"also"})
 # Fields of compounds' parts: a part is rare among titles' parts but may be one of the commonest words
 # of the text, and would otherwise count as a rare word wherever it ends up as a part.
 PART_FIELDS = frozenset({"compound", "tcompound", "qcompound"})
@@ -30,8 +30,6 @@ class PostingScorer:
 
     def __init__(self, lengths: dict[str, list[int]], B: float = 0.6, K1: float = 1.2):
         self.lengths, self.B, self.K1 = lengths, B, K1
-        self.own_avg = {f: sum(have) / len(have) for f in OWN_AVERAGE
-                        if (have := [n for n in lengths.get(f, ()) if n])}
         self._cache: OrderedDict[tuple[str, str], list[tuple[int, float]]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -61,8 +59,8 @@ class PostingScorer:
         if field in PART_FIELDS:  # a part is as common as the word is in the text ("borger" of "Borgerrådgiveren")
             df = max(df, s.doc_frequency("text", text))
         idf = log(s.doc_count_all() / (df + 1)) + 1
-        avg = self.own_avg.get(field) or s.avg_field_length(field) or 1
-        B, K1 = self.B, self.K1
+        avg = s.avg_field_length(field) or 1
+        B, K1 = (0.0 if field in NAME_FIELDS else self.B), self.K1
         return [(d, idf * (w * (K1 + 1)) / (w + K1 * ((1 - B) + B * lengths[d] / avg))) for d, w in items]
 
     def search(self, s: Searcher, q: query.Query, limit: int) -> list[tuple[int, float]]:

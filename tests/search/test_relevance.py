@@ -335,3 +335,20 @@ def test_a_bare_article_is_an_eu_laws_article(engine):
     assert bare["notice"] is None, "cited in one EU law: no notice about the other"
     assert engine.search("art. 6")["results"][0]["page"] != "inhabilitet"
     assert "artikel 10" in engine.search("artikel 10")["notice"], "uncited in every EU law: said so"
+
+
+def test_one_more_also_called_word_does_not_weaken_the_others(engine):
+    # "partshøringsbrev" beside "høringsbrev" made "høringsbrev" count less (a longer field, normalised):
+    # a name counts by its rarity alone, however many names its page or section lists.
+    from math import log
+
+    opened, s = engine.current()
+    k1, lengths, checked = opened.scorer.K1, opened.scorer.lengths["also"], set()
+    for term in (t.decode() for t in s.lexicon("also")):
+        weights = dict(s.postings("also", term).items_as("weight"))
+        rarity = log(s.doc_count_all() / (s.doc_frequency("also", term) + 1)) + 1
+        for doc, score in opened.scorer.postings(s, "also", term):
+            w = weights[doc]
+            assert abs(score - rarity * w * (k1 + 1) / (w + k1)) < 1e-9, (term, lengths[doc])
+            checked.add(lengths[doc])
+    assert len(checked) > 5, "names in lists of many lengths were compared"
