@@ -161,9 +161,12 @@ class Engine:
         if kind:
             grouped = {p: g for p, g in grouped.items() if kind in g["kinds"]}
         shares = ranking.coverage(o, parsed.groups, grouped)
+        topic = ranking.topic_pages(o, parsed)
         for page, g in grouped.items():
             navigation = ranking.NAVIGATION_WEIGHT if page in o.navigation else 1.0
-            g["score"] = ranking.page_score(g["scores"]) * navigation * shares.get(page, 1.0) ** ranking.COVERAGE_POWER
+            named = ranking.TOPIC_PAGE_WEIGHT if page in topic else 1.0
+            g["score"] = ranking.page_score(g["scores"]) * navigation * named * \
+                shares.get(page, 1.0) ** ranking.COVERAGE_POWER
         ranked = sorted(grouped.items(), key=lambda item: -item[1]["score"])
         # Facets count pages, like the total: a filter's count is the number of pages it leaves.
         chapter_counts: dict[str, int] = defaultdict(int)
@@ -172,7 +175,7 @@ class Engine:
             chapter_counts[g["chapter"] or OTHER_CHAPTER] += 1
             for k in g["kinds"] - {"page"}:
                 kind_counts[k] += 1
-        marks, topic = Marks(parsed.highlight), ranking.topic_pages(o, parsed)
+        marks = Marks(parsed.highlight)
         for page, g in ranked[:limit]:
             g["records"] = ranking.order_records(o, parsed, page, g["records"], topic, kind)
         results = [ranking.result(o, page, g, marks) for page, g in ranked[:limit]]

@@ -46,6 +46,10 @@ CITED_ROLE_WEIGHT = {"case": 0.4, "mistakes": 0.6, "summary": 0.7, "how-to": 0.8
 # A stop word that turns a heading's meaning around ("Hvad er ikke en afgørelse?"): it counts in
 # heading matching when the query has it too, and is ignored otherwise.
 NEGATIONS = frozenset({"ikke"})
+# A title's head ends at its first preposition: "Aktindsigt for enhver" is about "aktindsigt";
+# "Frister og klage i sager om aktindsigt" is about "frister og klage".
+HEAD_END = frozenset({"af", "for", "i", "om", "efter", "over", "mellem", "ved", "på", "til", "med", "mod", "som"})
+TOPIC_PAGE_WEIGHT = 1.5  # a page whose title's head (or a word filed for the page) the query names and nothing more
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,7 @@ def open_index(target: str) -> Opened:
                 also = [(w, frozenset(content_stems(w))) for w in json.loads(doc.get("also_called_words") or "[]")]
                 also_words[doc["page"]] = also
                 topics[doc["page"]].append(frozenset(content_stems(doc["label"])))
+                topics[doc["page"]].append(title_head(doc["label"]))
             else:
                 with_sections.add(doc["page"])
                 for w in json.loads(doc.get("also_called_words") or "[]"):
@@ -147,6 +152,16 @@ def open_index(target: str) -> Opened:
                   [d.get("role", "") if d else "" for d in stored],
                   [tuple(json.loads(d["breadcrumb"])) if d else () for d in stored], headed_sections(stored),
                   [question_lines(d, title_stems) for d in stored], dict(filed))
+
+
+def title_head(title: str) -> frozenset[str]:
+    """The stems of a title's words before its first preposition (see ``HEAD_END``)."""
+    head = []
+    for w in words(title):
+        if w in HEAD_END:
+            break
+        head.append(w)
+    return frozenset(content_stems(" ".join(head)))
 
 
 def question_lines(doc: dict[str, Any] | None, title_stems: dict[str, frozenset[str]]) -> tuple[frozenset[str], ...]:

@@ -274,3 +274,12 @@ def test_a_compound_part_counts_as_common_as_the_word_is_in_the_text(guidance_bu
         common = dict(o.scorer.postings(s, "tcompound", "borg"))[page]
         rare = dict(o.scorer.postings(s, "tcompound", "rådgiv"))[page]
     assert common < 0.5 * rare, (common, rare)
+
+
+@pytest.mark.parametrize("q, anchor", [
+    ("aktindsigt", "aktindsigt-offl-kort"),  # "Aktindsigt for enhver", not "Frister og klage i sager om aktindsigt"
+    ("lederens ansvar", "lederens-ansvar-kort"),  # "Lederens ansvar for god sagsbehandling"
+    ("genvurdering", "genvurdering-kort"),  # "Genvurdering af sociale afgørelser"
+])
+def test_the_head_of_a_title_asked_alone_gets_its_page_in_short(engine, q, anchor):
+    assert ranked(engine, q)[0] == anchor
