@@ -156,13 +156,6 @@ class DanishCompoundFilter(Filter):
             return [word]
         if word in memo:
             return memo[word]
-        if "-" in word and any(piece[:1].isdigit() for piece in word.split("-")):
-            # "10-dagesreglen": at the hyphens, then each piece as a word. Words of letters ("it-system")
-            # are written the same way in the guidance and stay whole.
-            pieces = [p for piece in word.split("-") if piece
-                      for p in (self.split(piece, memo) if len(piece) >= 2 * MIN_PART else None) or [piece]]
-            memo[word] = pieces if len(pieces) > 1 else None
-            return memo[word]
         memo[word] = None
         # A word of the dictionary itself splits in two at most ("partshøring"), never into shreds.
         most = 2 if top and self.known(word) else None

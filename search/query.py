@@ -189,7 +189,9 @@ class QueryBuilder:
         else:
             unknown = None
         # The unknown law's name is not searched either: its parts ("udlænding", "lov") find any page.
-        typed = [w for w in words(rest) if w != unknown][:MAX_WORDS]
+        # A hyphenated word the guidance never writes ("tv-overvågning") is searched as its words.
+        typed = [p for w in words(rest) if w != unknown
+                 for p in (w.split("-") if "-" in w and not self._df(s, "spell", w) else (w,)) if p][:MAX_WORDS]
         parts: list[query.Query] = []
         for c in cites:
             for token, weight in c.tokens():
