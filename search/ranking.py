@@ -41,7 +41,7 @@ QUESTION_WEIGHT = 1.5  # a section one of whose questions the query all but repe
 HEADED_ROLES = frozenset({"rule", "how-to"})  # sections that can answer a word their heading names
 COVERAGE_POWER = 1.0  # a page that has all the words asked about beats one that has one of them often
 HOW_WORDS = frozenset({"hvordan", "sådan"})  # "hvordan skriver jeg …" asks for the how-to section
-HOW_TO_WEIGHT = 1.5
+HOW_TO_WEIGHT = 4.0  # as much as a rule section whose heading and a question line the query names
 CITED_ROLE_WEIGHT = {"case": 0.4, "mistakes": 0.6, "summary": 0.7, "how-to": 0.8}
 # A stop word that turns a heading's meaning around ("Hvad er ikke en afgørelse?"): it counts in
 # heading matching when the query has it too, and is ignored otherwise.

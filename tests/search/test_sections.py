@@ -283,3 +283,13 @@ def test_a_compound_part_counts_as_common_as_the_word_is_in_the_text(guidance_bu
 ])
 def test_the_head_of_a_title_asked_alone_gets_its_page_in_short(engine, q, anchor):
     assert ranked(engine, q)[0] == anchor
+
+
+@pytest.mark.parametrize("q, anchor", [
+    ("hvordan partshører jeg en borger", "partshoering-saadan"),
+    ("hvordan begrunder jeg et afslag", "begrundelse-saadan"),
+    ("hvordan laver jeg en indberetning om en kollega der snyder", "whistleblowing-saadan"),
+])
+def test_how_do_i_gets_the_how_to_section(engine, q, anchor):
+    # Before, a rule section whose heading or a question line shared a word won ("Hvordan er du beskyttet?").
+    assert ranked(engine, q)[0] == anchor
