@@ -232,6 +232,7 @@ class QueryBuilder:
         content = frozenset(w for p in phrases for w in p) | \
             frozenset(self._analyse(s, "compound", " ".join(fixed), memo)) | \
             frozenset(content_stems(" ".join(fixed).replace("-", " ")))
+
         def cited(c: QueryCitation) -> bool:
             return any(self._df(s, "citations", token) for token, _ in c.tokens() if token.count(":") == 1)
 
