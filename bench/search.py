@@ -193,8 +193,8 @@ def run() -> None:
         # moment of the machine falls on all of them alike instead of on whichever row ran then.
         ready, cached, fresh, rounds = [], [], [], []
         per = max(1, a.requests // a.rounds)
+        blocks = [("ready", [base + READY], "1"), ("cached", search_urls, "1"), ("fresh", search_urls, "nocache")]
         for r in range(a.rounds):
-            blocks = [("ready", [base + READY], "1"), ("cached", search_urls, "1"), ("fresh", search_urls, "nocache")]
             got = {}
             for name, urls, bench in blocks if r % 2 == 0 else blocks[::-1]:
                 got[name], seen, c = load(urls, a.clients, per, bench=bench, offset=r * per)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from functools import cache
 from math import sqrt
 from typing import Any
 
@@ -42,13 +43,11 @@ def applied_rules(records: Iterable[Any], rule_role: str = "rule") -> dict[str, 
         elif r.kind == "case":
             cases.append(r)
     out: dict[str, list[tuple[str, float]]] = {}
-    shapes: dict[str, list[tuple[str, tuple[Counter[str], float]]]] = {}
 
+    @cache
     def vectors(page: str) -> list[tuple[str, tuple[Counter[str], float]]]:
         """A page's rule sections' word vectors, made once for all its cases."""
-        if page not in shapes:
-            shapes[page] = [(sec.anchor, _vector(sec.text)) for sec in rules.get(page, ())]
-        return shapes[page]
+        return [(sec.anchor, _vector(sec.text)) for sec in rules.get(page, ())]
 
     for case in cases:
         shares: dict[str, float] = {}
