@@ -237,9 +237,9 @@ class QueryBuilder:
             return any(self._df(s, "citations", token) for token, _ in c.tokens() if token.count(":") == 1)
 
         # A bare article tried in each EU law is uncited only if it is uncited in all of them.
-        guessed = any(cited(c) for c in cites if c.guessed)
+        guess_cited = any(cited(c) for c in cites if c.guessed)
         uncited = tuple(c.label(self.citations.laws) for c in cites
-                        if c.law and not cited(c) and not (c.guessed and guessed))
+                        if c.law and not cited(c) and not (c.guessed and guess_cited))
         return Parsed(query.Or(parts) if parts else None, typed, fixes, phrases, bool(cites), marks, unknown,
                       content, self._groups(s, typed, fixed, spans, memo), uncited)
 

@@ -105,8 +105,8 @@ def open_index(target: str) -> Opened:
                 titles.append((doc["label"], doc["label"].casefold(), "/" + doc["url"], "page"))
                 also = [(w, frozenset(content_stems(w))) for w in json.loads(doc.get("also_called_words") or "[]")]
                 also_words[doc["page"]] = also
-                topics[doc["page"]].append(frozenset(content_stems(doc["label"])))
-                topics[doc["page"]].append(title_head(doc["label"]))
+                # The whole title, and its head if that is shorter ("Aktindsigt for enhver": "aktindsigt").
+                topics[doc["page"]] += dict.fromkeys([frozenset(content_stems(doc["label"])), title_head(doc["label"])])
             else:
                 with_sections.add(doc["page"])
                 for w in json.loads(doc.get("also_called_words") or "[]"):
