@@ -11,7 +11,7 @@ from typing import Any
 from whoosh import index
 from whoosh.searching import Searcher
 
-from search import ranking
+from search import ranking, sections
 from search.analysis import content_stems
 from search.query import Parsed, clean_query
 from search.ranking import OTHER_CHAPTER, Opened, open_index
@@ -177,7 +177,7 @@ class Engine:
                 kind_counts[k] += 1
         marks = Marks(parsed.highlight)
         for page, g in ranked[:limit]:
-            g["records"] = ranking.order_records(o, parsed, page, g["records"], topic, kind)
+            g["records"] = sections.order_records(o, parsed, page, g["records"], topic, kind)
         results = [ranking.result(o, page, g, marks) for page, g in ranked[:limit]]
         return {**empty, "total": len(ranked),
                 "facets": {"chapter": dict(chapter_counts), "kind": dict(kind_counts)}, "results": results}

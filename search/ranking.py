@@ -1,8 +1,7 @@
-"""Ranking for one opened index: what a folder holds, which pages rank first and which section each shows.
+"""Ranking for one opened index: what a folder holds, which pages rank first and what a result shows.
 
-A page ranks by its records' BM25F scores and by the share of the query's words it has; its first
-section is chosen by score, by how much of the section's own heading the query names and by the
-section's role (from the export's content schema).
+A page ranks by its records' BM25F scores and by the share of the query's words it has; which of its
+sections it shows first is ``search.sections``'s choice.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from search.analysis import analyzer_kinds, content_stems, words
 from search.indexer import META_FILE
 from search.query import TEXT_FIELDS, Glossary, Parsed, QueryBuilder
 from search.scorer import PostingScorer
+from search.sections import NEGATIONS, headed_sections, question_lines, typed_phrase
 from search.snippets import Cut, Marks, cut, snippet
 from search.synonyms import Rule, SynonymTable
 
@@ -28,24 +28,9 @@ NAVIGATION_WEIGHT = 0.5  # a page that is only a title and links (a chapter's fr
 NAVIGATION_TEXT = 300  # characters: below this, a page with no sections is such a page
 OTHER_CHAPTER = "Øvrige sider"  # the facet for pages outside the chapters (front page, about)
 SUMMARY_ROLE = "summary"
-# How much a record's role counts when choosing the section shown first for its page (not the
-# page's rank): a case only applies a rule, a list of mistakes rarely answers a question.
-ROLE_WEIGHT = {"case": 0.25, "mistakes": 0.8, "summary": 0.9}
-# A case's score also counts, this much, for the rule sections stating what it cites (``applies``):
-# such a section scores at least that, so the rule a matching story applies is shown before the story.
-APPLIED_WEIGHT = 0.7
 CASE_PAGE_WEIGHT = 0.5  # a case's score toward its page's rank
 PAGE_SPREAD = 0.25  # how much a page's further matching records add to its best one
-HEADING_WEIGHT = 1.0  # a section whose own heading the query covers is the one shown first
-QUESTION_WEIGHT = 1.5  # a section one of whose questions the query all but repeats is the one shown first
-HEADED_ROLES = frozenset({"rule", "how-to"})  # sections that can answer a word their heading names
 COVERAGE_POWER = 1.0  # a page that has all the words asked about beats one that has one of them often
-HOW_WORDS = frozenset({"hvordan", "sådan"})  # "hvordan skriver jeg …" asks for the how-to section
-HOW_TO_WEIGHT = 4.0  # as much as a rule section whose heading and a question line the query names
-CITED_ROLE_WEIGHT = {"case": 0.4, "mistakes": 0.6, "summary": 0.7, "how-to": 0.8}
-# A stop word that turns a heading's meaning around ("Hvad er ikke en afgørelse?"): it counts in
-# heading matching when the query has it too, and is ignored otherwise.
-NEGATIONS = frozenset({"ikke"})
 # A title's head ends at its first preposition: "Aktindsigt for enhver" is about "aktindsigt";
 # "Frister og klage i sager om aktindsigt" is about "frister og klage".
 HEAD_END = frozenset({"af", "for", "i", "om", "efter", "over", "mellem", "ved", "på", "til", "med", "mod", "som"})
@@ -164,23 +149,6 @@ def title_head(title: str) -> frozenset[str]:
     return frozenset(content_stems(" ".join(head)))
 
 
-def question_lines(doc: dict[str, Any] | None, title_stems: dict[str, frozenset[str]]) -> tuple[frozenset[str], ...]:
-    """The stems of each question line filed under a section, without its page's title words."""
-    if not doc or doc["kind"] != "section" or not doc.get("questions"):
-        return ()
-    title = title_stems.get(doc["page"], frozenset())
-    return tuple(ws for line in doc["questions"].split("\n") if (ws := frozenset(content_stems(line)) - title))
-
-
-def headed_sections(stored: list[dict[str, Any] | None]) -> dict[str, tuple[int, ...]]:
-    """Page -> the docnums of its sections that can answer a word their heading names."""
-    out: dict[str, list[int]] = defaultdict(list)
-    for n, d in enumerate(stored):
-        if d and d.get("role", "") in HEADED_ROLES:
-            out[d["page"]].append(n)
-    return {page: tuple(ns) for page, ns in out.items()}
-
-
 def coverage(o: Opened, groups: list[list[frozenset[str]]], only: Iterable[str] | None = None) -> dict[str, float]:
     """Page -> the share of the content words asked about that it has (in some form), each word
     weighted by how few pages have it: "søgt" is on most pages, "søster" on few. ``only``: just
@@ -209,92 +177,6 @@ def no_results(q: str, closest: list[str]) -> str:
         listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " eller " + names[-1]
         return f"{text} De nærmeste ord i vejledningen er {listed}."
     return f"{text} Tjek stavningen, eller prøv et andet eller bredere ord, fx »partshøring« eller »fvl § 19«."
-
-
-def asked(o: Opened, page: str, parsed: Parsed) -> frozenset[str]:
-    """The query's stems that could name one of ``page``'s sections: not its title words."""
-    return (parsed.stems | NEGATIONS.intersection(parsed.words)) - o.title_stems.get(page, frozenset())
-
-
-def heading_factor(o: Opened, docnum: int, asked: frozenset[str]) -> float:
-    """More for a section whose own heading's words the query names ("Hvad kan du indberette?");
-    the page's title words name the page, not one of its sections (see ``_asked``)."""
-    heading = o.headings[docnum]
-    if not heading or not asked:  # most records (all cases) have no heading of their own
-        return 1.0
-    if not heading.isdisjoint(NEGATIONS) and asked.isdisjoint(NEGATIONS):
-        heading = heading - NEGATIONS
-        if not heading:
-            return 1.0
-    # Cosine-like: a long heading that holds two of the words beats a short one that holds one.
-    return 1.0 + HEADING_WEIGHT * len(heading & asked) / (len(heading) * len(asked)) ** 0.5
-
-
-def question_factor(o: Opened, docnum: int, asked: frozenset[str]) -> float:
-    """More for a section with a question line close to the query: one line, not words from many lines."""
-    lines = o.lines[docnum]
-    if not lines or not asked:
-        return 1.0
-    # Cosine of the stems, counted only when the line shares two of the query's words (or its only one):
-    # one word in common ("skrive") is chance, not the same question.
-    need = min(2, len(asked))
-    best = max((n / (len(line) * len(asked)) ** 0.5 for line in lines if (n := len(line & asked)) >= need),
-               default=0.0)
-    return 1.0 + QUESTION_WEIGHT * best
-
-
-def section_factor(o: Opened, docnum: int, asked: frozenset[str]) -> float:
-    """How much of a section the query names: its heading and its closest question line."""
-    return heading_factor(o, docnum, asked) * question_factor(o, docnum, asked)
-
-
-def order_records(o: Opened, parsed: Parsed, page: str, records: list[tuple[float, int]], topic: set[str],
-                  kind: str | None) -> list[int]:
-    """A shown page's records (score, docnum), the one to show first first: by score, role, how much
-    of its heading the query names and the cases that apply it; "Kort fortalt" for a bare topic name."""
-    weights = CITED_ROLE_WEIGHT if parsed.cited else ROLE_WEIGHT
-    # A case's matching story points to the rule it applies (``applies``), unless the query asks how
-    # to do something (the how-to section answers that) or only cases are asked for.
-    applies = o.applies if not kind else {}
-    if HOW_WORDS.intersection(parsed.words):
-        weights, applies = {**weights, "how-to": HOW_TO_WEIGHT}, {}
-    wanted = asked(o, page, parsed)
-    roles = o.roles
-    factors = {n: section_factor(o, n, wanted) for _, n in records}
-    scores = {n: score * weights.get(roles[n], 1.0) * factors[n] for score, n in records}
-    applied: dict[int, float] = {}
-    for score, n in records:
-        for target, share in applies.get(n, ()):
-            applied[target] = applied.get(target, 0.0) + score * share
-    for target, score in applied.items():
-        factors.setdefault(target, section_factor(o, target, wanted))
-        scores[target] = max(scores.get(target, 0.0),
-                             APPLIED_WEIGHT * score * weights.get(roles[target], 1.0) * factors[target])
-    # Sorting (-weighted score, docnum) tuples: best first, ties by docnum, with no key function.
-    ordered = [n for _, n in sorted([(-score, n) for n, score in scores.items()])]
-    summary = o.summaries.get(page)
-    filed = o.filed.get(page, {}).get(typed_phrase(parsed)) if kind in (None, "section") else None
-    if filed is not None:  # a word an editor filed under one section, asked for alone: that section
-        return [filed, *(n for n in ordered if n != filed)]
-    # A bare topic name (unless it is a section's heading: "meroffentlighed"), or a page found only
-    # through its own fields: "Kort fortalt" answers it.
-    named = page in topic and not any(f >= 1.0 + HEADING_WEIGHT for f in factors.values())
-    if not ordered and kind in (None, "section"):
-        # Found only through the page's own fields ("fuldmagtserklæring", an "also called" word, is
-        # not split in the search): a section whose heading names a part of it answers, else the summary.
-        heading = max(((heading_factor(o, n, wanted), -n) for n in o.headed.get(page, ())), default=(1.0, 0))
-        if heading[0] >= 1.0 + HEADING_WEIGHT / 2:  # most of the heading, not a "sag" in a long one
-            ordered = [-heading[1], *([summary] if summary is not None else [])]
-    if summary is not None and kind in (None, "section") and (named or not ordered):
-        ordered = [summary, *(n for n in ordered if n != summary)]
-    return ordered
-
-
-def typed_phrase(parsed: Parsed) -> frozenset[str] | None:
-    """The stems of the words typed (corrected), unless the query cites a provision."""
-    if parsed.cited or not parsed.phrases or not parsed.phrases[0]:
-        return None
-    return frozenset(parsed.phrases[0])
 
 
 def topic_pages(o: Opened, parsed: Parsed) -> set[str]:

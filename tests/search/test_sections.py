@@ -123,11 +123,11 @@ def test_a_word_filed_for_the_page_is_its_topic(engine):
 
 
 def test_a_query_close_to_one_question_line_gets_its_section(engine, monkeypatch):
-    from search import ranking
+    from search import sections
 
     query = "borgeren kan ikke få mitid og læser ikke sin digitale post"  # close to one of fritagelse's lines
     assert ranked(engine, query)[0] == "digital-kommunikation-fritagelse"
-    monkeypatch.setattr(ranking, "QUESTION_WEIGHT", 0.0)
+    monkeypatch.setattr(sections, "QUESTION_WEIGHT", 0.0)
     assert ranked(engine, query)[0] != "digital-kommunikation-fritagelse", "the line, not the words, decides"
 
 
