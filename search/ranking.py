@@ -20,7 +20,7 @@ from search.analysis import analyzer_kinds, content_stems, words
 from search.indexer import META_FILE
 from search.query import TEXT_FIELDS, Glossary, Parsed, QueryBuilder
 from search.scorer import PostingScorer
-from search.sections import NEGATIONS, headed_sections, question_lines, typed_phrase
+from search.sections import NEGATIONS, headed_sections, question_lines, section_rarity, typed_phrase
 from search.snippets import Cut, Marks, cut, snippet
 from search.synonyms import Rule, SynonymTable
 
@@ -67,6 +67,7 @@ class Opened:
     headed: dict[str, tuple[int, ...]]  # page -> its rule and how-to sections (HEADED_ROLES)
     lines: list[tuple[frozenset[str], ...]]  # docnum -> the stems of each question filed under it, title's less
     filed: dict[str, dict[frozenset[str], int]]  # page -> stems of an "also called" word filed under a section -> it
+    rarity: dict[str, tuple[float, dict[str, float]]]  # page -> how well each word tells its sections apart
 
 
 def open_index(target: str) -> Opened:
@@ -128,15 +129,15 @@ def open_index(target: str) -> Opened:
     by_id = {d["id"]: n for n, d in enumerate(stored) if d}
     applies = {by_id[case]: tuple((by_id[f"{case.split('#')[0]}#{a}"], share) for a, share in targets)
                for case, targets in meta.get("applies", {}).items() if case in by_id}
+    roles = [d.get("role", "") if d else "" for d in stored]
     return Opened(target, ix, docs, stored, PostingScorer(lengths),
                   QueryBuilder(meta["laws"], SynonymTable(rules), meta.get("provision_words"),
                                analyzer_kinds(ix.schema, TEXT_FIELDS)),
                   Glossary(meta["glossary"]), titles, navigation, rules, summaries, dict(topics), headings,
                   vocab, title_stems, also_words, {st: frozenset(p) for st, p in pages_with.items()}, applies,
-                  [cut(d.get("text", "")) if d else None for d in stored],
-                  [d.get("role", "") if d else "" for d in stored],
+                  [cut(d.get("text", "")) if d else None for d in stored], roles,
                   [tuple(json.loads(d["breadcrumb"])) if d else () for d in stored], headed_sections(stored),
-                  [question_lines(d, title_stems) for d in stored], dict(filed))
+                  [question_lines(d, title_stems) for d in stored], dict(filed), section_rarity(stored, roles))
 
 
 def title_head(title: str) -> frozenset[str]:

@@ -4,6 +4,7 @@ and of one of its question lines the query names, and by the rule a matching cas
 from __future__ import annotations
 
 from collections import defaultdict
+from math import log
 from typing import TYPE_CHECKING, Any
 
 from search.analysis import content_stems
@@ -35,6 +36,24 @@ def question_lines(doc: dict[str, Any] | None, title_stems: dict[str, frozenset[
         return ()
     title = title_stems.get(doc["page"], frozenset())
     return tuple(ws for line in doc["questions"].split("\n") if (ws := frozenset(content_stems(line)) - title))
+
+
+def section_rarity(stored: list[dict[str, Any] | None], roles: list[str]) -> dict[str, tuple[float, dict[str, float]]]:
+    """Page -> (the weight of a word none of its sections has, stem -> log(1 + sections / sections with it)),
+    over its sections' headings, text and question lines; cases tell stories and are left out."""
+    sections: dict[str, list[frozenset[str]]] = defaultdict(list)
+    for n, d in enumerate(stored):
+        if d and d["kind"] == "section" and roles[n] != "case":
+            sections[d["page"]].append(frozenset(content_stems(f"{d['label']} {d.get('text', '')} "
+                                                               f"{d.get('questions', '')}")))
+    out = {}
+    for page, stems in sections.items():
+        having: dict[str, int] = defaultdict(int)
+        for st in stems:
+            for w in st:
+                having[w] += 1
+        out[page] = (log(1 + len(stems)), {w: log(1 + len(stems) / k) for w, k in having.items()})
+    return out
 
 
 def headed_sections(stored: list[dict[str, Any] | None]) -> dict[str, tuple[int, ...]]:
@@ -70,11 +89,16 @@ def question_factor(o: Opened, docnum: int, asked: frozenset[str]) -> float:
     lines = o.lines[docnum]
     if not lines or not asked:
         return 1.0
-    # Cosine of the stems, counted only when the line shares two of the query's words (or its only one):
-    # one word in common ("skrive") is chance, not the same question.
+    # Each word weighs by how few of the page's sections have it: "oplysninger" is in nearly all of
+    # *Videregivelse*'s, "jobcentret" only in the lines of the one on sharing within the municipality.
+    unknown, rarity = o.rarity.get(o.docs[docnum][0], (1.0, {}))
+    weight = {w: rarity.get(w, unknown) for w in asked}
+    total = sum(weight.values())
+    # Cosine of the weighted stems, counted only when the line shares two of the query's words (or its
+    # only one): one word in common ("skrive") is chance, not the same question.
     need = min(2, len(asked))
-    best = max((n / (len(line) * len(asked)) ** 0.5 for line in lines if (n := len(line & asked)) >= need),
-               default=0.0)
+    best = max((sum(weight[w] for w in shared) / (sum(rarity.get(w, unknown) for w in line) * total) ** 0.5
+                for line in lines if len(shared := line & asked) >= need), default=0.0)
     return 1.0 + QUESTION_WEIGHT * best
 
 

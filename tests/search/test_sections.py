@@ -294,3 +294,11 @@ def test_the_head_of_a_title_asked_alone_gets_its_page_in_short(engine, q, ancho
 def test_how_do_i_gets_the_how_to_section(engine, q, anchor):
     # Before, a rule section whose heading or a question line shared a word won ("Hvordan er du beskyttet?").
     assert ranked(engine, q)[0] == anchor
+
+
+def test_a_question_line_counts_by_the_words_that_tell_its_pages_sections_apart(engine):
+    # "oplysninger" and "borger" are in nearly every section of *Videregivelse*; "jobcentret" and
+    # "socialforvaltningen" only in the question lines of *Én kommune, mange opgaver*. Counted alike, a line
+    # about the police asking for "oplysninger om en borger" won for *Oplysninger om personer*.
+    assert ranked(engine, "må socialforvaltningen og jobcentret dele oplysninger om en borger")[0] == \
+        "videregivelse-en-kommune"
