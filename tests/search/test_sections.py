@@ -55,7 +55,7 @@ def test_judged_sections_come_first(engine):
 
 def test_judged_anchors_exist(guidance_build):
     anchors = {r.anchor for r in iter_records(export_dir(guidance_build / "html") / RECORDS_FILE)}
-    for path in (SECTIONS, *BLIND.values()):
+    for path in (SECTIONS, *(DATA / f"search-blind-{name}-sections.tsv" for name in BLIND)):
         missing = {a.strip() for row in rows(path) for a in row["anchors"].split(",")} - anchors
         assert not missing, f"{path.name}: anchors not in the guidance: {sorted(missing)}"
 
@@ -64,15 +64,12 @@ def test_judged_anchors_exist(guidance_build):
 # matter, the code or any other judged set), like the held-out queries the issue is judged on.
 # The target is 0.90 there too; these floors are today's figures less a query or two, so a change that
 # loses ground on queries nobody tuned for fails here.
-BLIND = {0.82: DATA / "search-blind-a-sections.tsv", 0.77: DATA / "search-blind-b-sections.tsv",
-         0.85: DATA / "search-blind-c-sections.tsv", 0.71: DATA / "search-blind-d-sections.tsv",
-         0.68: DATA / "search-blind-e-sections.tsv", 0.8: DATA / "search-blind-f-sections.tsv",
-         0.67: DATA / "search-blind-g-sections.tsv"}
+BLIND = {"a": 0.82, "b": 0.77, "c": 0.85, "d": 0.71, "e": 0.68, "f": 0.8, "g": 0.67, "h": 0.8}
 
 
-@pytest.mark.parametrize("floor", sorted(BLIND))
-def test_blind_sets_do_not_fall_back(engine, floor):
-    judged = rows(BLIND[floor])
+@pytest.mark.parametrize("name, floor", sorted(BLIND.items()))
+def test_blind_sets_do_not_fall_back(engine, name, floor):
+    judged = rows(DATA / f"search-blind-{name}-sections.tsv")
     assert len(judged) >= 50
     first = sum(bool(set(ranked(engine, row["query"])[:1]) & {a.strip() for a in row["anchors"].split(",")})
                 for row in judged) / len(judged)
