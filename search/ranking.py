@@ -65,7 +65,8 @@ class Opened:
     roles: list[str]  # docnum -> its role ("" for pages)
     crumbs: list[tuple[str, ...]]  # docnum -> its breadcrumb, parsed once rather than per result
     headed: dict[str, tuple[int, ...]]  # page -> its rule and how-to sections (HEADED_ROLES)
-    lines: list[tuple[frozenset[str], ...]]  # docnum -> the stems of each question filed under it, title's less
+    lines: list[tuple[tuple[frozenset[str], float], ...]]  # docnum -> each question filed under it: its
+    # stems, title's less, and their summed rarity
     filed: dict[str, dict[frozenset[str], int]]  # page -> stems of an "also called" word filed under a section -> it
     rarity: dict[str, tuple[float, dict[str, float]]]  # page -> how well each word tells its sections apart
 
@@ -130,6 +131,7 @@ def open_index(target: str) -> Opened:
     applies = {by_id[case]: tuple((by_id[f"{case.split('#')[0]}#{a}"], share) for a, share in targets)
                for case, targets in meta.get("applies", {}).items() if case in by_id}
     roles = [d.get("role", "") if d else "" for d in stored]
+    rarity = section_rarity(stored, roles)
     return Opened(target, ix, docs, stored, PostingScorer(lengths),
                   QueryBuilder(meta["laws"], SynonymTable(rules), meta.get("provision_words"),
                                analyzer_kinds(ix.schema, TEXT_FIELDS)),
@@ -137,7 +139,7 @@ def open_index(target: str) -> Opened:
                   vocab, title_stems, also_words, {st: frozenset(p) for st, p in pages_with.items()}, applies,
                   [cut(d.get("text", "")) if d else None for d in stored], roles,
                   [tuple(json.loads(d["breadcrumb"])) if d else () for d in stored], headed_sections(stored),
-                  [question_lines(d, title_stems) for d in stored], dict(filed), section_rarity(stored, roles))
+                  [question_lines(d, title_stems, rarity) for d in stored], dict(filed), rarity)
 
 
 def title_head(title: str) -> frozenset[str]:

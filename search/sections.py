@@ -3,7 +3,7 @@ and of one of its question lines the query names, and by the rule a matching cas
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from math import log
 from typing import TYPE_CHECKING, Any
 
@@ -30,12 +30,16 @@ CITED_ROLE_WEIGHT = {"case": 0.4, "mistakes": 0.6, "summary": 0.7, "how-to": 0.8
 NEGATIONS = frozenset({"ikke"})
 
 
-def question_lines(doc: dict[str, Any] | None, title_stems: dict[str, frozenset[str]]) -> tuple[frozenset[str], ...]:
-    """The stems of each question line filed under a section, without its page's title words."""
+def question_lines(doc: dict[str, Any] | None, title_stems: dict[str, frozenset[str]],
+                   rarity: dict[str, tuple[float, dict[str, float]]]) -> tuple[tuple[frozenset[str], float], ...]:
+    """The stems of each question line filed under a section, without its page's title words, and
+    the sum of their weights (``section_rarity``), which does not depend on the query."""
     if not doc or doc["kind"] != "section" or not doc.get("questions"):
         return ()
     title = title_stems.get(doc["page"], frozenset())
-    return tuple(ws for line in doc["questions"].split("\n") if (ws := frozenset(content_stems(line)) - title))
+    unknown, weights = rarity.get(doc["page"], (1.0, {}))
+    return tuple((ws, sum(weights.get(w, unknown) for w in ws)) for line in doc["questions"].split("\n")
+                 if (ws := frozenset(content_stems(line)) - title))
 
 
 def section_rarity(stored: list[dict[str, Any] | None], roles: list[str]) -> dict[str, tuple[float, dict[str, float]]]:
@@ -48,10 +52,7 @@ def section_rarity(stored: list[dict[str, Any] | None], roles: list[str]) -> dic
                                                                f"{d.get('questions', '')}")))
     out = {}
     for page, stems in sections.items():
-        having: dict[str, int] = defaultdict(int)
-        for st in stems:
-            for w in st:
-                having[w] += 1
+        having = Counter(w for st in stems for w in st)
         out[page] = (log(1 + len(stems)), {w: log(1 + len(stems) / k) for w, k in having.items()})
     return out
 
@@ -97,8 +98,8 @@ def question_factor(o: Opened, docnum: int, asked: frozenset[str]) -> float:
     # Cosine of the weighted stems, counted only when the line shares two of the query's words (or its
     # only one): one word in common ("skrive") is chance, not the same question.
     need = min(2, len(asked))
-    best = max((sum(weight[w] for w in shared) / (sum(rarity.get(w, unknown) for w in line) * total) ** 0.5
-                for line in lines if len(shared := line & asked) >= need), default=0.0)
+    best = max((sum(weight[w] for w in shared) / (norm * total) ** 0.5
+                for line, norm in lines if len(shared := line & asked) >= need), default=0.0)
     return 1.0 + QUESTION_WEIGHT * best
 
 
