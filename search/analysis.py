@@ -142,10 +142,10 @@ class DanishCompoundFilter(Filter):
     @staticmethod
     def _bases(word: str) -> list[str]:
         """The dictionary words that ``word`` is a form of: its lemma, or the word less an ending."""
-        known = dictionary_words()
-        found = [w for w in (lemmas().get(word, ""),) if w in known and w != word]
-        return found + [b for end in ENDINGS if word.endswith(end)
-                        and len(b := word[:-len(end)]) >= DICTIONARY_PART and b in known]
+        known, lemma = dictionary_words(), lemmas().get(word, "")
+        shorter = [word[:-len(end)] for end in ENDINGS if word.endswith(end)]
+        return ([lemma] if lemma in known and lemma != word else []) + \
+            [b for b in shorter if len(b) >= DICTIONARY_PART and b in known]
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, DanishCompoundFilter) and other.wordset == self.wordset

@@ -73,6 +73,12 @@ class QueryBuilder:
         self._fixes: dict[str, str | None] = {}  # word -> its correction: suggest() takes ~40 ms
         self._freq: dict[tuple[str, str], int] = {}  # (field, term) -> documents; this index's
 
+    def _pieces(self, s: Searcher, word: str) -> list[str]:
+        """A hyphenated word the guidance never writes ("tv-overvågning") is searched as its words."""
+        if "-" not in word or self._df(s, "spell", word):
+            return [word]
+        return [p for p in word.split("-") if p]
+
     def _df(self, s: Searcher, name: str, term: str) -> int:
         """``s.doc_frequency``, kept: Whoosh's term lookup costs ~20 µs and a query asks ~30 times."""
         key = (name, term)
@@ -189,9 +195,7 @@ class QueryBuilder:
         else:
             unknown = None
         # The unknown law's name is not searched either: its parts ("udlænding", "lov") find any page.
-        # A hyphenated word the guidance never writes ("tv-overvågning") is searched as its words.
-        typed = [p for w in words(rest) if w != unknown
-                 for p in (w.split("-") if "-" in w and not self._df(s, "spell", w) else (w,)) if p][:MAX_WORDS]
+        typed = [p for w in words(rest) if w != unknown for p in self._pieces(s, w)][:MAX_WORDS]
         parts: list[query.Query] = []
         for c in cites:
             for token, weight in c.tokens():
