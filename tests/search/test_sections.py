@@ -64,7 +64,7 @@ def test_judged_anchors_exist(guidance_build):
 # matter, the code or any other judged set), like the held-out queries the issue is judged on.
 # The target is 0.90 there too; these floors are today's figures less a query or two, so a change that
 # loses ground on queries nobody tuned for fails here.
-BLIND = {"a": 0.82, "b": 0.77, "c": 0.85, "d": 0.71, "e": 0.68, "f": 0.8, "g": 0.67, "h": 0.8}
+BLIND = {"a": 0.82, "b": 0.77, "c": 0.85, "d": 0.71, "e": 0.68, "f": 0.8, "g": 0.67, "h": 0.8, "i": 0.72}
 
 
 @pytest.mark.parametrize("name, floor", sorted(BLIND.items()))
