@@ -53,6 +53,7 @@ class Parsed:
     stems: frozenset[str] = frozenset()  # content stems, with compounds' and hyphenated words' parts
     groups: list[list[frozenset[str]]] = field(default_factory=list)  # see QueryBuilder._groups
     uncited: tuple[str, ...] = ()  # "forvaltningslovens § 99": provisions of known laws the guidance never cites
+    spans: tuple[tuple[int, int], ...] = ()  # the words (start, end) each synonym in ``phrases[1:]`` replaces
 
     def suggestion(self) -> str | None:
         """The typed words with the misspelled ones replaced ("Mente du …?")."""
@@ -245,7 +246,7 @@ class QueryBuilder:
         uncited = tuple(c.label(self.citations.laws) for c in cites
                         if c.law and not cited(c) and not (c.guessed and guess_cited))
         return Parsed(query.Or(parts) if parts else None, typed, fixes, phrases, bool(cites), marks, unknown,
-                      content, self._groups(s, typed, fixed, spans, memo), uncited)
+                      content, self._groups(s, typed, fixed, spans, memo), uncited, tuple((i, j) for i, j, _ in spans))
 
     def _groups(self, s: Searcher, typed: list[str], fixed: list[str], spans: list[tuple[int, int, str]],
                 memo: dict[str, list[str] | None]) -> list[list[frozenset[str]]]:

@@ -64,7 +64,7 @@ def test_judged_anchors_exist(guidance_build):
 # matter, the code or any other judged set), like the held-out queries the issue is judged on.
 # The target is 0.90 there too; these floors are today's figures less a query or two, so a change that
 # loses ground on queries nobody tuned for fails here.
-BLIND = {"a": 0.82, "b": 0.77, "c": 0.85, "d": 0.71, "e": 0.68, "f": 0.8, "g": 0.67, "h": 0.8, "i": 0.72}
+BLIND = {"a": 0.82, "b": 0.77, "c": 0.85, "d": 0.71, "e": 0.7, "f": 0.8, "g": 0.67, "h": 0.8, "i": 0.72}
 
 
 @pytest.mark.parametrize("name, floor", sorted(BLIND.items()))
@@ -117,6 +117,15 @@ def test_a_word_filed_for_the_page_is_its_topic(engine):
     assert engine.search("telefonnotat", kind="case")["results"][0]["kind"] == "case", "a filter still filters"
     # In a longer query it is one word among others, not a topic.
     assert ranked(engine, "habilitet når min svoger søger")[0] != "inhabilitet-kort"
+
+
+def test_a_synonym_of_a_topic_name_is_that_topic_where_the_page_does_not_use_the_word(engine):
+    # Glossary variants the pages themselves never write: asked alone, they name the topic ("Kort fortalt"),
+    # not the section where their parts happen to score highest.
+    assert ranked(engine, "begrundelseskrav")[0] == "begrundelse-kort"
+    assert ranked(engine, "partshøringspligt")[0] == "partshoering-kort"
+    # A variant the page itself uses for one thing it deals with keeps that section.
+    assert ranked(engine, "fuldmagt")[0] == "partsrepraesentation-fuldmagt"
 
 
 def test_a_query_close_to_one_question_line_gets_its_section(engine, monkeypatch):
