@@ -102,6 +102,8 @@ def test_the_page_whose_rule_it_is_comes_first(engine, q, page):
     ("klagefrist", "klagevejledning"),  # compound
     ("frist for at klage", "klagevejledning"),  # the compound written out
     ("sagsbehandlingstiden", "sagsbehandlingstid"),
+    ("helhedsvurdering", "helhedsvurdering"),  # the topic's everyday name, only in its "also called" words
+    ("afgørelsesbegrebet", "afgoerelsesbegrebet"),
 ])
 def test_synonyms_and_compounds(engine, q, page):
     assert page in pages(engine, q)[:2]
