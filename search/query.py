@@ -17,8 +17,7 @@ from search.analysis import STOP_WORDS, DanishCompoundFilter, analysed, content_
 from search.citations import CitationParser, QueryCitation
 from search.synonyms import SynonymTable
 
-TEXT_FIELDS = ("title", "headings", "summary", "terms", "questions", "text", "compound", "tcompound",
-               "qcompound")
+TEXT_FIELDS = ("title", "headings", "summary", "terms", "questions", "text", "compound", "tcompound", "qcompound")
 COMPOUND_FIELDS = ("compound", "qcompound")
 CITE_WEIGHT = 3.0  # a parsed provision outweighs the words around it
 LAW_WEIGHT = 0.3  # a law named without a paragraph: a weak hint
@@ -26,6 +25,9 @@ TOPIC_WEIGHT = 1.0
 SYNONYM_WEIGHT = 0.6  # what a synonym adds counts less than what was typed
 CORRECTION_WEIGHT = 0.9
 ALSO_WEIGHT = 1.0
+# A question word asks what kind of answer, not about what ("hvornår" heads sections of most pages): it counts
+# less toward rank, and fully in a section's heading match. "hvordan" asks for the how-to (search.sections).
+QUESTION_WORDS, QUESTION_WORD_WEIGHT = frozenset({"hvornår", "hvem", "hvorfor", "hvilk"}), 0.7  # stems
 MAX_PHRASE = 4  # words of an "also called" phrase
 MAX_WORDS = 40  # words of one query that are searched; the rest are ignored
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
@@ -127,7 +129,8 @@ class QueryBuilder:
                 if len(known) == len(terms):
                     out.append(query.And([query.Term(name, t, boost=boost) for t in terms]))
             else:
-                out += [query.Term(name, t, boost=boost) for t in known]
+                out += [query.Term(name, t, boost=boost * (QUESTION_WORD_WEIGHT if t in QUESTION_WORDS else 1.0))
+                        for t in known]
         return out
 
     def corrections(self, s: Searcher, typed: list[str]) -> dict[str, str]:
@@ -266,10 +269,8 @@ class QueryBuilder:
 
 
 def _compound_filter(s: Searcher) -> DanishCompoundFilter | None:
-    for item in getattr(s.schema["compound"].analyzer, "items", []):
-        if isinstance(item, DanishCompoundFilter):
-            return item
-    return None
+    items = getattr(s.schema["compound"].analyzer, "items", [])
+    return next((item for item in items if isinstance(item, DanishCompoundFilter)), None)
 
 
 class Glossary:
