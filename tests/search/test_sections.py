@@ -128,6 +128,12 @@ def test_a_synonym_of_a_topic_name_is_that_topic_where_the_page_does_not_use_the
     assert ranked(engine, "fuldmagt")[0] == "partsrepraesentation-fuldmagt"
 
 
+def test_a_question_about_time_asks_for_the_deadline(engine):
+    # The editors' rule "hvor lang tid, hvornår skal, … => frist": the section on how long the party
+    # has to answer, not the how-to that mentions »bemærkninger«.
+    assert ranked(engine, "hvor lang tid har borgeren til at komme med bemærkninger")[0] == "partshoering-hvornaar"
+
+
 def test_a_query_close_to_one_question_line_gets_its_section(engine, monkeypatch):
     from search import sections
 
