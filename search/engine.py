@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index
+from whoosh.index import EmptyIndexError
 from whoosh.searching import Searcher
 
 from search import ranking, sections
@@ -20,6 +21,7 @@ from search.synonyms import Rule
 from search.wordlists import warm_up
 
 RECORD_LIMIT = 400  # matching records read before grouping by page
+OPEN_TRIES = 3  # reading the index link again when a reindex pruned the folder it pointed at
 CACHE_SIZE = 1000  # answers kept per worker (KLARRET_SEARCH_CACHE; 0 turns the cache off)
 
 
@@ -43,7 +45,25 @@ class Engine:
     # --- opening, once per worker; reopened when a reindex has switched the symlink ---
     def current(self) -> tuple[Opened, Searcher]:
         """The opened index and this thread's searcher on it, reopened if the symlink has moved."""
-        target = os.path.realpath(self.index_dir)
+        target = self._resolve()
+        for _ in range(OPEN_TRIES - 1):
+            try:
+                return self._open(target)
+            except (FileNotFoundError, EmptyIndexError):
+                # A reindex prunes old folders: the one just read from the link may be gone before it
+                # is opened. Then the link has moved on, and is read again.
+                moved = self._resolve()
+                if moved == target:
+                    raise
+                target = moved
+        return self._open(target)
+
+    def _resolve(self) -> str:
+        """The folder the index link points at now."""
+        return os.path.realpath(self.index_dir)
+
+    def _open(self, target: str) -> tuple[Opened, Searcher]:
+        """The index in ``target`` (opened unless it is the one open now) and this thread's searcher on it."""
         opened = self._opened
         if opened is None or opened.target != target:
             with self._lock:

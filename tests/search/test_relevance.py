@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -13,7 +14,7 @@ import pytest
 
 from search.analysis import words
 from search.citations import CitationParser
-from search.engine import Engine
+from search.engine import Engine, IndexMissing
 from search.indexer import build_index
 from search.query import MAX_QUERY, clean_query
 from search.synonyms import SynonymError, SynonymTable, parse_rules
@@ -299,6 +300,27 @@ def test_reindex_to_other_content_while_searching(guidance_build, basic_build, t
     assert not errors, errors[:3]
     assert answered[0] > 10
     assert engine.search("høring")["results"][0]["page"] == "hoering"  # the basic root's page
+
+
+def test_a_folder_pruned_before_it_is_opened_is_looked_up_again(guidance_build, tmp_path, monkeypatch):
+    """A worker reads the index link; two reindexes later the folder it read is pruned before it opens it."""
+    index_dir = tmp_path / "index"
+    build_index(guidance_build / "html", index_dir, echo=lambda *_: None)
+    engine, real = Engine(index_dir, cache_size=0), os.path.realpath
+    for pruned in (tmp_path / "index-gone", tmp_path / "index-emptied"):
+        if pruned.name == "index-emptied":
+            pruned.mkdir()  # rmtree under way: the folder is there, its files are not
+        stale = [str(pruned)]  # what the link said a moment ago
+
+        def realpath(path, *args, stale=stale, **kw):
+            return stale.pop() if stale and Path(path) == index_dir else real(path, *args, **kw)
+
+        monkeypatch.setattr(os.path, "realpath", realpath)
+        assert engine.search("partshøring")["results"][0]["page"] == "partshoering"
+        engine._opened = None
+    # No index at all is still reported as such: the link does not move.
+    with pytest.raises(IndexMissing):
+        Engine(tmp_path / "nothing", cache_size=0).search("partshøring")
 
 
 def test_compounds_split_into_words_not_shreds():
