@@ -75,11 +75,13 @@ class Engine:
                     opened = self._opened = open_index(target)
         local = self._local
         if getattr(local, "target", None) != opened.target:
-            if getattr(local, "searcher", None) is not None:
-                local.searcher.close()
-            # Only postings and statistics are read from it: PostingScorer does the BM25F scoring.
-            local.searcher = opened.ix.searcher()
-            local.target = opened.target
+            # Only postings and statistics are read from it: PostingScorer does the BM25F scoring. Made
+            # before the old one is closed: if the folder has gone meanwhile, the thread keeps a searcher
+            # it has not closed, and the next search does not close it a second time.
+            searcher, old = opened.ix.searcher(), getattr(local, "searcher", None)
+            local.searcher, local.target = searcher, opened.target
+            if old is not None:
+                old.close()
         return opened, local.searcher
 
     def searcher(self) -> Searcher:

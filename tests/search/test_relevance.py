@@ -328,6 +328,37 @@ def test_a_folder_pruned_before_it_is_opened_is_looked_up_again(guidance_build, 
         Engine(tmp_path / "nothing", cache_size=0).search("partshøring")
 
 
+def test_a_folder_pruned_while_its_searcher_opens_leaves_the_thread_a_working_one(guidance_build, basic_build,
+                                                                                   tmp_path, monkeypatch):
+    """The new folder goes before this thread's searcher on it is made: the thread must not close its
+    old searcher twice ("Reader already closed", seen in the reindex test under load)."""
+    from search import engine as engine_module
+
+    index_dir = tmp_path / "index"
+    build_index(guidance_build / "html", index_dir, echo=lambda *_: None)
+    engine = Engine(index_dir, cache_size=0)
+    assert pages(engine, "partshøring")[0] == "partshoering"  # this thread has a searcher on the first folder
+    build_index(basic_build / "html", index_dir, echo=lambda *_: None)
+    real_open, pruned = engine_module.open_index, []
+
+    def open_index(target: str):
+        opened = real_open(target)
+        if not pruned:  # the first folder opened after the reindex is gone before its searcher is made
+            pruned.append(target)
+
+            def searcher(**kw):
+                build_index(guidance_build / "html", index_dir, echo=lambda *_: None)  # the link moves on
+                raise FileNotFoundError(target)
+
+            monkeypatch.setattr(opened.ix, "searcher", searcher)
+        return opened
+
+    monkeypatch.setattr(engine_module, "open_index", open_index)
+    assert pages(engine, "partshøring")[0] == "partshoering"
+    assert pruned and engine._target != pruned[0]
+    assert pages(engine, "partshøring")[0] == "partshoering", "the thread's searcher still works"
+
+
 def test_compounds_split_into_words_not_shreds():
     from search.analysis import DanishCompoundFilter
 
