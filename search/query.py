@@ -1,4 +1,4 @@
-"""From what a case worker typed to a Whoosh query: citations, words, synonyms, spelling, glossary.
+"""From what a case worker typed to a Whoosh query: citations, words, synonyms, spelling.
 
 The text is never parsed as Whoosh syntax: it is cut into words and legal citations, and the query is
 built from Term objects, so "AND", "title:x", "*" or unbalanced quotes are just words.
@@ -55,7 +55,7 @@ class Parsed:
     stems: frozenset[str] = frozenset()  # content stems, with compounds' and hyphenated words' parts
     groups: list[list[frozenset[str]]] = field(default_factory=list)  # see QueryBuilder._groups
     uncited: tuple[str, ...] = ()  # "forvaltningslovens § 99": provisions of known laws the guidance never cites
-    spans: tuple[tuple[int, int], ...] = ()  # the words (start, end) each synonym in ``phrases[1:]`` replaces
+    names: tuple[frozenset[str], ...] = ()  # the typed words' stems, then each synonym's of them all; () if cited
 
     def suggestion(self) -> str | None:
         """The typed words with the misspelled ones replaced ("Mente du …?")."""
@@ -248,8 +248,9 @@ class QueryBuilder:
         guess_cited = any(cited(c) for c in cites if c.guessed)
         uncited = tuple(c.label(self.citations.laws) for c in cites
                         if c.law and not cited(c) and not (c.guessed and guess_cited))
-        return Parsed(query.Or(parts) if parts else None, typed, fixes, phrases, bool(cites), marks, unknown,
-                      content, self._groups(s, typed, fixed, spans, memo), uncited, tuple((i, j) for i, j, _ in spans))
+        return Parsed(query.Or(parts) if parts else None, typed, fixes, phrases, bool(cites), marks, unknown, content,
+                      self._groups(s, typed, fixed, spans, memo), uncited,
+                      () if cites else _names(fixed, phrases, spans))
 
     def _groups(self, s: Searcher, typed: list[str], fixed: list[str], spans: list[tuple[int, int, str]],
                 memo: dict[str, list[str] | None]) -> list[list[frozenset[str]]]:
@@ -268,33 +269,17 @@ class QueryBuilder:
         return out
 
 
+def _names(fixed: list[str], phrases: list[list[str]], spans: list[tuple[int, int, str]]) -> tuple[frozenset[str], ...]:
+    """The typed words' stems, then those of each synonym of all of them (``phrases[1:]`` follow ``spans``):
+    "whistleblowing" also names what the glossary's "whistleblower" names."""
+    asked = [i for i, w in enumerate(fixed) if w not in STOP_WORDS]
+    if not asked:
+        return ()
+    names = [phrases[0], *(phrases[1 + n] for n, (i, j, _) in enumerate(spans) if i <= asked[0] and asked[-1] < j)]
+    return tuple(dict.fromkeys(frozenset(n) for n in names if n))
+
+
 def _compound_filter(s: Searcher) -> DanishCompoundFilter | None:
     items = getattr(s.schema["compound"].analyzer, "items", [])
     return next((item for item in items if isinstance(item, DanishCompoundFilter)), None)
 
-
-class Glossary:
-    """The term box: glossary entries whose term (or a specific variant) the query names."""
-
-    def __init__(self, entries: list[dict[str, Any]]):
-        # first stem -> (entry number, the name's stems, whether it is the main term)
-        self.by_first: dict[str, list[tuple[int, list[str], bool]]] = {}
-        self.entries = entries
-        for i, e in enumerate(entries):
-            for name, main in [(e["term"], True), *((v, False) for v in e["variants"])]:
-                stems = content_stems(name)
-                if stems:
-                    self.by_first.setdefault(stems[0], []).append((i, stems, main))
-
-    def match(self, parsed: Parsed, limit: int = 3) -> list[dict[str, str]]:
-        """Entries named by the query; a one-word variant ("afslag") only in a short query."""
-        short = len(parsed.phrases[0]) <= 2
-        found: list[int] = []
-        for phrase in parsed.phrases:
-            for pos, first in enumerate(phrase):
-                for i, stems, main in self.by_first.get(first, ()):
-                    if i not in found and (main or short or len(stems) > 1) \
-                            and phrase[pos:pos + len(stems)] == stems:
-                        found.append(i)
-        return [{"term": e["term"], "definition": e["definition"], "url": "/" + e["url"], "page": e["page"]}
-                for e in (self.entries[i] for i in found[:limit])]

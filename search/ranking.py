@@ -17,10 +17,11 @@ from typing import Any
 from whoosh import index
 
 from search.analysis import analyzer_kinds, content_stems, words
+from search.glossary import Glossary
 from search.indexer import META_FILE
-from search.query import TEXT_FIELDS, Glossary, Parsed, QueryBuilder
+from search.query import TEXT_FIELDS, Parsed, QueryBuilder
 from search.scorer import PostingScorer
-from search.sections import NEGATIONS, headed_sections, question_lines, section_rarity, typed_names
+from search.sections import NEGATIONS, headed_sections, question_lines, section_rarity
 from search.snippets import Cut, Marks, cut, snippet
 from search.synonyms import Rule, SynonymTable
 
@@ -185,10 +186,9 @@ def no_results(q: str, closest: list[str]) -> str:
 def topic_pages(o: Opened, parsed: Parsed) -> set[str]:
     """The pages whose title (or a word filed for the whole page) the query names and nothing more, or
     a synonym of it names, where the page does not use the words typed ("whistleblowing")."""
-    typed = typed_names(parsed)
-    if not typed:
+    if not parsed.names:
         return set()
-    own, *synonyms = typed
+    own, *synonyms = parsed.names
     return {page for page, names in o.topics.items()
             if own in names or (not own <= o.vocab.get(page, frozenset()) and any(n in names for n in synonyms))}
 

@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from math import log
 from typing import TYPE_CHECKING, Any
 
-from search.analysis import STOP_WORDS, content_stems
+from search.analysis import content_stems
 from search.query import Parsed
 
 if TYPE_CHECKING:
@@ -133,7 +133,7 @@ def order_records(o: Opened, parsed: Parsed, page: str, records: list[tuple[floa
     # Sorting (-weighted score, docnum) tuples: best first, ties by docnum, with no key function.
     ordered = [n for _, n in sorted([(-score, n) for n, score in scores.items()])]
     summary = o.summaries.get(page)
-    names = typed_names(parsed)  # only the words typed, not their synonyms, are filed under a section
+    names = parsed.names  # only the words typed, not their synonyms, are filed under a section
     filed = o.filed.get(page, {}).get(names[0]) if names and kind in (None, "section") else None
     if filed is not None:  # a word an editor filed under one section, asked for alone: that section
         return [filed, *(n for n in ordered if n != filed)]
@@ -150,13 +150,3 @@ def order_records(o: Opened, parsed: Parsed, page: str, records: list[tuple[floa
         ordered = [summary, *(n for n in ordered if n != summary)]
     return ordered
 
-
-def typed_names(parsed: Parsed) -> tuple[frozenset[str], ...]:
-    """The stems of the words typed (corrected), then those of each synonym of all of them
-    ("whistleblowing", the glossary's "whistleblower"), unless the query cites a provision."""
-    asked = [i for i, w in enumerate(parsed.words) if w not in STOP_WORDS]
-    if parsed.cited or not asked or not parsed.phrases or not parsed.phrases[0]:
-        return ()
-    names = [parsed.phrases[0], *(parsed.phrases[1 + n] for n, (i, j) in enumerate(parsed.spans)
-                                  if i <= asked[0] and asked[-1] < j)]
-    return tuple(dict.fromkeys(frozenset(n) for n in names if n))
